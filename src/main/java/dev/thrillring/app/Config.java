@@ -1,0 +1,52 @@
+package dev.thrillring.app;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything an operator can set, read once from the environment (see the README's table).
+ *
+ * @param host            address to bind; loopback by default, {@code 0.0.0.0} in containers
+ * @param databaseUrl     external PostgreSQL; empty means the embedded one under {@code dataDir}
+ * @param appDbUser       login role the service runs as on an external database; empty means
+ *                        the owner connection switches to {@code thrillring_app} with SET ROLE
+ */
+public record Config(String host, int port, Path dataDir, Optional<String> databaseUrl,
+                     Optional<String> appDbUser, Optional<String> appDbPassword,
+                     Optional<String> adminKey, Path rulesDir, Path tablesDir,
+                     long maxBodyBytes, int poolSize) {
+
+    public static Config fromEnv(Map<String, String> env) {
+        return new Config(
+                env.getOrDefault("THRILLRING_HOST", "127.0.0.1"),
+                intVar(env, "THRILLRING_PORT", 7070),
+                Path.of(env.getOrDefault("THRILLRING_DATA_DIR", "data")),
+                nonBlank(env.get("DATABASE_URL")),
+                nonBlank(env.get("THRILLRING_APP_DB_USER")),
+                nonBlank(env.get("THRILLRING_APP_DB_PASSWORD")),
+                nonBlank(env.get("THRILLRING_ADMIN_KEY")),
+                Path.of(env.getOrDefault("THRILLRING_RULES_DIR", "rules")),
+                Path.of(env.getOrDefault("THRILLRING_TABLES_DIR", "decision-tables")),
+                intVar(env, "THRILLRING_MAX_BODY_BYTES", 1_048_576),
+                intVar(env, "THRILLRING_DB_POOL_SIZE", 16));
+    }
+
+    public Config withPort(int p) {
+        return new Config(host, p, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize);
+    }
+
+    private static Optional<String> nonBlank(String s) {
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.trim());
+    }
+
+    private static int intVar(Map<String, String> env, String name, int dflt) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'");
+        }
+    }
+}

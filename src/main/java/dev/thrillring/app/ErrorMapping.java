@@ -1,0 +1,107 @@
+package dev.thrillring.app;
+
+import dev.thrillring.engine.RuleFailure;
+import dev.thrillring.problems.Problem;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.validation.ValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place where failures become HTTP responses: RFC 9457 {@code application/problem+json}
+ * documents that name the offending field. Unexpected exceptions are logged with their stack
+ * trace and answered with a bare 500 that reveals nothing internal.
+ */
+public final class ErrorMapping {
+    private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    private ErrorMapping() {}
+
+    public static void register(RoutesConfig routes) {
+        routes.exception(Problem.class, (e, ctx) -> {
+            Map<String, Object> body = problem(e.status(), e.title(), e.detail());
+            if (e instanceof Problem.Invalid inv) body.put("errors", inv.violations());
+            if (e instanceof Problem.Conflict c && c.field() != null) body.put("field", c.field());
+            if (e instanceof Problem.Unauthenticated) ctx.header("WWW-Authenticate", "Bearer");
+            write(ctx, e.status(), body);
+        });
+        routes.exception(RuleFailure.class, (e, ctx) -> {
+            Map<String, Object> body = problem(422, "Rule evaluation failed", e.getMessage());
+            if (!e.rule().isEmpty()) body.put("rule", e.rule());
+            write(ctx, 422, body);
+        });
+        routes.exception(ValidationException.class, (e, ctx) -> {
+            List<Problem.Violation> violations = e.getErrors().entrySet().stream()
+                    .map(en -> new Problem.Violation(en.getKey(), en.getValue().isEmpty()
+                            ? "is invalid" : "has the wrong type or format (" + en.getValue().getFirst().getMessage() + ")"))
+                    .toList();
+            Map<String, Object> body = problem(422, "Invalid request", violations.size() == 1
+                    ? violations.getFirst().field() + ": " + violations.getFirst().message() : "several fields are invalid");
+            body.put("errors", violations);
+            write(ctx, 422, body);
+        });
+        routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(),
+                problem(e.getStatus(), titleFor(e.getStatus()), detailFor(e))));
+        routes.exception(Exception.class, (e, ctx) -> {
+            log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            write(ctx, 500, problem(500, "Internal error", "the request failed on the server; it has been logged"));
+        });
+        for (int status : new int[]{404, 405}) {
+            routes.error(status, "*", ctx -> {
+                if (isProblem(ctx)) return;
+                write(ctx, status, problem(status, titleFor(status),
+                        status == 404 ? "no route " + ctx.method() + " " + ctx.path() : "method not allowed here"));
+            });
+        }
+    }
+
+    static Map<String, Object> problem(int status, String title, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail);
+        return body;
+    }
+
+    private static void write(Context ctx, int status, Map<String, Object> body) {
+        body.putIfAbsent("instance", ctx.path());
+        ctx.status(status).json(body).contentType(PROBLEM_JSON);
+    }
+
+    private static boolean isProblem(Context ctx) {
+        String ct = ctx.res().getContentType();
+        return ct != null && ct.startsWith(PROBLEM_JSON);
+    }
+
+    private static String detailFor(HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 413 -> "the body is larger than this service accepts";
+            case 400 -> "the request could not be read";
+            default -> titleFor(e.getStatus());
+        };
+    }
+
+    private static String titleFor(int status) {
+        return switch (status) {
+            case 400 -> "Bad request";
+            case 401 -> "Unauthenticated";
+            case 403 -> "Forbidden";
+            case 404 -> "Not found";
+            case 405 -> "Method not allowed";
+            case 413 -> "Content too large";
+            case 415 -> "Unsupported media type";
+            case 429 -> "Too many requests";
+            case 503 -> "Service unavailable";
+            default -> status >= 500 ? "Internal error" : "Request failed";
+        };
+    }
+
+}

@@ -1,0 +1,102 @@
+package dev.thrillring.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.thrillring.auth.Principal;
+import dev.thrillring.problems.Problem;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.util.UUID;
+
+/** Reading requests the same way everywhere: JSON bodies, path ids, the caller. */
+public final class Requests {
+    static final String PRINCIPAL = "thrillring.principal";
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    private Requests() {}
+
+    /** The authenticated caller (set once per request before the handler runs). */
+    public static Principal principal(Context ctx) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        if (p == null) throw new Problem.Unauthenticated("this route needs an API key");
+        return p;
+    }
+
+    /** A path parameter that must be a UUID. */
+    public static UUID uuidPath(Context ctx, String name) {
+        String raw = ctx.pathParam(name);
+        try {
+            if (raw.length() == 36) return UUID.fromString(raw);
+        } catch (IllegalArgumentException ignored) {
+            // fall through to the problem below
+        }
+        throw new Problem.Invalid(name, "must be a UUID");
+    }
+
+    /** The body as a JSON tree, with its content type checked. */
+    public static JsonNode tree(Context ctx) {
+        requireJson(ctx);
+        try {
+            JsonNode node = MAPPER.readTree(ctx.bodyAsBytes());
+            if (node == null || node.isMissingNode()) throw new Problem.Malformed("the body is empty; send a JSON document");
+            return node;
+        } catch (StreamConstraintsException e) {
+            throw new Problem.Malformed("the JSON document is nested deeper than " + Json.MAX_DEPTH + " levels or has an oversized value");
+        } catch (JsonProcessingException e) {
+            throw new Problem.Malformed("the body is not valid JSON: " + e.getOriginalMessage()
+                    + location(e));
+        } catch (IOException e) {
+            throw new Problem.Malformed("the body could not be read");
+        }
+    }
+
+    /** The body bound to {@code type}; unknown, missing or mistyped fields are named. */
+    public static <T> T body(Context ctx, Class<T> type) {
+        JsonNode tree = tree(ctx);
+        if (!tree.isObject()) throw new Problem.Invalid("(body)", "must be a JSON object");
+        try {
+            return MAPPER.treeToValue(tree, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw new Problem.Invalid(path(e), "is not a known field");
+        } catch (InvalidFormatException e) {
+            throw new Problem.Invalid(path(e), "has the wrong format");
+        } catch (MismatchedInputException e) {
+            throw new Problem.Invalid(path(e), "has the wrong type");
+        } catch (JsonProcessingException e) {
+            throw new Problem.Malformed("the body does not match the expected document");
+        }
+    }
+
+    private static void requireJson(Context ctx) {
+        String ct = ctx.contentType();
+        if (ct == null || !ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new Problem.Unsupported("send the body as application/json");
+        }
+    }
+
+    /** A JSON path such as {@code facts[2].occurred_at} for a binding error. */
+    static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!sb.isEmpty()) sb.append('.');
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? "(body)" : sb.toString();
+    }
+
+    private static String location(JsonProcessingException e) {
+        var loc = e.getLocation();
+        return loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+    }
+}

@@ -1,0 +1,54 @@
+package dev.thrillring.auth;
+
+import dev.thrillring.problems.Problem;
+import org.jooq.DSLContext;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns an {@code Authorization: Bearer <key>} header into a {@link Principal}. Lookups are cached
+ * for a few seconds so that ingestion does not pay a query per request; a revoked key stops
+ * working within that time.
+ */
+public final class AuthService {
+    static final Duration CACHE_TTL = Duration.ofSeconds(5);
+    private static final int CACHE_MAX = 10_000;
+
+    private final AuthStore store;
+    private final String adminKeyHash;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Optional<Principal> principal, long expiresAtNanos) {}
+
+    /** @param adminKeyHash SHA-256 hex of the platform admin key */
+    public AuthService(DSLContext dsl, String adminKeyHash) {
+        this.store = new AuthStore(dsl);
+        this.adminKeyHash = adminKeyHash;
+    }
+
+    /** @throws Problem.Unauthenticated when the header is missing, malformed or names no active key */
+    public Principal authenticate(String authorizationHeader) {
+        if (authorizationHeader == null || authorizationHeader.isBlank()) {
+            throw new Problem.Unauthenticated("send 'Authorization: Bearer <api key>'");
+        }
+        if (!authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new Problem.Unauthenticated("the Authorization header must use the Bearer scheme");
+        }
+        String key = authorizationHeader.substring(7).trim();
+        if (key.isEmpty() || key.length() > 200) throw new Problem.Unauthenticated("the bearer token is empty or too long");
+        String hash = ApiKey.hash(key);
+        if (ApiKey.sameHash(hash, adminKeyHash)) return Principal.platformAdmin();
+
+        long now = System.nanoTime();
+        Cached c = cache.get(hash);
+        if (c == null || c.expiresAtNanos - now < 0) {
+            if (cache.size() >= CACHE_MAX) cache.clear();
+            c = new Cached(store.principalFor(hash), now + CACHE_TTL.toNanos());
+            cache.put(hash, c);
+        }
+        return c.principal.orElseThrow(() -> new Problem.Unauthenticated("unknown or revoked API key"));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.thrillring.auth;
+
+import dev.thrillring.problems.Problem;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/** The verified caller of a request: its role and, unless a platform admin, its one tenant. */
+public record Principal(String keyId, Role role, Optional<UUID> tenantId) {
+
+    public static Principal platformAdmin() {
+        return new Principal("admin", Role.PLATFORM_ADMIN, Optional.empty());
+    }
+
+    public boolean canActFor(UUID tenant) {
+        return role == Role.PLATFORM_ADMIN || tenantId.map(tenant::equals).orElse(false);
+    }
+
+    /** @throws Problem.Forbidden when the caller may not act for {@code tenant} */
+    public void requireTenant(UUID tenant) {
+        if (!canActFor(tenant)) throw new Problem.Forbidden("this API key may not act for tenant " + tenant);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.thrillring.db;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * A PostgreSQL location from {@code DATABASE_URL}, in either the {@code postgres://user:pass@host:port/db}
+ * form that hosting platforms hand out or the JDBC form.
+ */
+public record DatabaseUrl(String jdbcUrl, Optional<String> user, Optional<String> password) {
+
+    public static DatabaseUrl parse(String url) {
+        if (url.startsWith("jdbc:postgresql:")) return new DatabaseUrl(url, Optional.empty(), Optional.empty());
+        if (!url.startsWith("postgres://") && !url.startsWith("postgresql://")) {
+            throw new IllegalArgumentException("DATABASE_URL must start with postgres://, postgresql:// or jdbc:postgresql:");
+        }
+        URI uri = URI.create(url);
+        if (uri.getHost() == null) throw new IllegalArgumentException("DATABASE_URL has no host");
+        String path = uri.getRawPath() == null || uri.getRawPath().length() <= 1 ? "/postgres" : uri.getRawPath();
+        String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + path
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        Optional<String> user = Optional.empty();
+        Optional<String> password = Optional.empty();
+        String info = uri.getRawUserInfo();
+        if (info != null) {
+            int colon = info.indexOf(':');
+            user = Optional.of(decode(colon < 0 ? info : info.substring(0, colon)));
+            if (colon >= 0) password = Optional.of(decode(info.substring(colon + 1)));
+        }
+        return new DatabaseUrl(jdbc, user, password);
+    }
+
+    private static String decode(String s) { return URLDecoder.decode(s, StandardCharsets.UTF_8); }
+}

@@ -1,0 +1,34 @@
+package dev.thrillring.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Reads a platform's shipped base rules: {@code rules/<platform>/} and {@code decision-tables/<platform>/}. */
+public record PlatformRuleFiles(Path rulesDir, Path tablesDir) {
+
+    public List<RuleResource> load(String platform) {
+        List<RuleResource> out = new ArrayList<>();
+        addFrom(rulesDir.resolve(platform), rulesDir.getFileName() + "/" + platform, out);
+        addFrom(tablesDir.resolve(platform), tablesDir.getFileName() + "/" + platform, out);
+        return out;
+    }
+
+    private static void addFrom(Path dir, String shownAs, List<RuleResource> out) {
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (Files.isRegularFile(f) && RuleResource.isRuleFile(name)) {
+                    out.add(new RuleResource(shownAs + "/" + name, Files.readAllBytes(f)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read rule files in " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.thrillring.facts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thrillring.app.Json;
+import dev.thrillring.engine.Evaluation;
+import dev.thrillring.engine.model.Outcome;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.Record;
+
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static dev.thrillring.db.schema.Tables.DECISIONS;
+import static dev.thrillring.db.schema.Tables.FACTS;
+
+/** Facts and their decisions; both append-only. Runs inside the caller's tenant transaction. */
+final class FactStore {
+    private static final ObjectMapper JSON = Json.mapper();
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+    private static final TypeReference<List<Outcome>> OUTCOMES = new TypeReference<>() {};
+
+    /**
+     * Inserts the fact unless its id is taken. A concurrent insert of the same id waits for the
+     * other transaction and then reports the id as taken.
+     *
+     * @return true when this call claimed the id
+     */
+    boolean claim(DSLContext tx, FactInput f) {
+        return tx.insertInto(FACTS)
+                .set(FACTS.TENANT_ID, f.tenantId()).set(FACTS.FACT_ID, f.id()).set(FACTS.USER_ID, f.userId())
+                .set(FACTS.TYPE, f.type()).set(FACTS.OCCURRED_AT, f.occurredAt().atOffset(ZoneOffset.UTC))
+                .set(FACTS.ATTRIBUTES, json(f.attributes())).set(FACTS.PAYLOAD_HASH, f.payloadHash())
+                .onConflictDoNothing()
+                .execute() == 1;
+    }
+
+    Decision insertDecision(DSLContext tx, FactInput f, Evaluation e) {
+        var decidedAt = tx.insertInto(DECISIONS)
+                .set(DECISIONS.TENANT_ID, f.tenantId()).set(DECISIONS.FACT_ID, f.id())
+                .set(DECISIONS.RULE_SET_VERSION, e.ruleSetVersion())
+                .set(DECISIONS.FIRED_RULES, json(e.firedRules())).set(DECISIONS.OUTCOMES, json(e.outcomes()))
+                .set(DECISIONS.EVALUATION_MICROS, (int) Math.min(Integer.MAX_VALUE, e.micros()))
+                .returningResult(DECISIONS.DECIDED_AT)
+                .fetchOne().value1();
+        return new Decision(f.id(), f.tenantId(), f.userId(), f.type(), f.occurredAt(), "decided", e.ruleSetVersion(),
+                e.firedRules(), e.outcomes(), (int) e.micros(), decidedAt);
+    }
+
+    /** The payload hash stored for a fact id; empty when the id is unknown. */
+    Optional<String> payloadHash(DSLContext tx, UUID tenantId, String factId) {
+        return tx.select(FACTS.PAYLOAD_HASH).from(FACTS)
+                .where(FACTS.TENANT_ID.eq(tenantId).and(FACTS.FACT_ID.eq(factId)))
+                .fetchOptional(FACTS.PAYLOAD_HASH);
+    }
+
+    Optional<Decision> find(DSLContext tx, UUID tenantId, String factId) {
+        return select(tx).where(FACTS.TENANT_ID.eq(tenantId).and(FACTS.FACT_ID.eq(factId)))
+                .fetchOptional(FactStore::toDecision);
+    }
+
+    /** The tenant's most recent decisions, newest first. */
+    List<Decision> recent(DSLContext tx, UUID tenantId, int limit) {
+        return select(tx).where(DECISIONS.TENANT_ID.eq(tenantId))
+                .orderBy(DECISIONS.DECIDED_AT.desc(), DECISIONS.FACT_ID)
+                .limit(limit)
+                .fetch(FactStore::toDecision);
+    }
+
+    private static org.jooq.SelectOnConditionStep<? extends Record> select(DSLContext tx) {
+        return tx.select(FACTS.FACT_ID, FACTS.TENANT_ID, FACTS.USER_ID, FACTS.TYPE, FACTS.OCCURRED_AT,
+                        DECISIONS.RULE_SET_VERSION, DECISIONS.FIRED_RULES, DECISIONS.OUTCOMES,
+                        DECISIONS.EVALUATION_MICROS, DECISIONS.DECIDED_AT)
+                .from(FACTS).join(DECISIONS)
+                .on(DECISIONS.TENANT_ID.eq(FACTS.TENANT_ID).and(DECISIONS.FACT_ID.eq(FACTS.FACT_ID)));
+    }
+
+    private static Decision toDecision(Record r) {
+        return new Decision(r.get(FACTS.FACT_ID), r.get(FACTS.TENANT_ID), r.get(FACTS.USER_ID), r.get(FACTS.TYPE),
+                r.get(FACTS.OCCURRED_AT).toInstant(), "decided", r.get(DECISIONS.RULE_SET_VERSION),
+                read(r.get(DECISIONS.FIRED_RULES), STRINGS), read(r.get(DECISIONS.OUTCOMES), OUTCOMES),
+                r.get(DECISIONS.EVALUATION_MICROS), r.get(DECISIONS.DECIDED_AT));
+    }
+
+    private static JSONB json(Object value) {
+        try {
+            return JSONB.valueOf(JSON.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass(), e);
+        }
+    }
+
+    private static <T> T read(JSONB json, TypeReference<T> type) {
+        try {
+            return JSON.readValue(json.data(), type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is unreadable", e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.thrillring.problems;
+
+import java.util.List;
+
+/**
+ * A failure a client can act on. Services throw these; the app layer turns each into one
+ * {@code application/problem+json} response (RFC 9457). Messages are written for clients and
+ * never carry internal details.
+ */
+public abstract sealed class Problem extends RuntimeException
+        permits Problem.Malformed, Problem.Invalid, Problem.NotFound, Problem.Conflict,
+                Problem.Forbidden, Problem.Unauthenticated, Problem.TooLarge, Problem.Unsupported {
+
+    private final int status;
+    private final String title;
+
+    Problem(int status, String title, String detail) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.title = title;
+    }
+
+    public int status() { return status; }
+    public String title() { return title; }
+    public String detail() { return getMessage(); }
+
+    /** One field that failed validation: a JSON path such as {@code facts[2].occurred_at}. */
+    public record Violation(String field, String message) {}
+
+    /** The body could not be read as JSON at all. */
+    public static final class Malformed extends Problem {
+        public Malformed(String detail) { super(400, "Malformed request", detail); }
+    }
+
+    /** The request was well-formed but one or more fields are wrong. */
+    public static final class Invalid extends Problem {
+        private final List<Violation> violations;
+        public Invalid(List<Violation> violations) {
+            super(422, "Invalid request", summary(violations));
+            this.violations = List.copyOf(violations);
+        }
+        public Invalid(String field, String message) { this(List.of(new Violation(field, message))); }
+        public List<Violation> violations() { return violations; }
+        private static String summary(List<Violation> v) {
+            return v.size() == 1 ? v.getFirst().field() + ": " + v.getFirst().message()
+                                 : v.size() + " fields are invalid; see errors";
+        }
+    }
+
+    public static final class NotFound extends Problem {
+        public NotFound(String detail) { super(404, "Not found", detail); }
+    }
+
+    public static final class Conflict extends Problem {
+        private final String field;
+        public Conflict(String field, String detail) { super(409, "Conflict", detail); this.field = field; }
+        public String field() { return field; }
+    }
+
+    public static final class Forbidden extends Problem {
+        public Forbidden(String detail) { super(403, "Forbidden", detail); }
+    }
+
+    public static final class Unauthenticated extends Problem {
+        public Unauthenticated(String detail) { super(401, "Unauthenticated", detail); }
+    }
+
+    public static final class TooLarge extends Problem {
+        public TooLarge(String detail) { super(413, "Content too large", detail); }
+    }
+
+    public static final class Unsupported extends Problem {
+        public Unsupported(String detail) { super(415, "Unsupported media type", detail); }
+    }
+}

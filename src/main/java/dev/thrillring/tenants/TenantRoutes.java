@@ -1,0 +1,40 @@
+package dev.thrillring.tenants;
+
+import dev.thrillring.app.Requests;
+import dev.thrillring.auth.Role;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+
+/** {@code /api/v1/tenants}: create a tenant, read it, issue its API keys. */
+public final class TenantRoutes {
+    private final TenantService service;
+
+    private TenantRoutes(TenantService service) { this.service = service; }
+
+    public static void register(RoutesConfig routes, TenantService service) {
+        TenantRoutes r = new TenantRoutes(service);
+        routes.post("/api/v1/tenants", r::create, Role.PLATFORM_ADMIN);
+        routes.get("/api/v1/tenants/{tenant_id}", r::get, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER);
+        routes.post("/api/v1/tenants/{tenant_id}/api-keys", r::issueKey, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+    }
+
+    private void create(Context ctx) {
+        var req = Requests.body(ctx, TenantService.NewTenant.class);
+        ctx.status(HttpStatus.CREATED).json(service.create(Requests.principal(ctx), req));
+    }
+
+    private void get(Context ctx) {
+        ctx.json(service.get(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id")));
+    }
+
+    private record NewKey(String role) {}
+
+    private void issueKey(Context ctx) {
+        var req = Requests.body(ctx, NewKey.class);
+        IssuedKey key = service.issueKey(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), req.role());
+        ctx.status(HttpStatus.CREATED).json(key);
+    }
+
+}

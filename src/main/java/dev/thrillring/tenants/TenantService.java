@@ -1,0 +1,83 @@
+package dev.thrillring.tenants;
+
+import dev.thrillring.auth.ApiKey;
+import dev.thrillring.auth.Principal;
+import dev.thrillring.auth.Role;
+import dev.thrillring.db.TenantScope;
+import dev.thrillring.problems.Problem;
+import dev.thrillring.problems.Problem.Violation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Creates tenants and issues their API keys; knows each tenant's platform. */
+public final class TenantService {
+    private final TenantScope scope;
+    private final TenantStore store = new TenantStore();
+    /** A tenant's platform never changes, so it is cached for the ingestion path. */
+    private final Map<UUID, String> platformOf = new ConcurrentHashMap<>();
+
+    public TenantService(TenantScope scope) { this.scope = scope; }
+
+    /** What a client sends to create a tenant. */
+    public record NewTenant(String name, String platform, String industry) {}
+
+    /** Creates a tenant on a registered platform (platform admins only). */
+    public Tenant create(Principal caller, NewTenant req) {
+        if (caller.role() != Role.PLATFORM_ADMIN) throw new Problem.Forbidden("only a platform admin creates tenants");
+        List<Violation> errors = new ArrayList<>();
+        String name = req.name() == null ? null : req.name().strip();
+        if (name == null || name.isEmpty()) errors.add(new Violation("name", "is required"));
+        else if (name.length() > 255) errors.add(new Violation("name", "must have at most 255 characters"));
+        if (req.platform() == null || req.platform().isBlank()) errors.add(new Violation("platform", "is required"));
+        String industry = req.industry() == null || req.industry().isBlank() ? null : req.industry().strip();
+        if (industry != null && industry.length() > 100) errors.add(new Violation("industry", "must have at most 100 characters"));
+        if (!errors.isEmpty()) throw new Problem.Invalid(errors);
+
+        UUID id = UUID.randomUUID();
+        Tenant t = scope.inTenant(id, tx -> {
+            if (!store.platformExists(tx, req.platform())) {
+                throw new Problem.Invalid("platform", "unknown platform '" + req.platform() + "'");
+            }
+            return store.insert(tx, id, name, req.platform(), industry);
+        });
+        platformOf.put(id, t.platform());
+        return t;
+    }
+
+    /** The tenant, when the caller may see it. */
+    public Tenant get(Principal caller, UUID tenantId) {
+        caller.requireTenant(tenantId);
+        return scope.inTenant(tenantId, tx -> store.find(tx, tenantId))
+                .orElseThrow(() -> new Problem.NotFound("no tenant " + tenantId));
+    }
+
+    /** Issues a key with {@code role} for the tenant (its admins and platform admins). */
+    public IssuedKey issueKey(Principal caller, UUID tenantId, String role) {
+        caller.requireTenant(tenantId);
+        if (caller.role() != Role.PLATFORM_ADMIN && caller.role() != Role.TENANT_ADMIN) {
+            throw new Problem.Forbidden("only a tenant admin issues API keys");
+        }
+        if (role == null) throw new Problem.Invalid("role", "is required");
+        Role r = Role.tenantKeyRole(role).orElseThrow(() ->
+                new Problem.Invalid("role", "must be one of tenant_admin, analyst, ingest, viewer"));
+        String key = ApiKey.generate();
+        return scope.inTenant(tenantId, tx -> {
+            if (store.find(tx, tenantId).isEmpty()) throw new Problem.NotFound("no tenant " + tenantId);
+            return store.insertKey(tx, UUID.randomUUID(), tenantId, r.wireName(), ApiKey.prefix(key), ApiKey.hash(key), key);
+        });
+    }
+
+    /** The platform of an existing tenant; empty when there is no such tenant. */
+    public Optional<String> platformOf(UUID tenantId) {
+        String p = platformOf.get(tenantId);
+        if (p != null) return Optional.of(p);
+        Optional<String> found = scope.inTenant(tenantId, tx -> store.find(tx, tenantId)).map(Tenant::platform);
+        found.ifPresent(v -> platformOf.put(tenantId, v));
+        return found;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.thrillring.tenants;
+
+import org.jooq.DSLContext;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import static dev.thrillring.db.schema.Tables.API_KEYS;
+import static dev.thrillring.db.schema.Tables.PLATFORMS;
+import static dev.thrillring.db.schema.Tables.TENANTS;
+import static org.jooq.Records.mapping;
+
+/** Tenants, platforms and API keys. Every method runs inside the caller's tenant transaction. */
+final class TenantStore {
+
+    boolean platformExists(DSLContext tx, String platform) {
+        return tx.fetchExists(PLATFORMS, PLATFORMS.NAME.eq(platform));
+    }
+
+    Tenant insert(DSLContext tx, UUID id, String name, String platform, String industry) {
+        return tx.insertInto(TENANTS)
+                .set(TENANTS.ID, id).set(TENANTS.NAME, name).set(TENANTS.PLATFORM, platform).set(TENANTS.INDUSTRY, industry)
+                .returningResult(TENANTS.ID, TENANTS.NAME, TENANTS.PLATFORM, TENANTS.INDUSTRY, TENANTS.STATUS, TENANTS.CREATED_AT)
+                .fetchOne(mapping(Tenant::new));
+    }
+
+    Optional<Tenant> find(DSLContext tx, UUID id) {
+        return tx.select(TENANTS.ID, TENANTS.NAME, TENANTS.PLATFORM, TENANTS.INDUSTRY, TENANTS.STATUS, TENANTS.CREATED_AT)
+                .from(TENANTS).where(TENANTS.ID.eq(id))
+                .fetchOptional(mapping(Tenant::new));
+    }
+
+    IssuedKey insertKey(DSLContext tx, UUID keyId, UUID tenantId, String role, String prefix, String hash, String key) {
+        return tx.insertInto(API_KEYS)
+                .set(API_KEYS.ID, keyId).set(API_KEYS.TENANT_ID, tenantId).set(API_KEYS.ROLE, role)
+                .set(API_KEYS.PREFIX, prefix).set(API_KEYS.KEY_HASH, hash)
+                .returningResult(API_KEYS.CREATED_AT)
+                .fetchOne(r -> new IssuedKey(keyId, tenantId, role, prefix, key, r.value1()));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.thrillring.app;
+
+import dev.thrillring.support.TestServer;
+import dev.thrillring.support.TestServer.Response;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OperationsTest {
+    static TestServer app;
+
+    @BeforeAll
+    static void setUp() { app = TestServer.shared(); }
+
+    @Test
+    void shouldReportHealthWithoutAKey() {
+        Response r = app.get("/health", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("status").asText()).isEqualTo("up");
+    }
+
+    @Test
+    void shouldBeReadyWithDatabaseMigrationsAndRuleSets() {
+        Response r = app.get("/ready", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("checks").get("database").asText()).isEqualTo("up");
+        assertThat(r.json().get("checks").get("migrations").asText()).isEqualTo("applied");
+        assertThat(r.json().get("checks").get("rule_sets").asText()).isEqualTo("loaded");
+    }
+
+    @Test
+    void shouldExposePrometheusMetricsPerRoute() {
+        String tenant = app.createTenant("Metered", "coreldove");
+        String key = app.issueKey(tenant, "ingest");
+        app.post("/api/v1/facts", key, "{\"id\":\"m-1\",\"tenant_id\":\"" + tenant + "\",\"type\":\"order.shipped\"}");
+
+        Response r = app.get("/metrics", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body())
+                .contains("http_server_requests_seconds_bucket{")
+                .contains("route=\"/api/v1/facts\"")
+                .contains("thrillring_facts_total{result=\"decided\"}")
+                .contains("thrillring_rules_evaluation_seconds_count")
+                .contains("hikaricp_connections_active");
+    }
+}

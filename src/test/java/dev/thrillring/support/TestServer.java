@@ -1,0 +1,124 @@
+package dev.thrillring.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thrillring.app.Config;
+import dev.thrillring.app.Server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A real ThrillRing (embedded PostgreSQL, HTTP on a loopback port) shared by the HTTP tests of
+ * one JVM, plus a small client. Tests create their own tenants, so they do not see each other.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String ADMIN_KEY = "trk_admin_test_0123456789abcdefghijkmnopqrs";
+    private static TestServer shared;
+
+    public final Server server;
+    public final Path dataDir;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private TestServer(Server server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    /** The suite's shared server, started on first use and stopped when the JVM exits. */
+    public static synchronized TestServer shared() {
+        if (shared == null) {
+            shared = start(tempDir());
+            Runtime.getRuntime().addShutdownHook(new Thread(shared.server::close));
+        }
+        return shared;
+    }
+
+    /** A server of its own on {@code dataDir}; the caller closes it. */
+    public static TestServer start(Path dataDir) {
+        Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 8);
+        return new TestServer(Server.start(config), dataDir);
+    }
+
+    public static Path tempDir() {
+        try {
+            return Files.createTempDirectory("thrillring-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops a server the test started itself (never the shared one). */
+    @Override public void close() { server.close(); }
+
+    public String baseUrl() { return "http://127.0.0.1:" + server.port(); }
+
+    /** A response with its body parsed as JSON when it is JSON. */
+    public record Response(int status, Map<String, java.util.List<String>> headers, String body, JsonNode json) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+        }
+    }
+
+    public Response send(String method, String path, String key, String contentType, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) b.header("Authorization", "Bearer " + key);
+        if (contentType != null) b.header("Content-Type", contentType);
+        try {
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            String ct = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode node = ct.contains("json") && !r.body().isEmpty() ? json.readTree(r.body()) : null;
+            return new Response(r.statusCode(), r.headers().map(), r.body(), node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Response post(String path, String key, String body) { return send("POST", path, key, "application/json", body); }
+
+    public Response get(String path, String key) { return send("GET", path, key, null, null); }
+
+    /** Creates a tenant on {@code platform} and returns its id. */
+    public String createTenant(String name, String platform) {
+        Response r = post("/api/v1/tenants", ADMIN_KEY,
+                "{\"name\":\"" + name + "\",\"platform\":\"" + platform + "\",\"industry\":\"retail\"}");
+        if (r.status() != 201) throw new AssertionError("tenant not created: " + r.status() + " " + r.body());
+        return r.json().get("tenant_id").asText();
+    }
+
+    /** Issues an API key with {@code role} for the tenant. */
+    public String issueKey(String tenantId, String role) {
+        Response r = post("/api/v1/tenants/" + tenantId + "/api-keys", ADMIN_KEY, "{\"role\":\"" + role + "\"}");
+        if (r.status() != 201) throw new AssertionError("key not issued: " + r.status() + " " + r.body());
+        return r.json().get("api_key").asText();
+    }
+
+    /** A raw JDBC connection as the service's own role, for checking what really is stored. */
+    public Connection appConnection() throws SQLException {
+        return DriverManager.getConnection(server.database().jdbcUrl(), "thrillring_app", "");
+    }
+
+    /** A raw JDBC connection as the owner (sees through RLS), for counting rows in tests. */
+    public Connection ownerConnection() throws SQLException {
+        return DriverManager.getConnection(server.database().jdbcUrl(), "postgres", "");
+    }
+}
