@@ -2,9 +2,7 @@
 -- docs/schema.md) plus what the engine needs: platforms, tenants, API keys, facts, decisions,
 -- rule set versions. Every tenant-owned table is guarded by row-level security at the end.
 
-/* [jooq ignore start] */
-CREATE EXTENSION IF NOT EXISTS pgcrypto;
-/* [jooq ignore stop] */
+-- gen_random_uuid() is built into PostgreSQL 13+, so no extension is needed.
 
 -- ---------------------------------------------------------------------------------------------
 -- Platforms and tenants

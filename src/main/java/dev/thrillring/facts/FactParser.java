@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -135,7 +136,8 @@ final class FactParser {
 
     private Instant occurredAt(JsonNode node, String prefix, List<Violation> errors) {
         JsonNode v = node.get("occurred_at");
-        Instant now = clock.instant();
+        // PostgreSQL keeps microseconds; a replay must show the same time as the first answer.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         if (v == null || v.isNull()) return now;
         String field = prefix + "occurred_at";
         if (!v.isTextual()) {
@@ -143,7 +145,7 @@ final class FactParser {
             return null;
         }
         try {
-            Instant t = OffsetDateTime.parse(v.textValue()).toInstant();
+            Instant t = OffsetDateTime.parse(v.textValue()).toInstant().truncatedTo(ChronoUnit.MICROS);
             if (t.isAfter(now.plus(MAX_FUTURE))) {
                 errors.add(new Violation(field, "is more than " + MAX_FUTURE.toMinutes() + " minutes in the future"));
                 return null;

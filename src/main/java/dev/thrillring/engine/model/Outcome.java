@@ -1,5 +1,7 @@
 package dev.thrillring.engine.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,6 +11,7 @@ import java.util.Map;
  */
 public record Outcome(String kind, String rule, Map<String, Object> details) {
     public Outcome {
-        details = Map.copyOf(details);
+        // Keeps the order the rule wrote the fields in, for readable decisions.
+        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 }
