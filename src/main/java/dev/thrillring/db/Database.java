@@ -75,6 +75,10 @@ public final class Database implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "100")
+                    // zonky starts PostgreSQL with -F and synchronous_commit=off, fine for throwaway
+                    // test databases; this one keeps real data, so durability is switched back on.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             log.info("embedded PostgreSQL on port {} with data in {} started in {} ms", pg.getPort(), pgData,

@@ -48,6 +48,8 @@ public final class RuleEngine implements AutoCloseable {
         for (String p : platformNames) {
             long t0 = System.nanoTime();
             CompiledRuleSet set = compiler.compile("platform-" + p, p + "@base", files.load(p));
+            // One throwaway evaluation, so the first real fact does not pay for class loading.
+            evaluate(set, new Fact("warm-up", new java.util.UUID(0, 0), null, "thrillring.warm_up", java.time.Instant.now(), Map.of()));
             CompiledRuleSet old = platforms.put(p, set);
             if (old != null && !old.releaseId().equals(set.releaseId())) old.dispose();
             log.info("rule set {} loaded: {} rules in {} ms", set.version(), set.ruleCount(),

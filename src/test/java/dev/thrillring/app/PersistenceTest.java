@@ -23,6 +23,9 @@ class PersistenceTest {
             decidedAt = r.json().get("decided_at").asText();
         }
         try (TestServer second = TestServer.start(dataDir)) {
+            var dsl = second.server.database().dsl();
+            assertThat(dsl.fetchValue("SHOW fsync")).isEqualTo("on");
+            assertThat(dsl.fetchValue("SHOW synchronous_commit")).isEqualTo("on");
             assertThat(second.get("/api/v1/tenants/" + tenant, key).json().get("name").asText()).isEqualTo("Survivor");
             var d = second.get("/api/v1/tenants/" + tenant + "/decisions/kept", key);
             assertThat(d.status()).isEqualTo(200);
