@@ -3,6 +3,9 @@ package dev.thrillring;
 import dev.thrillring.app.Config;
 import dev.thrillring.app.Server;
 
+import dev.thrillring.engine.RulesCommand;
+
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -15,6 +18,7 @@ public final class Main {
         String command = args.length == 0 ? "serve" : args[0];
         switch (command) {
             case "serve" -> serve();
+            case "rules" -> System.exit(new RulesCommand(System.out).run(List.of(args).subList(1, args.length)));
             case "help", "--help", "-h" -> usage(0);
             default -> {
                 System.err.println("unknown command: " + command);
@@ -44,7 +48,9 @@ public final class Main {
     private static void usage(int status) {
         System.out.println("""
                 usage: java -jar thrillring.jar [command]
-                  serve    run the service (default); configuration from the environment, see README
+                  serve                     run the service (default); configuration from the environment, see README
+                  rules validate DIR [--base DIR]   compile the DRL files and decision tables under DIR
+                  rules test DIR [--base DIR]       ... and run its *.scenario.json files
                   help     this text""");
         System.exit(status);
     }

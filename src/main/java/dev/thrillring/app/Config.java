@@ -15,7 +15,7 @@ import java.util.Optional;
 public record Config(String host, int port, Path dataDir, Optional<String> databaseUrl,
                      Optional<String> appDbUser, Optional<String> appDbPassword,
                      Optional<String> adminKey, Path rulesDir, Path tablesDir,
-                     long maxBodyBytes, int poolSize) {
+                     long maxBodyBytes, int poolSize, int maxCompiledOverlays, boolean watchRules) {
 
     public static Config fromEnv(Map<String, String> env) {
         return new Config(
@@ -29,11 +29,9 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                 Path.of(env.getOrDefault("THRILLRING_RULES_DIR", "rules")),
                 Path.of(env.getOrDefault("THRILLRING_TABLES_DIR", "decision-tables")),
                 intVar(env, "THRILLRING_MAX_BODY_BYTES", 1_048_576),
-                intVar(env, "THRILLRING_DB_POOL_SIZE", 16));
-    }
-
-    public Config withPort(int p) {
-        return new Config(host, p, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize);
+                intVar(env, "THRILLRING_DB_POOL_SIZE", 16),
+                intVar(env, "THRILLRING_MAX_COMPILED_OVERLAYS", 1000),
+                Boolean.parseBoolean(env.getOrDefault("THRILLRING_WATCH_RULES", "false")));
     }
 
     private static Optional<String> nonBlank(String s) {

@@ -1,6 +1,7 @@
 package dev.thrillring.app;
 
 import dev.thrillring.engine.RuleFailure;
+import dev.thrillring.engine.RuleSetInvalid;
 import dev.thrillring.problems.Problem;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -29,8 +30,14 @@ public final class ErrorMapping {
             Map<String, Object> body = problem(e.status(), e.title(), e.detail());
             if (e instanceof Problem.Invalid inv) body.put("errors", inv.violations());
             if (e instanceof Problem.Conflict c && c.field() != null) body.put("field", c.field());
+            if (e instanceof Problem.Unprocessable u) body.putAll(u.extensions());
             if (e instanceof Problem.Unauthenticated) ctx.header("WWW-Authenticate", "Bearer");
             write(ctx, e.status(), body);
+        });
+        routes.exception(RuleSetInvalid.class, (e, ctx) -> {
+            Map<String, Object> body = problem(422, "Invalid rule set", e.errors().size() + " error(s); see errors");
+            body.put("errors", e.errors());
+            write(ctx, 422, body);
         });
         routes.exception(RuleFailure.class, (e, ctx) -> {
             Map<String, Object> body = problem(422, "Rule evaluation failed", e.getMessage());

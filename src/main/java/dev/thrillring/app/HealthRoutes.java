@@ -2,7 +2,7 @@ package dev.thrillring.app;
 
 import dev.thrillring.auth.Role;
 import dev.thrillring.db.Database;
-import dev.thrillring.engine.RuleEngine;
+import dev.thrillring.engine.RuleSetRegistry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -12,16 +12,16 @@ import java.util.Map;
 /** {@code /health} (the process is alive), {@code /ready} (it can serve), {@code /metrics}. */
 final class HealthRoutes {
     private final Database db;
-    private final RuleEngine engine;
+    private final RuleSetRegistry engine;
     private final Metrics metrics;
 
-    private HealthRoutes(Database db, RuleEngine engine, Metrics metrics) {
+    private HealthRoutes(Database db, RuleSetRegistry engine, Metrics metrics) {
         this.db = db;
         this.engine = engine;
         this.metrics = metrics;
     }
 
-    static void register(RoutesConfig routes, Database db, RuleEngine engine, Metrics metrics) {
+    static void register(RoutesConfig routes, Database db, RuleSetRegistry engine, Metrics metrics) {
         HealthRoutes r = new HealthRoutes(db, engine, metrics);
         routes.get("/health", ctx -> ctx.json(Map.of("status", "up")), Role.PUBLIC);
         routes.get("/ready", r::ready, Role.PUBLIC);

@@ -7,6 +7,14 @@ import dev.thrillring.db.Database;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.PlatformRuleFiles;
 import dev.thrillring.engine.RuleEngine;
+import dev.thrillring.engine.RuleFileWatcher;
+import dev.thrillring.engine.RuleSetCompiler;
+import dev.thrillring.engine.RuleSetRegistry;
+import dev.thrillring.rulesets.RuleSetNotifier;
+import dev.thrillring.rulesets.RuleSetOverlays;
+import dev.thrillring.rulesets.RuleSetRoutes;
+import dev.thrillring.rulesets.RuleSetService;
+import io.javalin.config.SizeUnit;
 import dev.thrillring.facts.FactRoutes;
 import dev.thrillring.facts.FactService;
 import dev.thrillring.problems.Problem;
@@ -20,6 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import static dev.thrillring.db.schema.Tables.PLATFORMS;
@@ -28,14 +38,15 @@ import static dev.thrillring.db.schema.Tables.PLATFORMS;
 public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
 
-    private final Database db;
-    private final RuleEngine engine;
     private final Javalin http;
+    private final Database db;
+    /** Everything to stop, in order: HTTP first, the database last. */
+    private final List<AutoCloseable> closeables;
 
-    private Server(Database db, RuleEngine engine, Javalin http) {
-        this.db = db;
-        this.engine = engine;
+    private Server(Javalin http, Database db, List<AutoCloseable> closeables) {
         this.http = http;
+        this.db = db;
+        this.closeables = closeables;
     }
 
     /** Starts everything; the returned server is ready to serve. */
@@ -43,34 +54,51 @@ public final class Server implements AutoCloseable {
         long t0 = System.nanoTime();
         Metrics metrics = new Metrics();
         Database db = Database.open(config, metrics.registry());
-        RuleEngine engine = new RuleEngine(new PlatformRuleFiles(config.rulesDir(), config.tablesDir()), metrics.registry());
+        TenantScope scope = new TenantScope(db.dsl());
+        RuleEngine engine = new RuleEngine(metrics.registry());
+        PlatformRuleFiles ruleFiles = new PlatformRuleFiles(config.rulesDir(), config.tablesDir());
+        RuleSetRegistry registry = new RuleSetRegistry(new RuleSetCompiler(), ruleFiles, engine,
+                new RuleSetOverlays(scope), config.maxCompiledOverlays(), metrics.registry());
+        List<AutoCloseable> closeables = new ArrayList<>(List.of(registry, db));
         try {
-            TenantScope scope = new TenantScope(db.dsl());
-            engine.loadPlatforms(db.dsl().select(PLATFORMS.NAME).from(PLATFORMS).fetch(PLATFORMS.NAME));
+            List<String> platforms = db.dsl().select(PLATFORMS.NAME).from(PLATFORMS).fetch(PLATFORMS.NAME);
+            registry.loadPlatforms(platforms);
             AuthService auth = new AuthService(db.dsl(), AdminKey.resolveHash(config.adminKey(), config.dataDir()));
             TenantService tenants = new TenantService(scope);
-            FactService facts = new FactService(scope, tenants, engine, metrics.registry());
+            FactService facts = new FactService(scope, tenants, engine, registry, metrics.registry());
+            RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine);
+            RuleSetNotifier notifier = new RuleSetNotifier(db, ruleSets::reloadTenant, registry::invalidateAll);
+            closeables.addFirst(notifier);
+            notifier.start();
+            if (config.watchRules()) {
+                RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, registry::reloadPlatform);
+                closeables.addFirst(watcher);
+                watcher.start();
+            }
 
             Javalin http = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
                 c.concurrency.useVirtualThreads = true;
                 c.http.maxRequestSize = config.maxBodyBytes();
+                c.jetty.multipartConfig.maxFileSize(RuleSetCompiler.Limits.DEFAULT.maxResourceBytes(), SizeUnit.BYTES);
+                c.jetty.multipartConfig.maxTotalRequestSize(RuleSetCompiler.Limits.DEFAULT.maxTotalBytes() + 65_536L, SizeUnit.BYTES);
                 c.jetty.host = config.host();
                 c.jetty.port = config.port();
                 c.jsonMapper(new JavalinJackson(Json.mapper(), true));
                 c.requestLogger.http(metrics::recordRequest);
                 c.routes.beforeMatched(ctx -> authorise(ctx, auth));
                 ErrorMapping.register(c.routes);
-                HealthRoutes.register(c.routes, db, engine, metrics);
+                HealthRoutes.register(c.routes, db, registry, metrics);
                 TenantRoutes.register(c.routes, tenants);
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
+                RuleSetRoutes.register(c.routes, ruleSets);
             }).start();
+            closeables.addFirst(http::stop);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),
                     (System.nanoTime() - t0) / 1_000_000);
-            return new Server(db, engine, http);
+            return new Server(http, db, closeables);
         } catch (RuntimeException e) {
-            engine.close();
-            db.close();
+            closeAll(closeables);
             throw e;
         }
     }
@@ -90,10 +118,16 @@ public final class Server implements AutoCloseable {
 
     public Database database() { return db; }
 
-    @Override public void close() {
-        http.stop();
-        engine.close();
-        db.close();
+    @Override public void close() { closeAll(closeables); }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("error while stopping {}", c, e);
+            }
+        }
     }
 
 }

@@ -149,6 +149,16 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection outside the pool with the pool's credentials and role, for a long-lived
+     * {@code LISTEN}. The caller closes it.
+     */
+    public Connection newDirectConnection() throws SQLException {
+        Connection c = java.sql.DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+        if (pool.getConnectionInitSql() != null) c.createStatement().execute(pool.getConnectionInitSql());
+        return c;
+    }
+
     /** The service's query context; every tenant query goes through {@link TenantScope}. */
     public DSLContext dsl() { return dsl; }
 

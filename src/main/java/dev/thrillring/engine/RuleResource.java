@@ -23,16 +23,4 @@ public record RuleResource(String path, byte[] content) {
         String p = name.toLowerCase(Locale.ROOT);
         return p.endsWith(".drl") || p.endsWith(".drl.xlsx") || p.endsWith(".drl.xls") || p.endsWith(".drl.csv");
     }
-
-    /** The name inside the KIE file system: decision tables must keep their {@code .drl.xxx} suffix. */
-    String kiePath(String packageDir) {
-        String file = path.replace('\\', '/');
-        file = file.substring(file.lastIndexOf('/') + 1);
-        String lower = file.toLowerCase(Locale.ROOT);
-        if (kind() != Kind.DRL && !lower.contains(".drl.")) {
-            int dot = file.lastIndexOf('.');
-            file = file.substring(0, dot) + ".drl" + file.substring(dot);
-        }
-        return "src/main/resources/" + packageDir + "/" + file;
-    }
 }

@@ -2,20 +2,29 @@ package dev.thrillring.engine;
 
 import java.util.List;
 
-/** A rule set that does not compile, with every error located in its file. */
+/** A rule set that does not compile or is not allowed, with every error located in its file. */
 public final class RuleSetInvalid extends RuntimeException {
 
-    /** One compile error: the resource, a line when known, and the compiler's message. */
-    public record Error(String resource, int line, String message) {
+    /**
+     * One error: the file, then a line for DRL or a sheet and cell for decision tables (absent
+     * parts are null), and the message.
+     */
+    public record Error(String file, Integer line, String sheet, String cell, String message) {
+        public static Error inFile(String file, String message) { return new Error(file, null, null, null, message); }
+
         @Override public String toString() {
-            return resource + (line > 0 ? ":" + line : "") + ": " + message;
+            StringBuilder sb = new StringBuilder(file);
+            if (sheet != null) sb.append(" sheet '").append(sheet).append('\'');
+            if (cell != null) sb.append(" cell ").append(cell);
+            if (line != null) sb.append(':').append(line);
+            return sb.append(": ").append(message).toString();
         }
     }
 
     private final List<Error> errors;
 
     public RuleSetInvalid(String ruleSet, List<Error> errors) {
-        super("rule set " + ruleSet + " does not compile: " + errors);
+        super("rule set " + ruleSet + " is invalid: " + errors);
         this.errors = List.copyOf(errors);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.thrillring.app.Json;
+import dev.thrillring.engine.model.Fact;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.problems.Problem.Violation;
 
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  * Reads one fact or a {@code {"facts": [...]}} batch and checks every field, collecting all
  * violations with their JSON paths so a client can fix a batch in one round trip.
  */
-final class FactParser {
+public final class FactParser {
     static final int MAX_BATCH = 1000;
     static final int MAX_ATTRIBUTES = 64;
     static final int MAX_TEXT = 1000;
@@ -46,7 +47,7 @@ final class FactParser {
 
     private final Clock clock;
 
-    FactParser(Clock clock) { this.clock = clock; }
+    public FactParser(Clock clock) { this.clock = clock; }
 
     /** The facts of a request body; a batch keeps its order. */
     record Parsed(boolean batch, List<FactInput> facts) {}
@@ -76,6 +77,32 @@ final class FactParser {
         }
         if (!errors.isEmpty()) throw new Problem.Invalid(errors);
         return new Parsed(true, facts);
+    }
+
+    /**
+     * Facts for a dry run: {@code id} and {@code tenant_id} may be left out (the tenant is the
+     * route's). Every field is checked as for ingestion.
+     */
+    public List<Fact> parseDryRun(JsonNode facts, UUID tenant, int max) {
+        if (facts == null || !facts.isArray() || facts.isEmpty() || facts.size() > max) {
+            throw new Problem.Invalid("facts", "must be an array of 1 to " + max + " facts");
+        }
+        List<Violation> errors = new ArrayList<>();
+        List<Fact> out = new ArrayList<>();
+        for (int i = 0; i < facts.size(); i++) {
+            JsonNode n = facts.get(i);
+            if (n.isObject()) {
+                var copy = ((com.fasterxml.jackson.databind.node.ObjectNode) n).deepCopy();
+                if (!copy.has("id")) copy.put("id", "dry-run-" + (i + 1));
+                if (!copy.has("tenant_id")) copy.put("tenant_id", tenant.toString());
+                n = copy;
+            }
+            FactInput f = parseOne(n, "facts[" + i + "].", errors);
+            if (f != null && !f.tenantId().equals(tenant)) errors.add(new Violation("facts[" + i + "].tenant_id", "must be the route's tenant"));
+            if (f != null) out.add(f.toFact());
+        }
+        if (!errors.isEmpty()) throw new Problem.Invalid(errors);
+        return out;
     }
 
     private FactInput parseValid(JsonNode node, String prefix) {

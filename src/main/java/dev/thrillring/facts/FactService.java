@@ -5,6 +5,9 @@ import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.CompiledRuleSet;
 import dev.thrillring.engine.Evaluation;
 import dev.thrillring.engine.RuleEngine;
+import dev.thrillring.engine.RuleSetRegistry;
+import dev.thrillring.engine.model.SubjectState;
+import dev.thrillring.subjects.SubjectStore;
 import dev.thrillring.engine.RuleFailure;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.problems.Problem.Violation;
@@ -27,15 +30,18 @@ public final class FactService {
     private final TenantScope scope;
     private final TenantService tenants;
     private final RuleEngine engine;
+    private final RuleSetRegistry ruleSets;
     private final FactStore store = new FactStore();
+    private final SubjectStore subjects = new SubjectStore();
     private final Counter decided;
     private final Counter replayed;
     private final Counter rejected;
 
-    public FactService(TenantScope scope, TenantService tenants, RuleEngine engine, MeterRegistry registry) {
+    public FactService(TenantScope scope, TenantService tenants, RuleEngine engine, RuleSetRegistry ruleSets, MeterRegistry registry) {
         this.scope = scope;
         this.tenants = tenants;
         this.engine = engine;
+        this.ruleSets = ruleSets;
         this.decided = Counter.builder("thrillring.facts").tag("result", "decided").register(registry);
         this.replayed = Counter.builder("thrillring.facts").tag("result", "replayed").register(registry);
         this.rejected = Counter.builder("thrillring.facts").tag("result", "rejected").register(registry);
@@ -58,7 +64,7 @@ public final class FactService {
             if (ruleSets.containsKey(f.tenantId())) continue;
             Optional<String> platform = tenants.platformOf(f.tenantId());
             if (platform.isEmpty()) unknown.add(new Violation(f.field() + "tenant_id", "no such tenant"));
-            else ruleSets.put(f.tenantId(), engine.ruleSetFor(platform.get()));
+            else ruleSets.put(f.tenantId(), this.ruleSets.forTenant(f.tenantId(), platform.get()));
         }
         if (!unknown.isEmpty()) throw new Problem.Invalid(unknown);
         return ruleSets;
@@ -76,7 +82,10 @@ public final class FactService {
                     }
                     return store.find(tx, f.tenantId(), f.id()).orElseThrow().replayed();
                 }
-                Evaluation e = engine.evaluate(ruleSet, f.toFact());
+                subjects.lock(tx, f.tenantId(), f.userId());
+                SubjectState state = subjects.load(tx, f.tenantId(), f.userId(), f.occurredAt());
+                Evaluation e = engine.evaluate(ruleSet, f.toFact(), state);
+                subjects.applyMetrics(tx, f.tenantId(), f.userId(), e.outcomes(), f.occurredAt());
                 return store.insertDecision(tx, f, e);
             });
             (d.status().equals("replayed") ? replayed : decided).increment();

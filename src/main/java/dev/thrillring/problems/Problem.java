@@ -1,6 +1,7 @@
 package dev.thrillring.problems;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A failure a client can act on. Services throw these; the app layer turns each into one
@@ -9,7 +10,8 @@ import java.util.List;
  */
 public abstract sealed class Problem extends RuntimeException
         permits Problem.Malformed, Problem.Invalid, Problem.NotFound, Problem.Conflict,
-                Problem.Forbidden, Problem.Unauthenticated, Problem.TooLarge, Problem.Unsupported {
+                Problem.Forbidden, Problem.Unauthenticated, Problem.TooLarge, Problem.Unsupported,
+                Problem.Unprocessable {
 
     private final int status;
     private final String title;
@@ -45,6 +47,16 @@ public abstract sealed class Problem extends RuntimeException
             return v.size() == 1 ? v.getFirst().field() + ": " + v.getFirst().message()
                                  : v.size() + " fields are invalid; see errors";
         }
+    }
+
+    /** Well-formed and valid, but refused; {@code extensions} are added to the problem document. */
+    public static final class Unprocessable extends Problem {
+        private final Map<String, Object> extensions;
+        public Unprocessable(String title, String detail, Map<String, Object> extensions) {
+            super(422, title, detail);
+            this.extensions = Map.copyOf(extensions);
+        }
+        public Map<String, Object> extensions() { return extensions; }
     }
 
     public static final class NotFound extends Problem {

@@ -1,6 +1,7 @@
 package dev.thrillring.engine;
 
 import dev.thrillring.engine.model.Fact;
+import dev.thrillring.engine.model.SubjectState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,30 +12,41 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RuleEngineTest {
-    static RuleEngine engine;
+    static RuleEngine engine = new RuleEngine(new SimpleMeterRegistry());
+    static RuleSetRegistry registry;
 
     @BeforeAll
     static void loadShippedRules() {
-        engine = new RuleEngine(new PlatformRuleFiles(Path.of("rules"), Path.of("decision-tables")), new SimpleMeterRegistry());
-        engine.loadPlatforms(List.of("bizoholic", "coreldove", "bizosaas"));
+        registry = new RuleSetRegistry(new RuleSetCompiler(), new PlatformRuleFiles(Path.of("rules"), Path.of("decision-tables")),
+                engine, tenant -> Optional.empty(), 10, new SimpleMeterRegistry());
+        registry.loadPlatforms(List.of("bizoholic", "coreldove", "bizosaas"));
     }
 
     @AfterAll
-    static void close() { engine.close(); }
+    static void close() { registry.close(); }
 
     static Fact fact(String type, Map<String, Object> attributes) {
         return new Fact("f-1", UUID.randomUUID(), "u-1", type, Instant.now(), attributes);
     }
 
+    static Evaluation evaluate(CompiledRuleSet set, Fact f) {
+        return engine.evaluate(set, f, SubjectState.empty(f.getTenantId(), f.getUserId()));
+    }
+
+    static RuleResource drl(String name, String text) {
+        return new RuleResource(name, text.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void shouldFireDrlAndDecisionTableRulesForAShippedOrder() {
-        Evaluation e = engine.evaluate(engine.ruleSetFor("coreldove"), fact("order.shipped", Map.of("value", 120.5)));
+        Evaluation e = evaluate(registry.platformBase("coreldove"), fact("order.shipped", Map.of("value", 120.5)));
 
         assertThat(e.firedRules()).contains("Shipped orders count", "Order value adds to revenue");
         assertThat(e.firedRules()).anyMatch(r -> r.startsWith("Fact points"));
@@ -52,21 +64,50 @@ class RuleEngineTest {
 
     @Test
     void shouldDecideNothingForAFactNoRuleMatches() {
-        Evaluation e = engine.evaluate(engine.ruleSetFor("bizoholic"), fact("order.shipped", Map.of()));
+        Evaluation e = evaluate(registry.platformBase("bizoholic"), fact("order.shipped", Map.of()));
         assertThat(e.firedRules()).isEmpty();
         assertThat(e.outcomes()).isEmpty();
     }
 
     @Test
     void shouldGiveEachPlatformItsOwnRuleSet() {
-        assertThat(engine.ruleSetFor("bizoholic").releaseId()).isNotEqualTo(engine.ruleSetFor("coreldove").releaseId());
-        Evaluation e = engine.evaluate(engine.ruleSetFor("bizosaas"), fact("campaign.launched", Map.of()));
-        assertThat(e.outcomes()).isEmpty();
+        assertThat(registry.platformBase("bizoholic").releaseId()).isNotEqualTo(registry.platformBase("coreldove").releaseId());
+        assertThat(evaluate(registry.platformBase("bizosaas"), fact("campaign.launched", Map.of())).outcomes()).isEmpty();
+    }
+
+    @Test
+    void shouldLetThresholdRulesSeeMetricsChangedByTheSameFact() {
+        CompiledRuleSet set = new RuleSetCompiler().compile("test-threshold", "t", List.of(drl("t.drl", """
+                package t;
+                import dev.thrillring.engine.model.Fact;
+                import dev.thrillring.engine.model.SubjectState;
+                global dev.thrillring.engine.model.Outcomes outcomes;
+                rule "count orders" when Fact(type == "order") then outcomes.metric("orders", 1); end
+                rule "tenth order" when SubjectState(metric("orders") >= 10, !unlocked("ten-orders")) then outcomes.unlock("ten-orders"); end
+                rule "unguarded" when SubjectState(metric("orders") >= 10) then outcomes.unlock("ten-orders-unguarded"); end
+                """)));
+        try {
+            UUID tenant = UUID.randomUUID();
+            SubjectState nine = new SubjectState(tenant, "u", Map.of("all_time", Map.of("orders", 9.0)), java.util.Set.of(), 0);
+            Evaluation e = engine.evaluate(set, new Fact("f", tenant, "u", "order", Instant.now(), Map.of()), nine);
+            assertThat(e.firedRules()).containsOnlyOnce("count orders", "tenth order");
+            // A threshold rule without the !unlocked guard fires again when the state changes;
+            // the outcome API still unlocks once.
+            assertThat(e.outcomes()).filteredOn(o -> o.kind().equals("unlock")).extracting(o -> o.details().get("achievement"))
+                    .containsExactlyInAnyOrder("ten-orders", "ten-orders-unguarded");
+            assertThat(nine.metric("orders")).isEqualTo(10.0);
+            assertThat(nine.unlocked("ten-orders")).isTrue();
+
+            Evaluation again = engine.evaluate(set, new Fact("g", tenant, "u", "order", Instant.now(), Map.of()), nine);
+            assertThat(again.outcomes()).noneMatch(o -> o.kind().equals("unlock"));
+        } finally {
+            set.dispose();
+        }
     }
 
     @Test
     void shouldLocateCompileErrorsInTheirFile() {
-        var broken = new RuleResource("rules/x/broken.drl", """
+        var broken = drl("rules/x/broken.drl", """
                 package x;
                 import dev.thrillring.engine.model.Fact;
                 rule "broken"
@@ -74,18 +115,42 @@ class RuleEngineTest {
                     Fact(nosuchfield == 1)
                 then
                 end
-                """.getBytes(StandardCharsets.UTF_8));
+                """);
         assertThatThrownBy(() -> new RuleSetCompiler().compile("test-broken", "x", List.of(broken)))
                 .isInstanceOfSatisfying(RuleSetInvalid.class, ex ->
                         assertThat(ex.errors()).anySatisfy(err -> {
-                            assertThat(err.resource()).isEqualTo("rules/x/broken.drl");
-                            assertThat(err.line()).isPositive();
+                            assertThat(err.file()).isEqualTo("rules/x/broken.drl");
+                            assertThat(err.line()).isEqualTo(5);
+                        }));
+    }
+
+    @Test
+    void shouldLocateDecisionTableErrorsInTheirCell() {
+        // Written with ' for " so the CSV's doubled quotes fit in a Java string.
+        String csv = String.join("\n",
+                "RuleSet,t",
+                "Import,dev.thrillring.engine.model.Fact",
+                "Variables,dev.thrillring.engine.model.Outcomes outcomes",
+                ",",
+                "RuleTable Points,",
+                "CONDITION,ACTION",
+                "Fact,",
+                "'type == ''$param''','outcomes.points($param, ''x'');'",
+                "Type,Points",
+                "a,1",
+                "b,not-a-number").replace('\'', '"');
+        var table = new RuleResource("points.drl.csv", csv.getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> new RuleSetCompiler().compile("test-table", "x", List.of(table)))
+                .isInstanceOfSatisfying(RuleSetInvalid.class, ex ->
+                        assertThat(ex.errors()).anySatisfy(err -> {
+                            assertThat(err.file()).isEqualTo("points.drl.csv");
+                            assertThat(err.cell()).isEqualTo("A11");
                         }));
     }
 
     @Test
     void shouldReportTheRuleThatThrows() {
-        var throwing = new RuleResource("rules/x/throws.drl", """
+        CompiledRuleSet set = new RuleSetCompiler().compile("test-throws", "x", List.of(drl("throws.drl", """
                 package x;
                 import dev.thrillring.engine.model.Fact;
                 global dev.thrillring.engine.model.Outcomes outcomes;
@@ -95,11 +160,26 @@ class RuleEngineTest {
                 then
                     outcomes.progress("a", 1, -1);
                 end
-                """.getBytes(StandardCharsets.UTF_8));
-        CompiledRuleSet set = new RuleSetCompiler().compile("test-throws", "x", List.of(throwing));
+                """)));
         try {
-            assertThatThrownBy(() -> engine.evaluate(set, fact("any", Map.of())))
+            assertThatThrownBy(() -> evaluate(set, fact("any", Map.of())))
                     .isInstanceOfSatisfying(RuleFailure.class, ex -> assertThat(ex.rule()).isEqualTo("negative target"));
+        } finally {
+            set.dispose();
+        }
+    }
+
+    @Test
+    void shouldStopALoopingRuleSet() {
+        CompiledRuleSet set = new RuleSetCompiler().compile("test-loop", "x", List.of(drl("loop.drl", """
+                package x;
+                import dev.thrillring.engine.model.SubjectState;
+                global dev.thrillring.engine.model.Outcomes outcomes;
+                rule "forever" when SubjectState() then outcomes.metric("n", 1); end
+                """)));
+        try {
+            assertThatThrownBy(() -> evaluate(set, fact("any", Map.of())))
+                    .isInstanceOfSatisfying(RuleFailure.class, ex -> assertThat(ex.getMessage()).contains("looping"));
         } finally {
             set.dispose();
         }

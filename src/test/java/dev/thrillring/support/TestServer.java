@@ -50,7 +50,7 @@ public final class TestServer implements AutoCloseable {
     /** A server of its own on {@code dataDir}; the caller closes it. */
     public static TestServer start(Path dataDir) {
         Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 8);
+                Optional.of(ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 8, 100, false);
         return new TestServer(Server.start(config), dataDir);
     }
 

@@ -7,21 +7,41 @@ import java.util.Map;
 
 /**
  * The one API through which rules act, bound as the global {@code outcomes} for a single
- * evaluation. Rules decide; the service persists what is recorded here. Arguments are checked
- * so that a rule's mistake surfaces as a located error, not as a strange row.
+ * evaluation. Rules decide; the service persists what is recorded here. Arguments are checked,
+ * so a rule's mistake surfaces as an error naming the rule, not as a strange row.
  */
 public final class Outcomes {
     private final List<Outcome> recorded = new ArrayList<>();
+    private final SubjectState state;
+    private final Runnable stateChanged;
     private String currentRule = "";
+
+    /**
+     * @param state        the subject's state, kept current as rules change metrics
+     * @param stateChanged tells the engine that {@code state} changed, so rules on it re-evaluate
+     */
+    public Outcomes(SubjectState state, Runnable stateChanged) {
+        this.state = state;
+        this.stateChanged = stateChanged;
+    }
 
     /** Award points to the fact's subject. */
     public void points(long amount, String reason) {
         record("points", "amount", amount, "reason", text(reason));
     }
 
-    /** Change one of the subject's metrics by {@code delta}. */
+    /** Add {@code delta} to one of the subject's metrics (all periods). */
     public void metric(String name, double delta) {
         record("metric", "name", name(name), "delta", finite(delta));
+        state.addMetric(name, delta);
+        stateChanged.run();
+    }
+
+    /** Raise a metric to {@code value} when it is higher than the recorded one (a best-so-far). */
+    public void metricMax(String name, double value) {
+        record("metric_max", "name", name(name), "value", finite(value));
+        state.maxMetric(name, value);
+        stateChanged.run();
     }
 
     /** Record progress towards an achievement. */
@@ -30,12 +50,16 @@ public final class Outcomes {
         record("progress", "achievement", name(achievement), "current", finite(current), "target", target);
     }
 
-    /** Unlock an achievement for the fact's subject. */
+    /** Unlock an achievement for the fact's subject; a second unlock of it in one evaluation is ignored. */
     public void unlock(String achievement) {
-        record("unlock", "achievement", name(achievement));
+        name(achievement);
+        if (state.unlocked(achievement)) return;
+        record("unlock", "achievement", achievement);
+        state.markUnlocked(achievement);
+        stateChanged.run();
     }
 
-    /** Set or add to the subject's score on a leaderboard. */
+    /** Add {@code value} to the subject's score on a leaderboard. */
     public void score(String board, double value) {
         record("score", "board", name(board), "value", finite(value));
     }

@@ -1,0 +1,90 @@
+package dev.thrillring.engine;
+
+import org.apache.poi.ss.usermodel.Cell;
+import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.ss.usermodel.Workbook;
+import org.apache.poi.ss.usermodel.WorkbookFactory;
+import org.drools.decisiontable.InputType;
+import org.drools.decisiontable.SpreadsheetCompiler;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns decision tables (CSV, XLSX, XLS) into DRL ourselves rather than inside the KIE builder,
+ * so that the safety check sees the code of every action cell and compile errors can be traced
+ * back to a sheet and a cell through the generated {@code // rule values at B10} comments.
+ */
+final class DecisionTables {
+
+    /** The DRL generated from one sheet (CSV files have one unnamed sheet). */
+    record GeneratedSheet(String sheet, String drl) {}
+
+    private static final Pattern VALUES_AT = Pattern.compile("// rule values at ([A-Z]+[0-9]+)");
+
+    private DecisionTables() {}
+
+    /** @throws RuleSetInvalid when the table cannot be read as a decision table */
+    static List<GeneratedSheet> toDrl(RuleResource table) {
+        try {
+            if (table.kind() == RuleResource.Kind.CSV) {
+                String drl = new SpreadsheetCompiler().compile(new ByteArrayInputStream(table.content()), InputType.CSV);
+                return List.of(new GeneratedSheet(null, drl));
+            }
+            List<GeneratedSheet> out = new ArrayList<>();
+            for (String sheet : ruleSheets(table)) {
+                String drl = new SpreadsheetCompiler().compile(new ByteArrayInputStream(table.content()), sheet);
+                out.add(new GeneratedSheet(sheet, drl));
+            }
+            if (out.isEmpty()) {
+                throw new RuleSetInvalid(table.path(), List.of(RuleSetInvalid.Error.inFile(table.path(),
+                        "no sheet has a 'RuleSet' cell; this is not a Drools decision table")));
+            }
+            return out;
+        } catch (RuleSetInvalid e) {
+            throw e;
+        } catch (RuntimeException | IOException e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new RuleSetInvalid(table.path(), List.of(RuleSetInvalid.Error.inFile(table.path(), "cannot read the decision table: " + msg)));
+        }
+    }
+
+    /** The cell whose row produced {@code line} of the generated DRL, or null before any rule. */
+    static String cellForLine(String drl, int line) {
+        String[] lines = drl.split("\n", -1);
+        for (int i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+            Matcher m = VALUES_AT.matcher(lines[i]);
+            if (m.find()) return m.group(1);
+            if (i < line - 1 && lines[i].startsWith("end")) break;
+        }
+        return null;
+    }
+
+    /** Sheets holding a {@code RuleSet} keyword cell. */
+    private static List<String> ruleSheets(RuleResource table) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (Workbook wb = WorkbookFactory.create(new ByteArrayInputStream(table.content()))) {
+            for (Sheet sheet : wb) {
+                if (hasRuleSet(sheet)) names.add(sheet.getSheetName());
+            }
+        }
+        return names;
+    }
+
+    private static boolean hasRuleSet(Sheet sheet) {
+        int rows = 0;
+        for (Row row : sheet) {
+            if (rows++ > 50) return false;
+            for (Cell cell : row) {
+                if (cell.getCellType() == CellType.STRING && cell.getStringCellValue().trim().equalsIgnoreCase("RuleSet")) return true;
+            }
+        }
+        return false;
+    }
+}

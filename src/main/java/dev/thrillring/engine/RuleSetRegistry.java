@@ -1,0 +1,221 @@
+package dev.thrillring.engine;
+
+import dev.thrillring.engine.model.Fact;
+import dev.thrillring.engine.model.SubjectState;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Which compiled rule set serves which tenant. Each platform has a base compiled from the shipped
+ * files; a tenant with an active overlay gets base + overlay compiled into a container of its
+ * own, built on first use and swapped whole on activation. Tenants without an overlay share their
+ * platform's base. Replaced containers are disposed after a grace period, so evaluations in flight
+ * finish on the rule set they started with.
+ */
+public final class RuleSetRegistry implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RuleSetRegistry.class);
+    /** Evaluations take milliseconds; a replaced rule set is kept this long before it is freed. */
+    static final long DISPOSE_AFTER_MS = 10_000;
+
+    private final RuleSetCompiler compiler;
+    private final PlatformRuleFiles files;
+    private final RuleEngine engine;
+    private final Overlay.Source overlays;
+    private final int maxOverlays;
+    private final Map<String, Base> platforms = new ConcurrentHashMap<>();
+    private final Map<UUID, CompletableFuture<TenantRules>> tenants = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService disposer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rule-set-disposer");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean ready;
+
+    private record Base(List<RuleResource> rules, CompiledRuleSet set) {}
+
+    /** A tenant's rule set: its own overlay build, or empty to use the platform base. */
+    private static final class TenantRules {
+        final String platform;
+        final Optional<CompiledRuleSet> overlay;
+        volatile long lastUsed = System.nanoTime();
+
+        TenantRules(String platform, Optional<CompiledRuleSet> overlay) {
+            this.platform = platform;
+            this.overlay = overlay;
+        }
+    }
+
+    public RuleSetRegistry(RuleSetCompiler compiler, PlatformRuleFiles files, RuleEngine engine,
+                           Overlay.Source overlays, int maxOverlays, MeterRegistry registry) {
+        this.compiler = compiler;
+        this.files = files;
+        this.engine = engine;
+        this.overlays = overlays;
+        this.maxOverlays = maxOverlays;
+        registry.gauge("thrillring.rules.overlays.loaded", tenants, t -> t.values().stream()
+                .filter(f -> f.isDone() && !f.isCompletedExceptionally() && f.join().overlay.isPresent()).count());
+    }
+
+    /** Compiles every platform's base rules; fails on the first one that does not compile. */
+    public void loadPlatforms(Collection<String> names) {
+        for (String p : names) reloadPlatform(p);
+        ready = true;
+    }
+
+    /** Compiles a platform's base from its files again and swaps it in; tenant overlays rebuild on next use. */
+    public void reloadPlatform(String platform) {
+        long t0 = System.nanoTime();
+        List<RuleResource> rules = files.load(platform);
+        CompiledRuleSet set = compiler.compile("platform-" + platform, platform + "@base-" + RuleSetCompiler.checksum(rules).substring(0, 8), rules);
+        warmUp(set);
+        Base old = platforms.put(platform, new Base(rules, set));
+        if (old != null) {
+            disposeLater(old.set);
+            invalidatePlatform(platform);
+        }
+        log.info("rule set {} loaded: {} rules in {} ms", set.version(), set.ruleCount(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    public boolean ready() { return ready; }
+
+    /** The platform's base rule set. */
+    public CompiledRuleSet platformBase(String platform) { return base(platform).set; }
+
+    /** The rule set that decides facts of {@code tenant}, building its overlay on first use. */
+    public CompiledRuleSet forTenant(UUID tenant, String platform) {
+        CompletableFuture<TenantRules> entry = tenants.get(tenant);
+        if (entry == null) {
+            CompletableFuture<TenantRules> mine = new CompletableFuture<>();
+            entry = tenants.putIfAbsent(tenant, mine);
+            if (entry == null) {
+                entry = mine;
+                try {
+                    TenantRules loaded = load(tenant, platform);
+                    mine.complete(loaded);
+                    // An activation may have installed a newer set while this one compiled.
+                    if (tenants.get(tenant) != mine) loaded.overlay.ifPresent(this::disposeLater);
+                } catch (RuntimeException e) {
+                    tenants.remove(tenant, mine);
+                    mine.completeExceptionally(e);
+                    throw e;
+                }
+            }
+        }
+        TenantRules rules;
+        try {
+            rules = entry.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+        rules.lastUsed = System.nanoTime();
+        return rules.overlay.orElseGet(() -> platformBase(rules.platform));
+    }
+
+    /** Loads the tenant's active version again and swaps it in (another process activated one). */
+    public void refresh(UUID tenant, String platform) {
+        TenantRules fresh = load(tenant, platform);
+        disposeOverlayOf(tenants.put(tenant, CompletableFuture.completedFuture(fresh)));
+    }
+
+    /** Compiles base + overlay for a tenant without installing it (drafts, dry runs, activation). */
+    public CompiledRuleSet compileOverlay(UUID tenant, String platform, int version, List<RuleResource> overlay) {
+        Base base = base(platform);
+        List<RuleResource> all = new ArrayList<>(base.rules);
+        all.addAll(overlay);
+        return compiler.compile("tenant-" + tenant, base.set.version() + "+v" + version, all);
+    }
+
+    /** Swaps in the tenant's new rule set (or its platform base when {@code set} is empty). */
+    public void install(UUID tenant, String platform, Optional<CompiledRuleSet> set) {
+        set.ifPresent(this::warmUp);
+        CompletableFuture<TenantRules> old = tenants.put(tenant, CompletableFuture.completedFuture(new TenantRules(platform, set)));
+        disposeOverlayOf(old);
+        evictIfFull();
+    }
+
+    /** Forgets a tenant's rule set, so the next fact loads the active version from the database. */
+    public void invalidate(UUID tenant) {
+        disposeOverlayOf(tenants.remove(tenant));
+    }
+
+    /** Forgets every tenant's rule set (after a lost database notification channel). */
+    public void invalidateAll() {
+        for (UUID t : List.copyOf(tenants.keySet())) invalidate(t);
+    }
+
+    private void invalidatePlatform(String platform) {
+        tenants.forEach((t, f) -> {
+            if (f.isDone() && !f.isCompletedExceptionally() && f.join().platform.equals(platform)) invalidate(t);
+        });
+    }
+
+    private TenantRules load(UUID tenant, String platform) {
+        Optional<Overlay> overlay = overlays.activeOverlay(tenant);
+        if (overlay.isEmpty()) return new TenantRules(platform, Optional.empty());
+        CompiledRuleSet set = compileOverlay(tenant, platform, overlay.get().version(), overlay.get().rules());
+        warmUp(set);
+        evictIfFull();
+        return new TenantRules(platform, Optional.of(set));
+    }
+
+    /** Keeps at most {@code maxOverlays} compiled overlays; the least recently used go first. */
+    private void evictIfFull() {
+        List<Map.Entry<UUID, CompletableFuture<TenantRules>>> built = tenants.entrySet().stream()
+                .filter(e -> e.getValue().isDone() && !e.getValue().isCompletedExceptionally() && e.getValue().join().overlay.isPresent())
+                .sorted((a, b) -> Long.compare(a.getValue().join().lastUsed, b.getValue().join().lastUsed))
+                .toList();
+        for (int i = 0; i < built.size() - maxOverlays; i++) {
+            if (tenants.remove(built.get(i).getKey(), built.get(i).getValue())) disposeOverlayOf(built.get(i).getValue());
+        }
+    }
+
+    private Base base(String platform) {
+        Base b = platforms.get(platform);
+        if (b == null) throw new IllegalStateException("no rule set loaded for platform " + platform);
+        return b;
+    }
+
+    private void disposeOverlayOf(CompletableFuture<TenantRules> f) {
+        if (f != null && f.isDone() && !f.isCompletedExceptionally()) f.join().overlay.ifPresent(this::disposeLater);
+    }
+
+    private void disposeLater(CompiledRuleSet set) {
+        disposer.schedule(set::dispose, DISPOSE_AFTER_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** One throwaway evaluation, so the first real fact does not pay for class loading. */
+    private void warmUp(CompiledRuleSet set) {
+        UUID none = new UUID(0, 0);
+        try {
+            engine.evaluate(set, new Fact("warm-up", none, null, "thrillring.warm_up", Instant.now(), Map.of()),
+                    SubjectState.empty(none, null));
+        } catch (RuntimeException e) {
+            log.debug("warm-up evaluation of {} failed: {}", set.version(), e.toString());
+        }
+    }
+
+    @Override public void close() {
+        disposer.shutdownNow();
+        tenants.values().forEach(f -> {
+            if (f.isDone() && !f.isCompletedExceptionally()) f.join().overlay.ifPresent(CompiledRuleSet::dispose);
+        });
+        tenants.clear();
+        platforms.values().forEach(b -> b.set.dispose());
+        platforms.clear();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.thrillring.rulesets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.thrillring.app.Requests;
+import dev.thrillring.auth.Role;
+import dev.thrillring.problems.Problem;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.UploadedFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code /api/v1/rulesets/{tenant_id}/...}: versions, activation, rollback, diff, dry runs, audit. */
+public final class RuleSetRoutes {
+    private final RuleSetService service;
+
+    private RuleSetRoutes(RuleSetService service) { this.service = service; }
+
+    public static void register(RoutesConfig routes, RuleSetService service) {
+        RuleSetRoutes r = new RuleSetRoutes(service);
+        Role[] authors = {Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST};
+        Role[] admins = {Role.PLATFORM_ADMIN, Role.TENANT_ADMIN};
+        Role[] readers = {Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER};
+        String base = "/api/v1/rulesets/{tenant_id}";
+        routes.post(base + "/versions", r::upload, authors);
+        routes.get(base + "/versions", r::list, readers);
+        routes.get(base + "/versions/{version}", r::get, readers);
+        routes.get(base + "/versions/{version}/files/{path}", r::file, readers);
+        routes.post(base + "/versions/{version}/activate", r::activate, admins);
+        routes.post(base + "/rollback", r::rollback, admins);
+        routes.post(base + "/deactivate", r::deactivate, admins);
+        routes.get(base + "/diff", r::diff, readers);
+        routes.post(base + "/dry-run", r::dryRun, authors);
+        routes.get(base + "/audit", r::audit, authors);
+    }
+
+    private void upload(Context ctx) {
+        String ct = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        if (!ct.startsWith("multipart/form-data")) {
+            throw new Problem.Unsupported("upload rule files as multipart/form-data: 'files' parts and an optional 'comment'");
+        }
+        List<RuleSetService.Upload> uploads = new ArrayList<>();
+        for (UploadedFile f : ctx.uploadedFiles()) uploads.add(new RuleSetService.Upload(f.filename(), read(f)));
+        var v = service.createVersion(Requests.principal(ctx), tenant(ctx), uploads, ctx.formParam("comment"));
+        ctx.status(HttpStatus.CREATED).json(v);
+    }
+
+    private void list(Context ctx) {
+        ctx.json(Map.of("versions", service.list(Requests.principal(ctx), tenant(ctx))));
+    }
+
+    private void get(Context ctx) {
+        ctx.json(service.get(Requests.principal(ctx), tenant(ctx), version(ctx)));
+    }
+
+    private void file(Context ctx) {
+        byte[] content = service.file(Requests.principal(ctx), tenant(ctx), version(ctx), ctx.pathParam("path"));
+        String path = ctx.pathParam("path").toLowerCase(Locale.ROOT);
+        ctx.contentType(path.endsWith(".xlsx") ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                : path.endsWith(".xls") ? "application/vnd.ms-excel"
+                : path.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8");
+        ctx.result(content);
+    }
+
+    private void activate(Context ctx) {
+        ctx.json(service.activate(Requests.principal(ctx), tenant(ctx), version(ctx)));
+    }
+
+    private record RollbackRequest(Integer toVersion) {}
+
+    private void rollback(Context ctx) {
+        Integer to = ctx.body().isBlank() ? null : Requests.body(ctx, RollbackRequest.class).toVersion();
+        ctx.json(service.rollback(Requests.principal(ctx), tenant(ctx), to));
+    }
+
+    private void deactivate(Context ctx) {
+        service.deactivate(Requests.principal(ctx), tenant(ctx));
+        ctx.status(HttpStatus.NO_CONTENT);
+    }
+
+    private void diff(Context ctx) {
+        int from = ctx.queryParamAsClass("from", Integer.class).get();
+        int to = ctx.queryParamAsClass("to", Integer.class).get();
+        ctx.json(service.diff(Requests.principal(ctx), tenant(ctx), from, to));
+    }
+
+    private void dryRun(Context ctx) {
+        JsonNode body = Requests.tree(ctx);
+        if (!body.isObject()) throw new Problem.Invalid("(body)", "must be {\"facts\": [...], \"version\": n?}");
+        body.fieldNames().forEachRemaining(n -> {
+            if (!n.equals("facts") && !n.equals("version")) throw new Problem.Invalid(n, "is not a known field");
+        });
+        JsonNode v = body.get("version");
+        if (v != null && !v.isNull() && !v.canConvertToInt()) throw new Problem.Invalid("version", "must be a version number");
+        Integer version = v == null || v.isNull() ? null : v.intValue();
+        ctx.json(service.dryRun(Requests.principal(ctx), tenant(ctx), version, body.get("facts")));
+    }
+
+    private void audit(Context ctx) {
+        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(100);
+        if (limit < 1 || limit > 1000) throw new Problem.Invalid("limit", "must be between 1 and 1000");
+        ctx.json(Map.of("entries", service.auditLog(Requests.principal(ctx), tenant(ctx), limit)));
+    }
+
+    private static java.util.UUID tenant(Context ctx) { return Requests.uuidPath(ctx, "tenant_id"); }
+
+    private static int version(Context ctx) {
+        try {
+            int v = Integer.parseInt(ctx.pathParam("version"));
+            if (v > 0) return v;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new Problem.Invalid("version", "must be a positive whole number");
+    }
+
+    private static byte[] read(UploadedFile f) {
+        try (InputStream in = f.content()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package dev.thrillring.rulesets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.thrillring.audit.AuditStore;
+import dev.thrillring.auth.Principal;
+import dev.thrillring.auth.Role;
+import dev.thrillring.db.TenantScope;
+import dev.thrillring.engine.CompiledRuleSet;
+import dev.thrillring.engine.Evaluation;
+import dev.thrillring.engine.RuleEngine;
+import dev.thrillring.engine.RuleResource;
+import dev.thrillring.engine.RuleSetCompiler;
+import dev.thrillring.engine.RuleSetInvalid;
+import dev.thrillring.engine.RuleSetRegistry;
+import dev.thrillring.engine.Scenario;
+import dev.thrillring.engine.ScenarioRunner;
+import dev.thrillring.engine.model.Fact;
+import dev.thrillring.engine.model.Outcome;
+import dev.thrillring.engine.model.SubjectState;
+import dev.thrillring.facts.FactParser;
+import dev.thrillring.problems.Problem;
+import dev.thrillring.subjects.SubjectStore;
+import dev.thrillring.tenants.TenantService;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A tenant's rule set versions: upload (validated, then stored immutable), activation (compiled
+ * and its scenarios run before it goes live, then swapped in and announced to every process),
+ * rollback, diff, dry runs and the audit trail.
+ */
+public final class RuleSetService {
+    static final int MAX_DRY_RUN_FACTS = 100;
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Set<Role> AUTHORS = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST);
+    private static final Set<Role> ACTIVATORS = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+
+    private final TenantScope scope;
+    private final TenantService tenants;
+    private final RuleSetRegistry registry;
+    private final RuleEngine engine;
+    private final ScenarioRunner scenarios;
+    private final RuleSetStore store = new RuleSetStore();
+    private final AuditStore audit = new AuditStore();
+    private final SubjectStore subjects = new SubjectStore();
+    private final FactParser facts = new FactParser(Clock.systemUTC());
+
+    public RuleSetService(TenantScope scope, TenantService tenants, RuleSetRegistry registry, RuleEngine engine) {
+        this.scope = scope;
+        this.tenants = tenants;
+        this.registry = registry;
+        this.engine = engine;
+        this.scenarios = new ScenarioRunner(engine);
+    }
+
+    /** One uploaded file. */
+    public record Upload(String name, byte[] content) {}
+
+    /** A stored file as listed: never its content. */
+    public record FileInfo(String path, String kind, int bytes) {}
+
+    /** A version with its files and, after a build, its rule count. */
+    public record VersionView(int version, String checksum, String author, String comment, String status,
+                              java.time.OffsetDateTime createdAt, java.time.OffsetDateTime activatedAt,
+                              List<FileInfo> files, Integer ruleCount) {}
+
+    /** An activation: the version now live and the scenarios it passed. */
+    public record Activation(VersionView version, List<ScenarioRunner.Result> scenarios) {}
+
+    /** Validates and stores a new draft version; nothing is stored when any file is wrong. */
+    public VersionView createVersion(Principal caller, UUID tenant, List<Upload> uploads, String comment) {
+        require(caller, tenant, AUTHORS, "upload rule sets");
+        String platform = platformOf(tenant);
+        List<RuleSetStore.StoredFile> files = checkUploads(uploads);
+        if (comment != null && comment.length() > 2000) throw new Problem.Invalid("comment", "must have at most 2000 characters");
+        Build build = build(tenant, platform, 0, files);
+        build.set.dispose();
+        String checksum = RuleSetCompiler.checksum(files.stream().map(f -> new RuleResource(f.path(), f.content())).toList());
+        RuleSetStore.Version v = scope.inTenant(tenant, tx -> {
+            store.lockTenant(tx, tenant);
+            int n = store.nextVersion(tx, tenant);
+            RuleSetStore.Version created = store.insert(tx, tenant, n, checksum, actor(caller), comment, files);
+            audit.record(tx, tenant, actor(caller), "ruleset.version_created", "ruleset/v" + n, null,
+                    Map.of("version", n, "checksum", checksum, "files", files.stream().map(RuleSetStore.StoredFile::path).toList()));
+            return created;
+        });
+        return view(v, files, build.set.ruleCount());
+    }
+
+    /** Compiles the version, runs its scenarios and, when all pass, makes it the tenant's live rule set. */
+    public Activation activate(Principal caller, UUID tenant, int version) {
+        require(caller, tenant, ACTIVATORS, "activate rule sets");
+        String platform = platformOf(tenant);
+        List<RuleSetStore.StoredFile> files = scope.inTenant(tenant, tx -> {
+            store.find(tx, tenant, version).orElseThrow(() -> new Problem.NotFound("no rule set version " + version));
+            return store.files(tx, tenant, version);
+        });
+        Build build = build(tenant, platform, version, files);
+        List<ScenarioRunner.Result> results = scenarios.run(build.set, build.scenarios);
+        if (results.stream().anyMatch(r -> !r.passed())) {
+            build.set.dispose();
+            throw new Problem.Unprocessable("Scenarios failed", results.stream().filter(r -> !r.passed()).count()
+                    + " of " + results.size() + " scenarios failed; the active version keeps serving", Map.of("scenarios", results));
+        }
+        RuleSetStore.Version v;
+        try {
+            v = scope.inTenant(tenant, tx -> {
+                store.lockTenant(tx, tenant);
+                Optional<RuleSetStore.Version> before = store.active(tx, tenant);
+                store.activate(tx, tenant, version);
+                audit.record(tx, tenant, actor(caller), "ruleset.activated", "ruleset/v" + version,
+                        before.map(b -> Map.of("active_version", b.version())).orElse(null), Map.of("active_version", version));
+                store.notifyChange(tx, tenant);
+                return store.find(tx, tenant, version).orElseThrow();
+            });
+        } catch (RuntimeException e) {
+            build.set.dispose();
+            throw e;
+        }
+        registry.install(tenant, platform, Optional.of(build.set));
+        return new Activation(view(v, files, build.set.ruleCount()), results);
+    }
+
+    /** Activates {@code toVersion}, or the version that was active before the current one. */
+    public Activation rollback(Principal caller, UUID tenant, Integer toVersion) {
+        require(caller, tenant, ACTIVATORS, "roll back rule sets");
+        int target = toVersion != null ? toVersion : scope.inTenant(tenant, tx -> store.previouslyActive(tx, tenant))
+                .orElseThrow(() -> new Problem.Conflict("to_version", "there is no earlier active version to roll back to"))
+                .version();
+        return activate(caller, tenant, target);
+    }
+
+    /** Puts the tenant back on its platform's base rules. */
+    public void deactivate(Principal caller, UUID tenant) {
+        require(caller, tenant, ACTIVATORS, "deactivate rule sets");
+        String platform = platformOf(tenant);
+        scope.inTenant(tenant, tx -> {
+            store.lockTenant(tx, tenant);
+            Optional<RuleSetStore.Version> before = store.active(tx, tenant);
+            store.deactivate(tx, tenant);
+            audit.record(tx, tenant, actor(caller), "ruleset.deactivated", "ruleset",
+                    before.map(b -> Map.of("active_version", b.version())).orElse(null), Map.of("active_version", "platform base"));
+            store.notifyChange(tx, tenant);
+            return null;
+        });
+        registry.install(tenant, platform, Optional.empty());
+    }
+
+    public List<VersionView> list(Principal caller, UUID tenant) {
+        caller.requireTenant(tenant);
+        return scope.inTenant(tenant, tx -> store.list(tx, tenant).stream().map(v -> view(v, List.of(), null)).toList());
+    }
+
+    public VersionView get(Principal caller, UUID tenant, int version) {
+        caller.requireTenant(tenant);
+        return scope.inTenant(tenant, tx -> {
+            RuleSetStore.Version v = store.find(tx, tenant, version).orElseThrow(() -> new Problem.NotFound("no rule set version " + version));
+            return view(v, store.files(tx, tenant, version), null);
+        });
+    }
+
+    /** The content of one file of a version. */
+    public byte[] file(Principal caller, UUID tenant, int version, String path) {
+        caller.requireTenant(tenant);
+        return scope.inTenant(tenant, tx -> store.files(tx, tenant, version)).stream()
+                .filter(f -> f.path().equals(path)).findFirst()
+                .orElseThrow(() -> new Problem.NotFound("no file '" + path + "' in version " + version)).content();
+    }
+
+    /** What changed from version {@code from} to version {@code to}. */
+    public RuleSetDiff.Result diff(Principal caller, UUID tenant, int from, int to) {
+        caller.requireTenant(tenant);
+        return scope.inTenant(tenant, tx -> {
+            for (int v : new int[]{from, to}) {
+                if (store.find(tx, tenant, v).isEmpty()) throw new Problem.NotFound("no rule set version " + v);
+            }
+            return RuleSetDiff.between(from, store.files(tx, tenant, from), to, store.files(tx, tenant, to));
+        });
+    }
+
+    /** The tenant's audit trail, newest first. */
+    public List<AuditStore.Entry> auditLog(Principal caller, UUID tenant, int limit) {
+        require(caller, tenant, Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST), "read the audit log");
+        return scope.inTenant(tenant, tx -> audit.latest(tx, tenant, limit));
+    }
+
+    /** One fact of a dry run and what the rules decided about it. */
+    public record DryRunResult(String type, String userId, List<String> firedRules, List<Outcome> outcomes) {}
+
+    /**
+     * Evaluates facts against the active rule set or a stored version, starting from each subject's
+     * stored state and carrying metric changes from one fact to the next. Nothing is persisted.
+     */
+    public Map<String, Object> dryRun(Principal caller, UUID tenant, Integer version, JsonNode factsJson) {
+        require(caller, tenant, AUTHORS, "dry-run rule sets");
+        String platform = platformOf(tenant);
+        List<Fact> list = facts.parseDryRun(factsJson, tenant, MAX_DRY_RUN_FACTS);
+        Build build = null;
+        CompiledRuleSet set;
+        if (version == null) {
+            set = registry.forTenant(tenant, platform);
+        } else {
+            List<RuleSetStore.StoredFile> files = scope.inTenant(tenant, tx -> {
+                store.find(tx, tenant, version).orElseThrow(() -> new Problem.NotFound("no rule set version " + version));
+                return store.files(tx, tenant, version);
+            });
+            build = build(tenant, platform, version, files);
+            set = build.set;
+        }
+        try {
+            Map<String, SubjectState> states = new HashMap<>();
+            List<DryRunResult> results = new ArrayList<>();
+            for (Fact f : list) {
+                SubjectState state = states.computeIfAbsent(String.valueOf(f.getUserId()),
+                        u -> scope.inTenant(tenant, tx -> subjects.load(tx, tenant, f.getUserId(), f.getOccurredAt())));
+                Evaluation e = engine.evaluate(set, f, state);
+                results.add(new DryRunResult(f.getType(), f.getUserId(), e.firedRules(), e.outcomes()));
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("rule_set_version", set.version());
+            out.put("persisted", false);
+            out.put("results", results);
+            return out;
+        } finally {
+            if (build != null) build.set.dispose();
+        }
+    }
+
+    private record Build(CompiledRuleSet set, List<Scenario> scenarios) {}
+
+    /** Compiles base + the version's rule files and reads its scenarios; all errors at once. */
+    private Build build(UUID tenant, String platform, int version, List<RuleSetStore.StoredFile> files) {
+        List<RuleResource> rules = new ArrayList<>();
+        List<Scenario> found = new ArrayList<>();
+        List<RuleSetInvalid.Error> errors = new ArrayList<>();
+        for (RuleSetStore.StoredFile f : files) {
+            if (f.kind().equals("scenario")) {
+                try {
+                    found.addAll(Scenario.parse(f.path(), f.content()));
+                } catch (RuleSetInvalid e) {
+                    errors.addAll(e.errors());
+                }
+            } else {
+                rules.add(new RuleResource(f.path(), f.content()));
+            }
+        }
+        CompiledRuleSet set;
+        try {
+            set = registry.compileOverlay(tenant, platform, version, rules);
+        } catch (RuleSetInvalid e) {
+            errors.addAll(0, e.errors());
+            throw new RuleSetInvalid("tenant " + tenant, errors);
+        }
+        if (!errors.isEmpty()) {
+            set.dispose();
+            throw new RuleSetInvalid("tenant " + tenant, errors);
+        }
+        return new Build(set, found);
+    }
+
+    private static List<RuleSetStore.StoredFile> checkUploads(List<Upload> uploads) {
+        if (uploads.isEmpty()) throw new Problem.Invalid("files", "upload at least one file (DRL, decision table or scenario)");
+        List<Problem.Violation> errors = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        List<RuleSetStore.StoredFile> files = new ArrayList<>();
+        for (Upload u : uploads) {
+            String name = u.name() == null ? "" : u.name();
+            String field = "files[" + name + "]";
+            if (!FILE_NAME.matcher(name).matches()) {
+                errors.add(new Problem.Violation(field, "file names hold 1 to 100 of A-Z, a-z, 0-9, '.', '_', '-' and no folders"));
+                continue;
+            }
+            if (!names.add(name.toLowerCase(Locale.ROOT))) errors.add(new Problem.Violation(field, "is uploaded twice"));
+            String kind = kindOf(name);
+            if (kind == null) {
+                errors.add(new Problem.Violation(field, "must end in .drl, .drl.csv, .drl.xlsx, .drl.xls or .scenario.json"));
+                continue;
+            }
+            files.add(new RuleSetStore.StoredFile(name, kind, u.content()));
+        }
+        if (!errors.isEmpty()) throw new Problem.Invalid(errors);
+        return files;
+    }
+
+    private static String kindOf(String name) {
+        if (Scenario.isScenarioFile(name)) return "scenario";
+        if (!RuleResource.isRuleFile(name)) return null;
+        return new RuleResource(name, new byte[0]).kind().name().toLowerCase(Locale.ROOT);
+    }
+
+    private String platformOf(UUID tenant) {
+        return tenants.platformOf(tenant).orElseThrow(() -> new Problem.NotFound("no tenant " + tenant));
+    }
+
+    private static void require(Principal caller, UUID tenant, Set<Role> roles, String what) {
+        caller.requireTenant(tenant);
+        if (!roles.contains(caller.role())) throw new Problem.Forbidden("the " + caller.role().wireName() + " role may not " + what);
+    }
+
+    private static String actor(Principal p) { return p.role().wireName() + ":" + p.keyId(); }
+
+    private static VersionView view(RuleSetStore.Version v, List<RuleSetStore.StoredFile> files, Integer rules) {
+        return new VersionView(v.version(), v.checksum(), v.author(), v.comment(), v.status(), v.createdAt(), v.activatedAt(),
+                files.stream().map(f -> new FileInfo(f.path(), f.kind(), f.content().length)).toList(), rules);
+    }
+
+    /** Reloads a tenant's rule set after another process changed it. */
+    public void reloadTenant(UUID tenant) {
+        tenants.platformOf(tenant).ifPresent(p -> registry.refresh(tenant, p));
+    }
+}
