@@ -97,6 +97,45 @@ public final class TestServer implements AutoCloseable {
 
     public Response get(String path, String key) { return send("GET", path, key, null, null); }
 
+    /** Posts files as multipart/form-data parts named {@code files}, plus an optional comment. */
+    public Response upload(String path, String key, Map<String, byte[]> files, String comment) {
+        String boundary = "----thrillring" + System.nanoTime();
+        var out = new java.io.ByteArrayOutputStream();
+        try {
+            for (var f : files.entrySet()) {
+                out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + f.getKey()
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.write(f.getValue());
+                out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (comment != null) {
+                out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\n" + comment + "\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            out.write(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build();
+        try {
+            HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
+            String ct = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode node = ct.contains("json") && !r.body().isEmpty() ? json.readTree(r.body()) : null;
+            return new Response(r.statusCode(), r.headers().map(), r.body(), node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** UTF-8 bytes of a text file, for uploads. */
+    public static byte[] text(String s) { return s.getBytes(java.nio.charset.StandardCharsets.UTF_8); }
+
     /** Creates a tenant on {@code platform} and returns its id. */
     public String createTenant(String name, String platform) {
         Response r = post("/api/v1/tenants", ADMIN_KEY,

@@ -1,0 +1,56 @@
+package dev.thrillring.engine;
+
+import dev.thrillring.support.TestServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code java -jar thrillring.jar rules validate|test DIR}, as a rule author runs it in a repository. */
+class RulesCommandTest {
+    final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+
+    int run(String... args) {
+        return new RulesCommand(new PrintStream(buffer, true, StandardCharsets.UTF_8)).run(List.of(args));
+    }
+
+    String output() { return buffer.toString(StandardCharsets.UTF_8); }
+
+    @Test
+    void shouldValidateAndTestTheShippedPlatformRules() throws Exception {
+        Path dir = TestServer.tempDir();
+        Files.writeString(dir.resolve("points.scenario.json"), """
+                {"name": "an order ships", "facts": [{"type": "order.shipped", "attributes": {"value": 30}}],
+                 "expect": {"fired": ["Shipped orders count"], "outcomes": [{"kind": "points", "amount": 10}],
+                            "metrics": {"orders_shipped": 1, "revenue": 30}}}
+                """);
+        assertThat(run("test", dir.toString(), "--base", "rules/coreldove", "--base", "decision-tables/coreldove")).as(output()).isZero();
+        assertThat(output()).contains("PASS points.scenario.json: an order ships", "1 passed, 0 failed");
+    }
+
+    @Test
+    void shouldExitNonZeroOnAFailingScenario() throws Exception {
+        Path dir = TestServer.tempDir();
+        Files.writeString(dir.resolve("wrong.scenario.json"), """
+                [{"name": "wrong points", "facts": [{"type": "order.shipped"}], "expect": {"outcomes": [{"kind": "points", "amount": 11}]}}]
+                """);
+        assertThat(run("test", dir.toString(), "--base", "rules/coreldove", "--base", "decision-tables/coreldove")).isEqualTo(1);
+        assertThat(output()).contains("FAIL wrong.scenario.json: wrong points", "0 passed, 1 failed");
+    }
+
+    @Test
+    void shouldExitNonZeroWithLocatedErrors() throws Exception {
+        Path dir = TestServer.tempDir();
+        Files.writeString(dir.resolve("bad.drl"), "package x;\nrule \"a\" when\n  Nope()\nthen end\n");
+        Files.writeString(dir.resolve("evil.drl"), "package y;\nrule \"b\" when then System.exit(0); end\n");
+        assertThat(run("validate", dir.toString())).isEqualTo(1);
+        assertThat(output()).contains("ERROR evil.drl:2: 'System' is not allowed in rules");
+        assertThat(run("validate", "/no/such/folder")).isEqualTo(2);
+    }
+}

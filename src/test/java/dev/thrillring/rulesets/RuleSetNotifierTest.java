@@ -1,0 +1,46 @@
+package dev.thrillring.rulesets;
+
+import dev.thrillring.support.TestServer;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RuleSetNotifierTest {
+
+    @Test
+    void shouldDeliverOtherNodesNotificationsAndResyncAfterLosingItsConnection() throws Exception {
+        TestServer app = TestServer.shared();
+        LinkedBlockingQueue<UUID> changed = new LinkedBlockingQueue<>();
+        CountDownLatch resynced = new CountDownLatch(1);
+        try (RuleSetNotifier notifier = new RuleSetNotifier(app.server.database(), changed::add, resynced::countDown)) {
+            notifier.start();
+            UUID tenant = UUID.randomUUID();
+            try (Connection c = app.ownerConnection()) {
+                // Wait until the listener is connected, then send as another node would.
+                for (int i = 0; i < 100 && !listening(c); i++) Thread.sleep(50);
+                c.createStatement().execute("NOTIFY " + RuleSetNotifier.CHANNEL + ", '" + tenant + "|other-node'");
+                assertThat(changed.poll(5, TimeUnit.SECONDS)).isEqualTo(tenant);
+
+                c.createStatement().execute("NOTIFY " + RuleSetNotifier.CHANNEL + ", '" + tenant + "|" + RuleSetNotifier.NODE + "'");
+                assertThat(changed.poll(1, TimeUnit.SECONDS)).as("own notifications are skipped").isNull();
+
+                c.createStatement().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN "
+                        + RuleSetNotifier.CHANNEL + "%' AND pid <> pg_backend_pid()");
+                assertThat(resynced.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
+    private static boolean listening(Connection c) throws Exception {
+        var rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN "
+                + RuleSetNotifier.CHANNEL + "%'");
+        rs.next();
+        return rs.getInt(1) > 0;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.thrillring.rulesets;
+
+import dev.thrillring.support.TestServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static dev.thrillring.support.TestServer.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A second service process on the same database hears about an activation on the first. */
+class TwoProcessTest {
+
+    @Test
+    void shouldReachAnotherProcessSoonAfterActivation() throws Exception {
+        TestServer first = TestServer.shared();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path data = TestServer.tempDir();
+        Path log = data.resolve("second.log");
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "dev.thrillring.Main", "serve")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("DATABASE_URL", first.server.database().jdbcUrl() + "?user=postgres");
+        env.put("THRILLRING_HOST", "127.0.0.1");
+        env.put("THRILLRING_PORT", Integer.toString(port));
+        env.put("THRILLRING_DATA_DIR", data.toString());
+        env.put("THRILLRING_ADMIN_KEY", TestServer.ADMIN_KEY);
+        env.put("THRILLRING_RULES_DIR", new File("rules").getAbsolutePath());
+        env.put("THRILLRING_TABLES_DIR", new File("decision-tables").getAbsolutePath());
+        Process second = pb.start();
+        try {
+            HttpClient client = HttpClient.newHttpClient();
+            String base2 = "http://127.0.0.1:" + port;
+            waitReady(client, base2, second, log);
+
+            String tenant = first.createTenant("Two Nodes", "coreldove");
+            String admin = first.issueKey(tenant, "tenant_admin");
+            String ingest = first.issueKey(tenant, "ingest");
+            assertThat(post(client, base2, ingest, tenant, "warm").body()).doesNotContain("Node bonus");
+
+            String drl = "package overlay;\nimport dev.thrillring.engine.model.Fact;\nglobal dev.thrillring.engine.model.Outcomes outcomes;\n"
+                    + "rule \"Node bonus\" when Fact(type == \"order.shipped\") then outcomes.points(7, \"x\"); end\n";
+            first.upload("/api/v1/rulesets/" + tenant + "/versions", admin, Map.of("n.drl", text(drl)), null);
+            long activatedAt = System.nanoTime();
+            assertThat(first.post("/api/v1/rulesets/" + tenant + "/versions/1/activate", admin, "").status()).isEqualTo(200);
+            long activationMs = (System.nanoTime() - activatedAt) / 1_000_000;
+
+            long t0 = System.nanoTime();
+            boolean seen = false;
+            // Bounded polling: at most 200 facts, 50 ms apart.
+            for (int i = 0; i < 200 && !seen; i++) {
+                seen = post(client, base2, ingest, tenant, "poll-" + i).body().contains("Node bonus");
+                if (!seen) Thread.sleep(50);
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("second process applied the activation %d ms after the activation request returned (activation took %d ms)%n", ms, activationMs);
+            assertThat(seen).as("second process never applied the activation; its log:\n" + Files.readString(log)).isTrue();
+        } finally {
+            second.destroy();
+            second.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            if (second.isAlive()) second.destroyForcibly();
+        }
+    }
+
+    private static HttpResponse<String> post(HttpClient c, String base, String key, String tenant, String id) throws Exception {
+        return c.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/facts"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"tenant_id\":\"" + tenant + "\",\"type\":\"order.shipped\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void waitReady(HttpClient c, String base, Process p, Path log) throws Exception {
+        for (int i = 0; i < 240; i++) {
+            if (!p.isAlive()) throw new AssertionError("second process exited: " + Files.readString(log));
+            try {
+                if (c.send(HttpRequest.newBuilder(URI.create(base + "/ready")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return;
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("second process not ready after 60 s: " + Files.readString(log));
+    }
+}
