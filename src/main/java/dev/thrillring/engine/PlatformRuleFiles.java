@@ -8,13 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Reads a platform's shipped base rules: {@code rules/<platform>/} and {@code decision-tables/<platform>/}. */
+/**
+ * Reads a platform's shipped base rules: {@code rules/_common/}, {@code decision-tables/_common/}
+ * (shared by every platform; platform names start with a letter, so none is called {@code _common}),
+ * then {@code rules/<platform>/} and {@code decision-tables/<platform>/}.
+ */
 public record PlatformRuleFiles(Path rulesDir, Path tablesDir) {
+    public static final String COMMON = "_common";
 
     public List<RuleResource> load(String platform) {
         List<RuleResource> out = new ArrayList<>();
-        addFrom(rulesDir.resolve(platform), rulesDir.getFileName() + "/" + platform, out);
-        addFrom(tablesDir.resolve(platform), tablesDir.getFileName() + "/" + platform, out);
+        for (String folder : List.of(COMMON, platform)) {
+            addFrom(rulesDir.resolve(folder), rulesDir.getFileName() + "/" + folder, out);
+            addFrom(tablesDir.resolve(folder), tablesDir.getFileName() + "/" + folder, out);
+        }
         return out;
     }
 

@@ -22,8 +22,9 @@ public final class RulesCommand {
     public RulesCommand(PrintStream out) { this.out = out; }
 
     public int run(List<String> args) {
+        if (args.size() == 3 && args.get(0).equals("xlsx")) return toWorkbook(Path.of(args.get(1)), Path.of(args.get(2)));
         if (args.size() < 2 || !(args.get(0).equals("validate") || args.get(0).equals("test"))) {
-            out.println("usage: rules validate|test DIR [--base DIR]...");
+            out.println("usage: rules validate|test DIR [--base DIR]... | rules xlsx TABLE.drl.csv OUT.drl.xlsx");
             return 2;
         }
         boolean test = args.get(0).equals("test");
@@ -71,6 +72,40 @@ public final class RulesCommand {
             }
             out.println((scenarios.size() - failed) + " passed, " + failed + " failed");
             return failed == 0 ? 0 : 1;
+        } finally {
+            set.dispose();
+        }
+    }
+
+    /** Converts a CSV decision table into an XLSX workbook for analysts, then checks that it compiles the same. */
+    private int toWorkbook(Path csv, Path xlsx) {
+        try {
+            byte[] content = Files.readAllBytes(csv);
+            String sheet = csv.getFileName().toString().replaceAll("\\.drl\\.csv$|\\.csv$", "");
+            byte[] book = DecisionTableWorkbook.fromCsv(content, sheet.length() > 31 ? sheet.substring(0, 31) : sheet);
+            int before = rulesIn(new RuleResource("in.drl.csv", content));
+            int after = rulesIn(new RuleResource("out.drl.xlsx", book));
+            if (before != after) {
+                out.println("the workbook would hold " + after + " rules, the CSV " + before + "; not written");
+                return 1;
+            }
+            Files.write(xlsx, book);
+            out.println("OK wrote " + xlsx);
+            return 0;
+        } catch (IOException e) {
+            out.println("cannot convert: " + e.getMessage());
+            return 2;
+        } catch (RuleSetInvalid e) {
+            e.errors().forEach(err -> out.println("ERROR " + err));
+            return 1;
+        }
+    }
+
+    /** Compiles a table alone (with the safety check) and counts its rules. */
+    private static int rulesIn(RuleResource table) {
+        CompiledRuleSet set = new RuleSetCompiler().compile("convert", "convert", List.of(table));
+        try {
+            return set.ruleCount();
         } finally {
             set.dispose();
         }

@@ -54,8 +54,11 @@ public final class FactService {
      * Checks that the caller may post every fact and that every tenant exists; nothing is
      * written unless all pass.
      */
-    Map<UUID, CompiledRuleSet> authorise(Principal caller, List<FactInput> facts) {
-        Map<UUID, CompiledRuleSet> ruleSets = new LinkedHashMap<>();
+    /** A tenant's platform and the rule set that decides its facts. */
+    record TenantRules(String platform, CompiledRuleSet ruleSet) {}
+
+    Map<UUID, TenantRules> authorise(Principal caller, List<FactInput> facts) {
+        Map<UUID, TenantRules> ruleSets = new LinkedHashMap<>();
         List<Violation> unknown = new ArrayList<>();
         for (FactInput f : facts) {
             if (!caller.canActFor(f.tenantId())) {
@@ -64,14 +67,14 @@ public final class FactService {
             if (ruleSets.containsKey(f.tenantId())) continue;
             Optional<String> platform = tenants.platformOf(f.tenantId());
             if (platform.isEmpty()) unknown.add(new Violation(f.field() + "tenant_id", "no such tenant"));
-            else ruleSets.put(f.tenantId(), this.ruleSets.forTenant(f.tenantId(), platform.get()));
+            else ruleSets.put(f.tenantId(), new TenantRules(platform.get(), this.ruleSets.forTenant(f.tenantId(), platform.get())));
         }
         if (!unknown.isEmpty()) throw new Problem.Invalid(unknown);
         return ruleSets;
     }
 
     /** Decides one fact (or replays its earlier decision). */
-    Decision decide(FactInput f, CompiledRuleSet ruleSet) {
+    Decision decide(FactInput f, String platform, CompiledRuleSet ruleSet) {
         try {
             Decision d = scope.inTenant(f.tenantId(), tx -> {
                 if (!store.claim(tx, f)) {
@@ -86,6 +89,7 @@ public final class FactService {
                 SubjectState state = subjects.load(tx, f.tenantId(), f.userId(), f.occurredAt());
                 Evaluation e = engine.evaluate(ruleSet, f.toFact(), state);
                 subjects.applyMetrics(tx, f.tenantId(), f.userId(), e.outcomes(), f.occurredAt());
+                subjects.applyUnlocks(tx, f.tenantId(), platform, f.userId(), e.outcomes(), f.id(), f.occurredAt());
                 return store.insertDecision(tx, f, e);
             });
             (d.status().equals("replayed") ? replayed : decided).increment();
@@ -98,8 +102,8 @@ public final class FactService {
 
     /** Ingests one fact. */
     public Decision ingestOne(Principal caller, FactInput fact) {
-        var ruleSets = authorise(caller, List.of(fact));
-        return decide(fact, ruleSets.get(fact.tenantId()));
+        TenantRules rules = authorise(caller, List.of(fact)).get(fact.tenantId());
+        return decide(fact, rules.platform(), rules.ruleSet());
     }
 
     /**
@@ -111,7 +115,8 @@ public final class FactService {
         List<BatchItem> items = new ArrayList<>(facts.size());
         for (FactInput f : facts) {
             try {
-                Decision d = decide(f, ruleSets.get(f.tenantId()));
+                TenantRules rules = ruleSets.get(f.tenantId());
+                Decision d = decide(f, rules.platform(), rules.ruleSet());
                 items.add(new BatchItem(f.id(), d.status(), d, null));
             } catch (Problem p) {
                 items.add(new BatchItem(f.id(), "rejected", null, Map.of("status", p.status(), "title", p.title(), "detail", p.detail())));

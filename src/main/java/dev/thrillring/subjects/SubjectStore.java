@@ -27,6 +27,7 @@ import static dev.thrillring.db.schema.Tables.TENANT_ACHIEVEMENTS;
  * Runs inside the caller's tenant transaction.
  */
 public final class SubjectStore {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = dev.thrillring.app.Json.mapper();
 
     /**
      * Serialises the facts of one subject until the transaction ends, so a threshold rule sees
@@ -75,6 +76,53 @@ public final class SubjectStore {
         var keys = Periods.keysAt(at, ZoneOffset.UTC).values();
         if (!sums.isEmpty()) upsert(tx, tenantId, userId, sums, keys, SUBJECT_METRICS.VALUE.plus(DSL.excluded(SUBJECT_METRICS.VALUE)));
         if (!maxima.isEmpty()) upsert(tx, tenantId, userId, maxima, keys, DSL.greatest(SUBJECT_METRICS.VALUE, DSL.excluded(SUBJECT_METRICS.VALUE)));
+    }
+
+    /**
+     * Persists the unlock outcomes of one decision. The database's unique key on (tenant, user,
+     * achievement, occurrence) makes a second unlock impossible, also under concurrent facts. A
+     * key that is in neither the platform's catalogue nor the tenant's is registered as one of the
+     * tenant's custom achievements, so what the rules unlock is always listed.
+     */
+    public void applyUnlocks(DSLContext tx, UUID tenantId, String platform, String userId, Iterable<Outcome> outcomes,
+                             String factId, Instant at) {
+        for (Outcome o : outcomes) {
+            if (!o.kind().equals("unlock")) continue;
+            String key = (String) o.details().get("achievement");
+            UUID achievement = achievementId(tx, tenantId, platform, key).orElseGet(() -> {
+                tx.insertInto(ACHIEVEMENTS)
+                        .set(ACHIEVEMENTS.TENANT_ID, tenantId).set(ACHIEVEMENTS.ACHIEVEMENT_KEY, key)
+                        .set(ACHIEVEMENTS.ACHIEVEMENT_NAME, key).set(ACHIEVEMENTS.ACHIEVEMENT_TYPE, "custom")
+                        .set(ACHIEVEMENTS.PLATFORM, platform)
+                        .set(ACHIEVEMENTS.TRIGGER_CONDITIONS, json(Map.of("rule", o.rule())))
+                        .onConflictDoNothing().execute();
+                return achievementId(tx, tenantId, platform, key).orElseThrow();
+            });
+            tx.insertInto(TENANT_ACHIEVEMENTS)
+                    .set(TENANT_ACHIEVEMENTS.TENANT_ID, tenantId).set(TENANT_ACHIEVEMENTS.USER_ID, userId)
+                    .set(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, achievement)
+                    .set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, java.math.BigDecimal.valueOf(100))
+                    .set(TENANT_ACHIEVEMENTS.UNLOCKED_AT, at.atOffset(ZoneOffset.UTC))
+                    .set(TENANT_ACHIEVEMENTS.UNLOCK_DATA, json(Map.of("fact_id", factId, "rule", o.rule())))
+                    .onConflictDoNothing().execute();
+        }
+    }
+
+    /** The tenant's own definition of {@code key} if it has one, else the platform's. */
+    private static java.util.Optional<UUID> achievementId(DSLContext tx, UUID tenantId, String platform, String key) {
+        return tx.select(ACHIEVEMENTS.ID).from(ACHIEVEMENTS)
+                .where(ACHIEVEMENTS.ACHIEVEMENT_KEY.eq(key).and(ACHIEVEMENTS.PLATFORM.eq(platform))
+                        .and(ACHIEVEMENTS.TENANT_ID.isNull().or(ACHIEVEMENTS.TENANT_ID.eq(tenantId))))
+                .orderBy(ACHIEVEMENTS.TENANT_ID.desc().nullsLast()).limit(1)
+                .fetchOptional(ACHIEVEMENTS.ID);
+    }
+
+    private static org.jooq.JSONB json(Map<String, String> value) {
+        try {
+            return org.jooq.JSONB.valueOf(JSON.writeValueAsString(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void upsert(DSLContext tx, UUID tenantId, String userId, Map<String, Double> values,

@@ -142,6 +142,24 @@ class FactIngestionTest {
     }
 
     @Test
+    void shouldUnlockAShippedAchievementExactlyOnce() throws Exception {
+        String order = "{\"id\":\"%s\",\"tenant_id\":\"" + tenant + "\",\"user_id\":\"first-timer\",\"type\":\"order.shipped\"}";
+        Response first = app.post("/api/v1/facts", ingestKey, order.formatted("ft-1"));
+        Response second = app.post("/api/v1/facts", ingestKey, order.formatted("ft-2"));
+        assertThat(first.json().get("outcomes").toString()).contains("\"kind\":\"unlock\"", "first-sale");
+        assertThat(second.json().get("outcomes").toString()).doesNotContain("first-sale");
+        try (Connection c = app.ownerConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM tenant_achievements ta JOIN achievements a "
+                     + "ON a.id = ta.achievement_id WHERE ta.tenant_id = ?::uuid AND ta.user_id = 'first-timer' AND a.achievement_key = 'first-sale'")) {
+            ps.setString(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void shouldAnswer404ForAnUnknownFact() {
         Response r = app.get("/api/v1/tenants/" + tenant + "/decisions/" + UUID.randomUUID(), ingestKey);
         assertThat(r.status()).isEqualTo(404);
