@@ -1,5 +1,7 @@
 package dev.thrillring.app;
 
+import dev.thrillring.achievements.AchievementRoutes;
+import dev.thrillring.achievements.AchievementService;
 import dev.thrillring.auth.AdminKey;
 import dev.thrillring.auth.AuthService;
 import dev.thrillring.auth.Role;
@@ -65,13 +67,18 @@ public final class Server implements AutoCloseable {
             registry.loadPlatforms(platforms);
             AuthService auth = new AuthService(db.dsl(), AdminKey.resolveHash(config.adminKey(), config.dataDir()));
             TenantService tenants = new TenantService(scope);
-            FactService facts = new FactService(scope, tenants, engine, registry, metrics.registry());
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine);
+            AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
+            achievements.syncPlatforms(ruleFiles, platforms);
+            FactService facts = new FactService(scope, tenants, engine, registry, achievements, metrics.registry());
             RuleSetNotifier notifier = new RuleSetNotifier(db, ruleSets::reloadTenant, registry::invalidateAll);
             closeables.addFirst(notifier);
             notifier.start();
             if (config.watchRules()) {
-                RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, registry::reloadPlatform);
+                RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
+                    registry.reloadPlatform(p);
+                    achievements.syncPlatform(ruleFiles, p);
+                });
                 closeables.addFirst(watcher);
                 watcher.start();
             }
@@ -92,6 +99,7 @@ public final class Server implements AutoCloseable {
                 TenantRoutes.register(c.routes, tenants);
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
                 RuleSetRoutes.register(c.routes, ruleSets);
+                AchievementRoutes.register(c.routes, achievements);
             }).start();
             closeables.addFirst(http::stop);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),

@@ -12,6 +12,14 @@ public record Principal(String keyId, Role role, Optional<UUID> tenantId) {
         return new Principal("admin", Role.PLATFORM_ADMIN, Optional.empty());
     }
 
+    /**
+     * The service acting on behalf of {@code caller} for its own tenant, with tenant admin rights:
+     * for steps the service takes itself after checking the caller (activating generated rules).
+     */
+    public static Principal system(Principal caller) {
+        return new Principal(caller.keyId(), caller.role == Role.PLATFORM_ADMIN ? Role.PLATFORM_ADMIN : Role.TENANT_ADMIN, caller.tenantId());
+    }
+
     public boolean canActFor(UUID tenant) {
         return role == Role.PLATFORM_ADMIN || tenantId.map(tenant::equals).orElse(false);
     }

@@ -159,6 +159,20 @@ public final class Database implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Runs {@code work} on one connection as the owner, outside row-level security: only for
+     * operator-owned platform data (the catalogue synced from the shipped rules) and work that
+     * spans tenants by design (backfilling a new platform achievement).
+     */
+    public <T> T asOwner(java.util.function.Function<DSLContext, T> work) {
+        try (Connection c = java.sql.DriverManager.getConnection(ownerJdbcUrl, ownerUser.orElse(null), ownerPassword.orElse(null))) {
+            return DSL.using(c, SQLDialect.POSTGRES, new Settings().withRenderSchema(false))
+                    .transactionResult(t -> work.apply(t.dsl()));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect as the database owner", e);
+        }
+    }
+
     /** The service's query context; every tenant query goes through {@link TenantScope}. */
     public DSLContext dsl() { return dsl; }
 

@@ -5,6 +5,7 @@ import dev.thrillring.engine.model.Outcomes;
 import dev.thrillring.engine.model.SubjectState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.KieSession;
@@ -40,13 +41,17 @@ public final class RuleEngine {
         KieSession session = ruleSet.base().newKieSession();
         try {
             FactHandle[] stateHandle = new FactHandle[1];
-            Outcomes outcomes = new Outcomes(state, () -> session.update(stateHandle[0], state));
+            Outcomes outcomes = new Outcomes(state, () -> session.update(stateHandle[0], state), fact.getOccurredAt());
             session.setGlobal("outcomes", outcomes);
             session.addEventListener(new DefaultAgendaEventListener() {
                 @Override public void beforeMatchFired(BeforeMatchFiredEvent event) {
                     String rule = event.getMatch().getRule().getName();
                     outcomes.enterRule(rule);
                     fired.add(rule);
+                }
+
+                @Override public void afterMatchFired(AfterMatchFiredEvent event) {
+                    outcomes.flushStateChanges();
                 }
             });
             stateHandle[0] = session.insert(state);

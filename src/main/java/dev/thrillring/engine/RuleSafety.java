@@ -42,7 +42,7 @@ public final class RuleSafety {
             "HttpClient", "HttpURLConnection", "InetAddress", "ObjectInputStream", "ObjectOutputStream",
             // scripting and the engine's own runtime
             "ScriptEngine", "ScriptEngineManager", "MVEL", "drools", "kcontext", "getKieRuntime",
-            "getKnowledgeRuntime", "getWorkingMemory", "getKieBase", "enterRule",
+            "getKnowledgeRuntime", "getWorkingMemory", "getKieBase", "enterRule", "flushStateChanges",
             // java.util classes that reach outside (a wildcard import would make them visible)
             "ServiceLoader", "Scanner", "Properties", "ResourceBundle", "TimerTask");
 

@@ -1,5 +1,6 @@
 package dev.thrillring.facts;
 
+import dev.thrillring.achievements.AchievementService;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.CompiledRuleSet;
@@ -33,11 +34,14 @@ public final class FactService {
     private final RuleSetRegistry ruleSets;
     private final FactStore store = new FactStore();
     private final SubjectStore subjects = new SubjectStore();
+    private final AchievementService achievements;
     private final Counter decided;
     private final Counter replayed;
     private final Counter rejected;
 
-    public FactService(TenantScope scope, TenantService tenants, RuleEngine engine, RuleSetRegistry ruleSets, MeterRegistry registry) {
+    public FactService(TenantScope scope, TenantService tenants, RuleEngine engine, RuleSetRegistry ruleSets,
+                       AchievementService achievements, MeterRegistry registry) {
+        this.achievements = achievements;
         this.scope = scope;
         this.tenants = tenants;
         this.engine = engine;
@@ -89,7 +93,7 @@ public final class FactService {
                 SubjectState state = subjects.load(tx, f.tenantId(), f.userId(), f.occurredAt());
                 Evaluation e = engine.evaluate(ruleSet, f.toFact(), state);
                 subjects.applyMetrics(tx, f.tenantId(), f.userId(), e.outcomes(), f.occurredAt());
-                subjects.applyUnlocks(tx, f.tenantId(), platform, f.userId(), e.outcomes(), f.id(), f.occurredAt());
+                achievements.recordDecision(tx, f.tenantId(), platform, f.userId(), e.outcomes(), f.id(), f.occurredAt());
                 return store.insertDecision(tx, f, e);
             });
             (d.status().equals("replayed") ? replayed : decided).increment();

@@ -132,6 +132,23 @@ public final class RuleSetService {
         return new Activation(view(v, files, build.set.ruleCount()), results);
     }
 
+    /**
+     * Stores and activates a new version in one step, for rule files the service generates
+     * (custom achievements): authors may do this without an admin, because the content comes
+     * from a validated form, not from free rule code.
+     */
+    public Activation publishGenerated(Principal caller, UUID tenant, List<Upload> uploads, String comment) {
+        VersionView v = createVersion(caller, tenant, uploads, comment);
+        return activate(Principal.system(caller), tenant, v.version());
+    }
+
+    /** The files of the tenant's active version (none while it runs on its platform base). */
+    public List<Upload> activeFiles(UUID tenant) {
+        return scope.inTenant(tenant, tx -> store.active(tx, tenant)
+                .map(v -> store.files(tx, tenant, v.version()).stream().map(f -> new Upload(f.path(), f.content())).toList())
+                .orElse(List.of()));
+    }
+
     /** Activates {@code toVersion}, or the version that was active before the current one. */
     public Activation rollback(Principal caller, UUID tenant, Integer toVersion) {
         require(caller, tenant, ACTIVATORS, "roll back rule sets");

@@ -50,12 +50,19 @@ public final class SubjectStore {
                         .and(SUBJECT_METRICS.PERIOD_KEY.in(keys.values())))
                 .forEach(r -> metrics.get(periodOfKey.get(r.value2())).put(r.value1(), r.value3()));
 
-        Set<String> unlocked = new HashSet<>(tx.select(ACHIEVEMENTS.ACHIEVEMENT_KEY).from(TENANT_ACHIEVEMENTS)
+        // A repeatable achievement counts as held only within its cooldown after the last unlock.
+        var last = DSL.max(TENANT_ACHIEVEMENTS.UNLOCKED_AT);
+        Set<String> unlocked = new HashSet<>();
+        tx.select(ACHIEVEMENTS.ACHIEVEMENT_KEY, ACHIEVEMENTS.COOLDOWN_SECONDS, last).from(TENANT_ACHIEVEMENTS)
                 .join(ACHIEVEMENTS).on(ACHIEVEMENTS.ID.eq(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID))
                 .where(TENANT_ACHIEVEMENTS.TENANT_ID.eq(tenantId)
                         .and(TENANT_ACHIEVEMENTS.USER_ID.isNotDistinctFrom(userId))
                         .and(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNotNull()))
-                .fetch(ACHIEVEMENTS.ACHIEVEMENT_KEY));
+                .groupBy(ACHIEVEMENTS.ACHIEVEMENT_KEY, ACHIEVEMENTS.COOLDOWN_SECONDS)
+                .forEach(r -> {
+                    Integer cooldown = r.value2();
+                    if (cooldown == null || r.value3().toInstant().plusSeconds(cooldown).isAfter(at)) unlocked.add(r.value1());
+                });
 
         int referrals = tx.fetchCount(REFERRAL_CONVERSIONS.join(REFERRAL_CODES)
                         .on(REFERRAL_CODES.ID.eq(REFERRAL_CONVERSIONS.REFERRAL_CODE_ID)),
@@ -69,60 +76,16 @@ public final class SubjectStore {
     public void applyMetrics(DSLContext tx, UUID tenantId, String userId, Iterable<Outcome> outcomes, Instant at) {
         Map<String, Double> sums = new LinkedHashMap<>();
         Map<String, Double> maxima = new LinkedHashMap<>();
+        Map<String, Double> sets = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
             if (o.kind().equals("metric")) sums.merge((String) o.details().get("name"), (Double) o.details().get("delta"), Double::sum);
             if (o.kind().equals("metric_max")) maxima.merge((String) o.details().get("name"), (Double) o.details().get("value"), Math::max);
+            if (o.kind().equals("metric_set")) sets.put((String) o.details().get("name"), (Double) o.details().get("value"));
         }
         var keys = Periods.keysAt(at, ZoneOffset.UTC).values();
         if (!sums.isEmpty()) upsert(tx, tenantId, userId, sums, keys, SUBJECT_METRICS.VALUE.plus(DSL.excluded(SUBJECT_METRICS.VALUE)));
         if (!maxima.isEmpty()) upsert(tx, tenantId, userId, maxima, keys, DSL.greatest(SUBJECT_METRICS.VALUE, DSL.excluded(SUBJECT_METRICS.VALUE)));
-    }
-
-    /**
-     * Persists the unlock outcomes of one decision. The database's unique key on (tenant, user,
-     * achievement, occurrence) makes a second unlock impossible, also under concurrent facts. A
-     * key that is in neither the platform's catalogue nor the tenant's is registered as one of the
-     * tenant's custom achievements, so what the rules unlock is always listed.
-     */
-    public void applyUnlocks(DSLContext tx, UUID tenantId, String platform, String userId, Iterable<Outcome> outcomes,
-                             String factId, Instant at) {
-        for (Outcome o : outcomes) {
-            if (!o.kind().equals("unlock")) continue;
-            String key = (String) o.details().get("achievement");
-            UUID achievement = achievementId(tx, tenantId, platform, key).orElseGet(() -> {
-                tx.insertInto(ACHIEVEMENTS)
-                        .set(ACHIEVEMENTS.TENANT_ID, tenantId).set(ACHIEVEMENTS.ACHIEVEMENT_KEY, key)
-                        .set(ACHIEVEMENTS.ACHIEVEMENT_NAME, key).set(ACHIEVEMENTS.ACHIEVEMENT_TYPE, "custom")
-                        .set(ACHIEVEMENTS.PLATFORM, platform)
-                        .set(ACHIEVEMENTS.TRIGGER_CONDITIONS, json(Map.of("rule", o.rule())))
-                        .onConflictDoNothing().execute();
-                return achievementId(tx, tenantId, platform, key).orElseThrow();
-            });
-            tx.insertInto(TENANT_ACHIEVEMENTS)
-                    .set(TENANT_ACHIEVEMENTS.TENANT_ID, tenantId).set(TENANT_ACHIEVEMENTS.USER_ID, userId)
-                    .set(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, achievement)
-                    .set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, java.math.BigDecimal.valueOf(100))
-                    .set(TENANT_ACHIEVEMENTS.UNLOCKED_AT, at.atOffset(ZoneOffset.UTC))
-                    .set(TENANT_ACHIEVEMENTS.UNLOCK_DATA, json(Map.of("fact_id", factId, "rule", o.rule())))
-                    .onConflictDoNothing().execute();
-        }
-    }
-
-    /** The tenant's own definition of {@code key} if it has one, else the platform's. */
-    private static java.util.Optional<UUID> achievementId(DSLContext tx, UUID tenantId, String platform, String key) {
-        return tx.select(ACHIEVEMENTS.ID).from(ACHIEVEMENTS)
-                .where(ACHIEVEMENTS.ACHIEVEMENT_KEY.eq(key).and(ACHIEVEMENTS.PLATFORM.eq(platform))
-                        .and(ACHIEVEMENTS.TENANT_ID.isNull().or(ACHIEVEMENTS.TENANT_ID.eq(tenantId))))
-                .orderBy(ACHIEVEMENTS.TENANT_ID.desc().nullsLast()).limit(1)
-                .fetchOptional(ACHIEVEMENTS.ID);
-    }
-
-    private static org.jooq.JSONB json(Map<String, String> value) {
-        try {
-            return org.jooq.JSONB.valueOf(JSON.writeValueAsString(value));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        if (!sets.isEmpty()) upsert(tx, tenantId, userId, sets, keys, DSL.excluded(SUBJECT_METRICS.VALUE));
     }
 
     private static void upsert(DSLContext tx, UUID tenantId, String userId, Map<String, Double> values,

@@ -30,7 +30,7 @@ class RulesCommandTest {
                  "expect": {"fired": ["Shipped orders count"], "outcomes": [{"kind": "points", "amount": 10}],
                             "metrics": {"orders_shipped": 1, "revenue": 30}}}
                 """);
-        assertThat(run("test", dir.toString(), "--base", "rules/coreldove", "--base", "decision-tables/coreldove")).as(output()).isZero();
+        assertThat(run("test", dir.toString(), "--base", "rules/_common", "--base", "rules/coreldove", "--base", "decision-tables/_common", "--base", "decision-tables/coreldove")).as(output()).isZero();
         assertThat(output()).contains("PASS points.scenario.json: an order ships", "1 passed, 0 failed");
     }
 
@@ -40,7 +40,7 @@ class RulesCommandTest {
         Files.writeString(dir.resolve("wrong.scenario.json"), """
                 [{"name": "wrong points", "facts": [{"type": "order.shipped"}], "expect": {"outcomes": [{"kind": "points", "amount": 11}]}}]
                 """);
-        assertThat(run("test", dir.toString(), "--base", "rules/coreldove", "--base", "decision-tables/coreldove")).isEqualTo(1);
+        assertThat(run("test", dir.toString(), "--base", "rules/_common", "--base", "rules/coreldove", "--base", "decision-tables/_common", "--base", "decision-tables/coreldove")).isEqualTo(1);
         assertThat(output()).contains("FAIL wrong.scenario.json: wrong points", "0 passed, 1 failed");
     }
 

@@ -18,7 +18,7 @@ class ShippedRulesTest {
     void shouldPassThePlatformsScenarios(String platform) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = new RulesCommand(new PrintStream(out, true, StandardCharsets.UTF_8)).run(List.of(
-                "test", "rules/" + platform, "--base", "decision-tables/_common", "--base", "decision-tables/" + platform));
+                "test", "rules/" + platform, "--base", "rules/_common", "--base", "decision-tables/_common", "--base", "decision-tables/" + platform));
         String report = out.toString(StandardCharsets.UTF_8);
         assertThat(status).as(report).isZero();
         assertThat(report).contains(" passed, 0 failed").doesNotContain("\n0 passed");

@@ -14,15 +14,18 @@ public final class Outcomes {
     private final List<Outcome> recorded = new ArrayList<>();
     private final SubjectState state;
     private final Runnable stateChanged;
+    private final java.time.Instant factTime;
     private String currentRule = "";
 
     /**
      * @param state        the subject's state, kept current as rules change metrics
      * @param stateChanged tells the engine that {@code state} changed, so rules on it re-evaluate
+     * @param factTime     when the evaluated fact happened (streaks count periods from it)
      */
-    public Outcomes(SubjectState state, Runnable stateChanged) {
+    public Outcomes(SubjectState state, Runnable stateChanged, java.time.Instant factTime) {
         this.state = state;
         this.stateChanged = stateChanged;
+        this.factTime = factTime;
     }
 
     /** Award points to the fact's subject. */
@@ -34,14 +37,71 @@ public final class Outcomes {
     public void metric(String name, double delta) {
         record("metric", "name", name(name), "delta", finite(delta));
         state.addMetric(name, delta);
-        stateChanged.run();
+        changed();
     }
 
     /** Raise a metric to {@code value} when it is higher than the recorded one (a best-so-far). */
     public void metricMax(String name, double value) {
         record("metric_max", "name", name(name), "value", finite(value));
         state.maxMetric(name, value);
-        stateChanged.run();
+        changed();
+    }
+
+    /**
+     * Counts an unbroken run of active {@code period}s ({@code day} or {@code week}, UTC) in the
+     * metric {@code name}: the first fact of the next period extends it, a gap resets it to 1,
+     * more facts in the same period leave it. The last active period is kept in {@code name.last}.
+     */
+    public void streak(String name, String period) {
+        name(name);
+        long index = periodIndex(period);
+        double last = state.metric(name + ".last");
+        double length = state.metric(name);
+        double next = last == index ? length : last == index - 1 ? length + 1 : 1;
+        if (last == index && length > 0) return;
+        record("metric_set", "name", name, "value", next);
+        record("metric_set", "name", name + ".last", "value", (double) index);
+        state.setMetric(name + ".last", index);
+        state.setMetric(name, next);
+        changed();
+    }
+
+    /**
+     * Adds 1 to {@code name} for the first fact of each {@code period} ({@code day} or {@code week},
+     * UTC) and nothing for later facts of the same period: "active days", "active weeks".
+     */
+    public void countPeriods(String name, String period) {
+        name(name);
+        long index = periodIndex(period);
+        if (state.metric(name + ".last") == index && state.metric(name) > 0) return;
+        record("metric_set", "name", name + ".last", "value", (double) index);
+        state.setMetric(name + ".last", index);
+        metric(name, 1);
+    }
+
+    private long periodIndex(String period) {
+        long day = Math.floorDiv(factTime.getEpochSecond(), 86_400);
+        return switch (period) {
+            case "day" -> day;
+            case "week" -> Math.floorDiv(day + 3, 7); // 1970-01-01 was a Thursday; weeks start on Monday
+            default -> throw new IllegalArgumentException("period must be day or week");
+        };
+    }
+
+    /**
+     * Records progress towards a tracked achievement and, when its target is reached, unlocks it
+     * and awards {@code points}.
+     */
+    public void advance(Tracking t, long points) {
+        if (t == null) return;
+        double pct = Math.min(100.0, Math.floor(Math.max(0, t.current()) / t.target() * 10_000) / 100);
+        // Rules on the state fire again when other rules change it: keep one progress per achievement, the latest.
+        recorded.removeIf(o -> o.kind().equals("progress") && t.achievement().equals(o.details().get("achievement")));
+        record("progress", "achievement", t.achievement(), "current", t.current(), "target", t.target(), "percentage", pct);
+        if (t.reached()) {
+            unlock(t.achievement());
+            if (points != 0) points(points, "achievement " + t.achievement());
+        }
     }
 
     /** Record progress towards an achievement. */
@@ -56,7 +116,7 @@ public final class Outcomes {
         if (state.unlocked(achievement)) return;
         record("unlock", "achievement", achievement);
         state.markUnlocked(achievement);
-        stateChanged.run();
+        changed();
     }
 
     /** Add {@code value} to the subject's score on a leaderboard. */
@@ -73,6 +133,21 @@ public final class Outcomes {
     public void fraudSignal(String indicator, double weight, String reason) {
         if (weight < 0 || weight > 1) throw new IllegalArgumentException("fraud weight must be within 0..1");
         record("fraud_signal", "indicator", name(indicator), "weight", weight, "reason", text(reason));
+    }
+
+    private boolean dirty;
+
+    private void changed() { dirty = true; }
+
+    /**
+     * Called by the engine after each rule's consequence: tells the engine once that the state
+     * changed, however many metrics the consequence touched.
+     */
+    public void flushStateChanges() {
+        if (dirty) {
+            dirty = false;
+            stateChanged.run();
+        }
     }
 
     /** What the rules recorded, in the order they recorded it. */

@@ -21,6 +21,8 @@ public final class SubjectState {
     private final Map<String, Map<String, Double>> metrics = new HashMap<>();
     private final Set<String> unlocked;
     private final int referralsConverted;
+    /** Metrics changed by rules during this evaluation: progress is tracked only for those. */
+    private final Set<String> changed = new HashSet<>();
 
     public SubjectState(UUID tenantId, String userId, Map<String, Map<String, Double>> metrics,
                         Set<String> unlocked, int referralsConverted) {
@@ -49,8 +51,29 @@ public final class SubjectState {
         return values.getOrDefault(name, 0.0);
     }
 
-    /** True when the subject has unlocked the achievement with this key. */
+    /**
+     * True when the subject holds the achievement with this key (for a repeatable achievement:
+     * unlocked within its cooldown).
+     */
     public boolean unlocked(String achievementKey) { return unlocked.contains(achievementKey); }
+
+    /** True when a rule changed this metric while the current fact was evaluated. */
+    public boolean changed(String metric) { return changed.contains(metric); }
+
+    /**
+     * The progress of an achievement counted by {@code metric} in {@code period} towards
+     * {@code threshold}, or null when this fact did not move that metric or the achievement is
+     * already held. Used in decision tables as {@code $t : track("orders-10", "orders_shipped", 10, "all_time") != null}.
+     */
+    public Tracking track(String achievement, String metric, double threshold, String period) {
+        return track(achievement, metric, threshold, period, ">=");
+    }
+
+    /** As {@link #track(String, String, double, String)}, reached when the metric is {@code >=} or {@code >} the threshold. */
+    public Tracking track(String achievement, String metric, double threshold, String period, String comparison) {
+        if (!changed.contains(metric) || unlocked.contains(achievement)) return null;
+        return new Tracking(achievement, metric, period, metric(metric, period), threshold, ">".equals(comparison));
+    }
 
     /** How many referrals by this subject have converted and been approved. */
     public int getReferralsConverted() { return referralsConverted; }
@@ -63,10 +86,17 @@ public final class SubjectState {
 
     void addMetric(String name, double delta) {
         for (Map<String, Double> values : metrics.values()) values.merge(name, delta, Double::sum);
+        changed.add(name);
     }
 
     void maxMetric(String name, double value) {
         for (Map<String, Double> values : metrics.values()) values.merge(name, value, Math::max);
+        changed.add(name);
+    }
+
+    void setMetric(String name, double value) {
+        for (Map<String, Double> values : metrics.values()) values.put(name, value);
+        changed.add(name);
     }
 
     void markUnlocked(String key) { unlocked.add(key); }

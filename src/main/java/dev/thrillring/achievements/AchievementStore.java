@@ -1,0 +1,266 @@
+package dev.thrillring.achievements;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thrillring.app.Json;
+import dev.thrillring.engine.AchievementDefinitions.Definition;
+import dev.thrillring.engine.model.Outcome;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import static dev.thrillring.db.schema.Tables.ACHIEVEMENTS;
+import static dev.thrillring.db.schema.Tables.ACHIEVEMENT_CATEGORIES;
+import static dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS;
+import static dev.thrillring.db.schema.Tables.TENANT_ACHIEVEMENTS;
+
+/** The achievement catalogue, subjects' progress and unlocks, and their events. */
+public final class AchievementStore {
+    private static final ObjectMapper JSON = Json.mapper();
+
+    // ---------------------------------------------------------------- catalogue (owner) --
+
+    /**
+     * Makes the platform catalogue match {@code defs}: inserts or updates each, marks entries no
+     * rule defines any more inactive.
+     *
+     * @return the ids of definitions that are new or became easier to reach (to be backfilled)
+     */
+    Map<UUID, Definition> syncPlatform(DSLContext owner, String platform, List<Definition> defs) {
+        Map<UUID, Definition> backfill = new LinkedHashMap<>();
+        int sort = 0;
+        for (Definition d : defs) {
+            UUID category = category(owner, platform, d.meta("category", "General"));
+            Record before = owner.select(ACHIEVEMENTS.ID, ACHIEVEMENTS.TRIGGER_CONDITIONS, ACHIEVEMENTS.STATUS).from(ACHIEVEMENTS)
+                    .where(ACHIEVEMENTS.PLATFORM.eq(platform).and(ACHIEVEMENTS.TENANT_ID.isNull()).and(ACHIEVEMENTS.ACHIEVEMENT_KEY.eq(d.key())))
+                    .fetchOne();
+            var values = new LinkedHashMap<org.jooq.Field<?>, Object>();
+            values.put(ACHIEVEMENTS.CATEGORY_ID, category);
+            values.put(ACHIEVEMENTS.ACHIEVEMENT_NAME, d.meta("title", d.key()));
+            values.put(ACHIEVEMENTS.DESCRIPTION, d.meta("description", null));
+            values.put(ACHIEVEMENTS.ACHIEVEMENT_TYPE, d.meta("type", "milestone"));
+            values.put(ACHIEVEMENTS.TRIGGER_CONDITIONS, json(trigger(d)));
+            values.put(ACHIEVEMENTS.REWARD_CONFIG, json(reward(d.points(), d.meta("badge", null))));
+            values.put(ACHIEVEMENTS.DIFFICULTY_LEVEL, Integer.parseInt(d.meta("difficulty", "1")));
+            int cooldownDays = Integer.parseInt(d.meta("cooldown_days", "0"));
+            values.put(ACHIEVEMENTS.IS_REPEATABLE, cooldownDays > 0);
+            values.put(ACHIEVEMENTS.COOLDOWN_SECONDS, cooldownDays > 0 ? cooldownDays * 86_400 : null);
+            values.put(ACHIEVEMENTS.IS_HIDDEN, Boolean.parseBoolean(d.meta("hidden", "false")));
+            values.put(ACHIEVEMENTS.ICON_URL, d.meta("icon", null));
+            values.put(ACHIEVEMENTS.SORT_ORDER, ++sort);
+            values.put(ACHIEVEMENTS.STATUS, "active");
+            UUID id;
+            if (before == null) {
+                id = UUID.randomUUID();
+                owner.insertInto(ACHIEVEMENTS).set(ACHIEVEMENTS.ID, id).set(ACHIEVEMENTS.PLATFORM, platform)
+                        .set(ACHIEVEMENTS.ACHIEVEMENT_KEY, d.key()).set(values).execute();
+                backfill.put(id, d);
+            } else {
+                id = before.get(ACHIEVEMENTS.ID);
+                owner.update(ACHIEVEMENTS).set(values).where(ACHIEVEMENTS.ID.eq(id)).execute();
+                Map<?, ?> old = read(before.get(ACHIEVEMENTS.TRIGGER_CONDITIONS));
+                boolean easier = !(old.get("threshold") instanceof Number n) || d.threshold() < n.doubleValue()
+                        || !"active".equals(before.get(ACHIEVEMENTS.STATUS));
+                if (easier) backfill.put(id, d);
+            }
+        }
+        Set<String> keys = defs.stream().map(Definition::key).collect(java.util.stream.Collectors.toSet());
+        owner.update(ACHIEVEMENTS).set(ACHIEVEMENTS.STATUS, "inactive")
+                .where(ACHIEVEMENTS.PLATFORM.eq(platform).and(ACHIEVEMENTS.TENANT_ID.isNull())
+                        .and(ACHIEVEMENTS.STATUS.eq("active")).and(keys.isEmpty() ? DSL.trueCondition() : ACHIEVEMENTS.ACHIEVEMENT_KEY.notIn(keys)))
+                .execute();
+        return backfill;
+    }
+
+    private static UUID category(DSLContext owner, String platform, String name) {
+        owner.insertInto(ACHIEVEMENT_CATEGORIES).set(ACHIEVEMENT_CATEGORIES.PLATFORM, platform)
+                .set(ACHIEVEMENT_CATEGORIES.CATEGORY_NAME, name).onConflictDoNothing().execute();
+        return owner.select(ACHIEVEMENT_CATEGORIES.ID).from(ACHIEVEMENT_CATEGORIES)
+                .where(ACHIEVEMENT_CATEGORIES.PLATFORM.eq(platform).and(ACHIEVEMENT_CATEGORIES.TENANT_ID.isNull())
+                        .and(ACHIEVEMENT_CATEGORIES.CATEGORY_NAME.eq(name)))
+                .fetchOne(ACHIEVEMENT_CATEGORIES.ID);
+    }
+
+    /**
+     * Unlocks, as backfilled, an all-time achievement for every subject of the platform's tenants
+     * (or of one tenant) that already meets it, and records one {@code achievement.backfilled}
+     * event per tenant instead of one notification per subject.
+     *
+     * @return how many subjects unlocked it
+     */
+    int backfill(DSLContext tx, String platform, UUID tenantOrNull, UUID achievementId, Definition d) {
+        if (!d.period().equals("all_time")) return 0;
+        var sql = """
+                WITH met AS (
+                    SELECT m.tenant_id, NULLIF(m.user_id, '') AS user_id, m.value
+                      FROM subject_metrics m JOIN tenants t ON t.id = m.tenant_id
+                     WHERE t.platform = {0} AND ({1}::uuid IS NULL OR m.tenant_id = {1}::uuid)
+                       AND m.metric = {2} AND m.period_key = 'all'
+                       AND (m.value > {3} OR (m.value = {3} AND {7} = '>='))
+                       AND ({4}::varchar IS NULL OR EXISTS (
+                            SELECT 1 FROM tenant_achievements p JOIN achievements pa ON pa.id = p.achievement_id
+                             WHERE p.tenant_id = m.tenant_id AND p.user_id IS NOT DISTINCT FROM NULLIF(m.user_id, '')
+                               AND pa.achievement_key = {4} AND p.unlocked_at IS NOT NULL))
+                ), unlocked AS (
+                    INSERT INTO tenant_achievements (tenant_id, user_id, achievement_id, occurrence, completion_percentage,
+                                                     progress_data, unlocked_at, notified_at, backfilled)
+                    SELECT tenant_id, user_id, {5}, 1, 100, jsonb_build_object('current', value, 'target', {3}), now(), now(), true FROM met
+                    ON CONFLICT (tenant_id, user_id, achievement_id, occurrence) DO UPDATE
+                       SET unlocked_at = excluded.unlocked_at, completion_percentage = 100, backfilled = true,
+                           notified_at = excluded.notified_at, progress_data = excluded.progress_data
+                     WHERE tenant_achievements.unlocked_at IS NULL
+                    RETURNING tenant_id
+                ), events AS (
+                    INSERT INTO gamification_events (tenant_id, event_type, event_data, platform)
+                    SELECT tenant_id, 'achievement.backfilled',
+                           jsonb_build_object('achievement', {6}, 'subjects', count(*), 'backfilled', true), {0}
+                      FROM unlocked GROUP BY tenant_id
+                    RETURNING 1
+                )
+                SELECT (SELECT count(*) FROM unlocked), (SELECT count(*) FROM events)
+                """;
+        return tx.fetchOne(sql, platform, tenantOrNull, d.metric(), d.threshold(), d.requires(), achievementId, d.key(), d.comparison())
+                .get(0, Integer.class);
+    }
+
+    // ------------------------------------------------------- decisions (tenant scope) --
+
+    /**
+     * Persists a decision's progress and unlock outcomes and their events. A second unlock of the
+     * same occurrence is impossible: the row is unique, and only a row not yet unlocked is updated.
+     */
+    void apply(DSLContext tx, UUID tenantId, String platform, String userId, List<Outcome> outcomes, String factId, Instant at) {
+        OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
+        for (Outcome o : outcomes) {
+            boolean progress = o.kind().equals("progress");
+            if (!progress && !o.kind().equals("unlock")) continue;
+            String key = (String) o.details().get("achievement");
+            UUID achievement = achievementId(tx, tenantId, platform, key).orElseGet(() -> registerCustom(tx, tenantId, platform, key, o.rule()));
+            int occurrence = openOccurrence(tx, tenantId, userId, achievement);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("achievement", key);
+            data.put("occurrence", occurrence);
+            int changed;
+            if (progress) {
+                double current = ((Number) o.details().get("current")).doubleValue();
+                double target = ((Number) o.details().get("target")).doubleValue();
+                double pct = ((Number) o.details().getOrDefault("percentage", Math.min(100, current / target * 100))).doubleValue();
+                data.put("current", current);
+                data.put("target", target);
+                data.put("percentage", pct);
+                changed = tx.insertInto(TENANT_ACHIEVEMENTS)
+                        .set(TENANT_ACHIEVEMENTS.TENANT_ID, tenantId).set(TENANT_ACHIEVEMENTS.USER_ID, userId)
+                        .set(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, achievement).set(TENANT_ACHIEVEMENTS.OCCURRENCE, occurrence)
+                        .set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(pct))
+                        .set(TENANT_ACHIEVEMENTS.PROGRESS_DATA, json(Map.of("current", current, "target", target)))
+                        .onConflict(TENANT_ACHIEVEMENTS.TENANT_ID, TENANT_ACHIEVEMENTS.USER_ID, TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, TENANT_ACHIEVEMENTS.OCCURRENCE)
+                        .doUpdate().set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(pct))
+                        .set(TENANT_ACHIEVEMENTS.PROGRESS_DATA, json(Map.of("current", current, "target", target)))
+                        .where(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNull())
+                        .execute();
+            } else {
+                changed = tx.insertInto(TENANT_ACHIEVEMENTS)
+                        .set(TENANT_ACHIEVEMENTS.TENANT_ID, tenantId).set(TENANT_ACHIEVEMENTS.USER_ID, userId)
+                        .set(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, achievement).set(TENANT_ACHIEVEMENTS.OCCURRENCE, occurrence)
+                        .set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(100)).set(TENANT_ACHIEVEMENTS.UNLOCKED_AT, when)
+                        .set(TENANT_ACHIEVEMENTS.UNLOCK_DATA, json(Map.of("fact_id", factId, "rule", o.rule())))
+                        .onConflict(TENANT_ACHIEVEMENTS.TENANT_ID, TENANT_ACHIEVEMENTS.USER_ID, TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, TENANT_ACHIEVEMENTS.OCCURRENCE)
+                        .doUpdate().set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(100)).set(TENANT_ACHIEVEMENTS.UNLOCKED_AT, when)
+                        .set(TENANT_ACHIEVEMENTS.UNLOCK_DATA, json(Map.of("fact_id", factId, "rule", o.rule())))
+                        .where(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNull())
+                        .execute();
+            }
+            if (changed == 0) continue;
+            tx.insertInto(GAMIFICATION_EVENTS)
+                    .set(GAMIFICATION_EVENTS.TENANT_ID, tenantId).set(GAMIFICATION_EVENTS.USER_ID, userId)
+                    .set(GAMIFICATION_EVENTS.EVENT_TYPE, progress ? "achievement.progressed" : "achievement.unlocked")
+                    .set(GAMIFICATION_EVENTS.EVENT_DATA, json(data)).set(GAMIFICATION_EVENTS.PLATFORM, platform)
+                    .set(GAMIFICATION_EVENTS.FACT_ID, factId).set(GAMIFICATION_EVENTS.RULE_NAME, o.rule())
+                    .set(GAMIFICATION_EVENTS.TIMESTAMP, when)
+                    .execute();
+        }
+    }
+
+    /** The occurrence a subject is working on: 1, or one past its last unlock of a repeatable achievement. */
+    private static int openOccurrence(DSLContext tx, UUID tenantId, String userId, UUID achievement) {
+        Record r = tx.select(DSL.max(TENANT_ACHIEVEMENTS.OCCURRENCE),
+                        DSL.max(TENANT_ACHIEVEMENTS.OCCURRENCE).filterWhere(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNotNull()))
+                .from(TENANT_ACHIEVEMENTS)
+                .where(TENANT_ACHIEVEMENTS.TENANT_ID.eq(tenantId).and(TENANT_ACHIEVEMENTS.USER_ID.isNotDistinctFrom(userId))
+                        .and(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID.eq(achievement)))
+                .fetchOne();
+        Integer max = r.get(0, Integer.class);
+        Integer unlocked = r.get(1, Integer.class);
+        if (max == null) return 1;
+        return unlocked != null && unlocked.equals(max) ? max + 1 : max;
+    }
+
+    /** The tenant's own definition of {@code key} if it has one, else the platform's. */
+    static Optional<UUID> achievementId(DSLContext tx, UUID tenantId, String platform, String key) {
+        return tx.select(ACHIEVEMENTS.ID).from(ACHIEVEMENTS)
+                .where(ACHIEVEMENTS.ACHIEVEMENT_KEY.eq(key).and(ACHIEVEMENTS.PLATFORM.eq(platform))
+                        .and(ACHIEVEMENTS.TENANT_ID.isNull().or(ACHIEVEMENTS.TENANT_ID.eq(tenantId))))
+                .orderBy(ACHIEVEMENTS.TENANT_ID.desc().nullsLast()).limit(1)
+                .fetchOptional(ACHIEVEMENTS.ID);
+    }
+
+    /** A key a tenant's rules unlock that no catalogue defines becomes one of the tenant's custom achievements. */
+    private static UUID registerCustom(DSLContext tx, UUID tenantId, String platform, String key, String rule) {
+        tx.insertInto(ACHIEVEMENTS)
+                .set(ACHIEVEMENTS.TENANT_ID, tenantId).set(ACHIEVEMENTS.ACHIEVEMENT_KEY, key)
+                .set(ACHIEVEMENTS.ACHIEVEMENT_NAME, key).set(ACHIEVEMENTS.ACHIEVEMENT_TYPE, "custom")
+                .set(ACHIEVEMENTS.PLATFORM, platform).set(ACHIEVEMENTS.TRIGGER_CONDITIONS, json(Map.of("rule", rule)))
+                .onConflictDoNothing().execute();
+        return achievementId(tx, tenantId, platform, key).orElseThrow();
+    }
+
+    static Map<String, Object> trigger(Definition d) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("metric", d.metric());
+        t.put("comparison", d.comparison());
+        t.put("threshold", d.threshold());
+        t.put("period", d.period());
+        if (d.requires() != null) t.put("requires", d.requires());
+        t.put("rule", d.rule());
+        return t;
+    }
+
+    static Map<String, Object> reward(long points, String badge) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("points", points);
+        if (badge != null) r.put("badge", badge);
+        return r;
+    }
+
+    private static BigDecimal pct(double p) { return BigDecimal.valueOf(Math.max(0, Math.min(100, p))).setScale(2, RoundingMode.DOWN); }
+
+    static JSONB json(Object value) {
+        try {
+            return JSONB.valueOf(JSON.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<?, ?> read(JSONB json) {
+        if (json == null) return Map.of();
+        try {
+            return JSON.readValue(json.data(), Map.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
