@@ -66,7 +66,7 @@ final class ProgressReport {
                 .map(c -> view(c, true)).toList();
         Map<String, Candidate> nextPerMetric = new LinkedHashMap<>();
         candidates.stream().sorted(Comparator.comparingDouble(Candidate::target))
-                .forEach(c -> nextPerMetric.putIfAbsent(c.metric(), c));
+                .forEach(c -> nextPerMetric.putIfAbsent(c.metric() + "/" + c.entry().triggerConditions().get("period"), c));
         List<Map<String, Object>> milestones = nextPerMetric.values().stream()
                 .sorted(Comparator.comparingDouble(Candidate::percentage).reversed()).map(c -> view(c, true)).toList();
 
