@@ -70,6 +70,7 @@ public final class AchievementService {
         for (Definition d : defs) {
             if (!seen.add(d.key())) throw new IllegalStateException("achievement '" + d.key() + "' is tracked by two rules of " + platform);
         }
+        store.forgetCatalogue();
         db.asOwner(owner -> {
             Map<UUID, Definition> fresh = store.syncPlatform(owner, platform, defs);
             int backfilled = 0;
@@ -167,6 +168,7 @@ public final class AchievementService {
             scope.inTenant(tenant, tx -> tx.deleteFrom(ACHIEVEMENTS).where(ACHIEVEMENTS.ID.eq(id)).execute());
             throw e;
         }
+        store.forgetCatalogue();
         int backfilled = scope.inTenant(tenant, tx -> {
             tx.update(ACHIEVEMENTS).set(ACHIEVEMENTS.STATUS, "active").where(ACHIEVEMENTS.ID.eq(id)).execute();
             return store.backfill(tx, platform, tenant, id, definitionOf(c));

@@ -15,6 +15,7 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,60 +139,102 @@ public final class AchievementStore {
 
     // ------------------------------------------------------- decisions (tenant scope) --
 
+    /** What the decision path needs to know of an achievement; cached, the catalogue rarely changes. */
+    record Ref(UUID id, boolean repeatable) {}
+
+    private final Map<String, Ref> refs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Forgets cached catalogue entries (after a sync or a new custom achievement). */
+    void forgetCatalogue() { refs.clear(); }
+
+    private Ref ref(DSLContext tx, UUID tenantId, String platform, String key, String rule) {
+        String k = platform + "|" + tenantId + "|" + key;
+        Ref r = refs.get(k);
+        if (r != null) return r;
+        UUID id = achievementId(tx, tenantId, platform, key).orElseGet(() -> registerCustom(tx, tenantId, platform, key, rule));
+        Boolean repeatable = tx.select(ACHIEVEMENTS.IS_REPEATABLE).from(ACHIEVEMENTS).where(ACHIEVEMENTS.ID.eq(id)).fetchOne(ACHIEVEMENTS.IS_REPEATABLE);
+        r = new Ref(id, Boolean.TRUE.equals(repeatable));
+        if (refs.size() > 100_000) refs.clear();
+        refs.put(k, r);
+        return r;
+    }
+
     /**
-     * Persists a decision's progress and unlock outcomes and their events. A second unlock of the
-     * same occurrence is impossible: the row is unique, and only a row not yet unlocked is updated.
+     * Persists a decision's progress and unlock outcomes and their events, in a few multi-row
+     * statements. A second unlock of the same occurrence is impossible: the row is unique, and
+     * only a row not yet unlocked is updated.
      */
     void apply(DSLContext tx, UUID tenantId, String platform, String userId, List<Outcome> outcomes, String factId, Instant at) {
         OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
+        List<Map<String, Object>> events = new ArrayList<>();
+        var progressRows = new ArrayList<org.jooq.Row6<UUID, String, UUID, Integer, BigDecimal, JSONB>>();
+        Map<UUID, Map<String, Object>> progressData = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
-            boolean progress = o.kind().equals("progress");
-            if (!progress && !o.kind().equals("unlock")) continue;
+            if (!o.kind().equals("progress")) continue;
             String key = (String) o.details().get("achievement");
-            UUID achievement = achievementId(tx, tenantId, platform, key).orElseGet(() -> registerCustom(tx, tenantId, platform, key, o.rule()));
-            int occurrence = openOccurrence(tx, tenantId, userId, achievement);
+            Ref ref = ref(tx, tenantId, platform, key, o.rule());
+            int occurrence = ref.repeatable() ? openOccurrence(tx, tenantId, userId, ref.id()) : 1;
+            double current = ((Number) o.details().get("current")).doubleValue();
+            double target = ((Number) o.details().get("target")).doubleValue();
+            double pct = ((Number) o.details().getOrDefault("percentage", Math.min(100, current / target * 100))).doubleValue();
+            progressRows.add(DSL.row(tenantId, userId, ref.id(), occurrence, pct(pct), json(Map.of("current", current, "target", target))));
             Map<String, Object> data = new LinkedHashMap<>();
+            data.put("type", "achievement.progressed");
+            data.put("rule", o.rule());
             data.put("achievement", key);
             data.put("occurrence", occurrence);
-            int changed;
-            if (progress) {
-                double current = ((Number) o.details().get("current")).doubleValue();
-                double target = ((Number) o.details().get("target")).doubleValue();
-                double pct = ((Number) o.details().getOrDefault("percentage", Math.min(100, current / target * 100))).doubleValue();
-                data.put("current", current);
-                data.put("target", target);
-                data.put("percentage", pct);
-                changed = tx.insertInto(TENANT_ACHIEVEMENTS)
-                        .set(TENANT_ACHIEVEMENTS.TENANT_ID, tenantId).set(TENANT_ACHIEVEMENTS.USER_ID, userId)
-                        .set(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, achievement).set(TENANT_ACHIEVEMENTS.OCCURRENCE, occurrence)
-                        .set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(pct))
-                        .set(TENANT_ACHIEVEMENTS.PROGRESS_DATA, json(Map.of("current", current, "target", target)))
-                        .onConflict(TENANT_ACHIEVEMENTS.TENANT_ID, TENANT_ACHIEVEMENTS.USER_ID, TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, TENANT_ACHIEVEMENTS.OCCURRENCE)
-                        .doUpdate().set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(pct))
-                        .set(TENANT_ACHIEVEMENTS.PROGRESS_DATA, json(Map.of("current", current, "target", target)))
-                        .where(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNull())
-                        .execute();
-            } else {
-                changed = tx.insertInto(TENANT_ACHIEVEMENTS)
-                        .set(TENANT_ACHIEVEMENTS.TENANT_ID, tenantId).set(TENANT_ACHIEVEMENTS.USER_ID, userId)
-                        .set(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, achievement).set(TENANT_ACHIEVEMENTS.OCCURRENCE, occurrence)
-                        .set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(100)).set(TENANT_ACHIEVEMENTS.UNLOCKED_AT, when)
-                        .set(TENANT_ACHIEVEMENTS.UNLOCK_DATA, json(Map.of("fact_id", factId, "rule", o.rule())))
-                        .onConflict(TENANT_ACHIEVEMENTS.TENANT_ID, TENANT_ACHIEVEMENTS.USER_ID, TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, TENANT_ACHIEVEMENTS.OCCURRENCE)
-                        .doUpdate().set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(100)).set(TENANT_ACHIEVEMENTS.UNLOCKED_AT, when)
-                        .set(TENANT_ACHIEVEMENTS.UNLOCK_DATA, json(Map.of("fact_id", factId, "rule", o.rule())))
-                        .where(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNull())
-                        .execute();
-            }
-            if (changed == 0) continue;
-            tx.insertInto(GAMIFICATION_EVENTS)
-                    .set(GAMIFICATION_EVENTS.TENANT_ID, tenantId).set(GAMIFICATION_EVENTS.USER_ID, userId)
-                    .set(GAMIFICATION_EVENTS.EVENT_TYPE, progress ? "achievement.progressed" : "achievement.unlocked")
-                    .set(GAMIFICATION_EVENTS.EVENT_DATA, json(data)).set(GAMIFICATION_EVENTS.PLATFORM, platform)
-                    .set(GAMIFICATION_EVENTS.FACT_ID, factId).set(GAMIFICATION_EVENTS.RULE_NAME, o.rule())
-                    .set(GAMIFICATION_EVENTS.TIMESTAMP, when)
-                    .execute();
+            data.put("current", current);
+            data.put("target", target);
+            data.put("percentage", pct);
+            progressData.put(ref.id(), data);
         }
+        if (!progressRows.isEmpty()) {
+            var insert = tx.insertInto(TENANT_ACHIEVEMENTS, TENANT_ACHIEVEMENTS.TENANT_ID, TENANT_ACHIEVEMENTS.USER_ID,
+                    TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, TENANT_ACHIEVEMENTS.OCCURRENCE, TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE,
+                    TENANT_ACHIEVEMENTS.PROGRESS_DATA).valuesOfRows(progressRows);
+            insert.onConflict(TENANT_ACHIEVEMENTS.TENANT_ID, TENANT_ACHIEVEMENTS.USER_ID, TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, TENANT_ACHIEVEMENTS.OCCURRENCE)
+                    .doUpdate().set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, DSL.excluded(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE))
+                    .set(TENANT_ACHIEVEMENTS.PROGRESS_DATA, DSL.excluded(TENANT_ACHIEVEMENTS.PROGRESS_DATA))
+                    .where(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNull())
+                    .returningResult(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID)
+                    .fetch(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID)
+                    .forEach(id -> events.add(progressData.get(id)));
+        }
+        for (Outcome o : outcomes) {
+            if (!o.kind().equals("unlock")) continue;
+            String key = (String) o.details().get("achievement");
+            Ref ref = ref(tx, tenantId, platform, key, o.rule());
+            int occurrence = ref.repeatable() ? openOccurrence(tx, tenantId, userId, ref.id()) : 1;
+            int changed = tx.insertInto(TENANT_ACHIEVEMENTS)
+                    .set(TENANT_ACHIEVEMENTS.TENANT_ID, tenantId).set(TENANT_ACHIEVEMENTS.USER_ID, userId)
+                    .set(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, ref.id()).set(TENANT_ACHIEVEMENTS.OCCURRENCE, occurrence)
+                    .set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(100)).set(TENANT_ACHIEVEMENTS.UNLOCKED_AT, when)
+                    .set(TENANT_ACHIEVEMENTS.UNLOCK_DATA, json(Map.of("fact_id", factId, "rule", o.rule())))
+                    .onConflict(TENANT_ACHIEVEMENTS.TENANT_ID, TENANT_ACHIEVEMENTS.USER_ID, TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, TENANT_ACHIEVEMENTS.OCCURRENCE)
+                    .doUpdate().set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(100)).set(TENANT_ACHIEVEMENTS.UNLOCKED_AT, when)
+                    .set(TENANT_ACHIEVEMENTS.UNLOCK_DATA, json(Map.of("fact_id", factId, "rule", o.rule())))
+                    .where(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNull())
+                    .execute();
+            if (changed == 0) continue;
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("type", "achievement.unlocked");
+            data.put("rule", o.rule());
+            data.put("achievement", key);
+            data.put("occurrence", occurrence);
+            data.put("backfilled", false);
+            events.add(data);
+        }
+        if (events.isEmpty()) return;
+        var insert = tx.insertInto(GAMIFICATION_EVENTS, GAMIFICATION_EVENTS.TENANT_ID, GAMIFICATION_EVENTS.USER_ID,
+                GAMIFICATION_EVENTS.EVENT_TYPE, GAMIFICATION_EVENTS.EVENT_DATA, GAMIFICATION_EVENTS.PLATFORM,
+                GAMIFICATION_EVENTS.FACT_ID, GAMIFICATION_EVENTS.RULE_NAME, GAMIFICATION_EVENTS.TIMESTAMP);
+        for (Map<String, Object> e : events) {
+            Map<String, Object> data = new LinkedHashMap<>(e);
+            String type = (String) data.remove("type");
+            String rule = (String) data.remove("rule");
+            insert = insert.values(tenantId, userId, type, json(data), platform, factId, rule, when);
+        }
+        insert.execute();
     }
 
     /** The occurrence a subject is working on: 1, or one past its last unlock of a repeatable achievement. */

@@ -56,7 +56,7 @@ public final class Server implements AutoCloseable {
         long t0 = System.nanoTime();
         Metrics metrics = new Metrics();
         Database db = Database.open(config, metrics.registry());
-        TenantScope scope = new TenantScope(db.dsl());
+        TenantScope scope = new TenantScope(db.dsl(), db.dataSource());
         RuleEngine engine = new RuleEngine(metrics.registry());
         PlatformRuleFiles ruleFiles = new PlatformRuleFiles(config.rulesDir(), config.tablesDir());
         RuleSetRegistry registry = new RuleSetRegistry(new RuleSetCompiler(), ruleFiles, engine,

@@ -173,6 +173,9 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The service's pool (tenant transactions go through {@link TenantScope}). */
+    public javax.sql.DataSource dataSource() { return pool; }
+
     /** The service's query context; every tenant query goes through {@link TenantScope}. */
     public DSLContext dsl() { return dsl; }
 

@@ -49,10 +49,18 @@ public final class TestServer implements AutoCloseable {
 
     /** A server of its own on {@code dataDir}; the caller closes it. */
     public static TestServer start(Path dataDir) {
+        return start(dataDir, Path.of("rules"), Path.of("decision-tables"), false);
+    }
+
+    /** A server of its own with its own rule folders, optionally watching them (development mode). */
+    public static TestServer start(Path dataDir, Path rules, Path tables, boolean watch) {
         Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 8, 100, false);
+                Optional.of(ADMIN_KEY), rules, tables, 1_048_576, 8, 100, watch);
         return new TestServer(Server.start(config), dataDir);
     }
+
+    /** The test client for a server started elsewhere (benchmarks). */
+    public static TestServer wrap(Server server) { return new TestServer(server, null); }
 
     public static Path tempDir() {
         try {
