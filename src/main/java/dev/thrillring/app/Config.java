@@ -15,7 +15,8 @@ import java.util.Optional;
 public record Config(String host, int port, Path dataDir, Optional<String> databaseUrl,
                      Optional<String> appDbUser, Optional<String> appDbPassword,
                      Optional<String> adminKey, Path rulesDir, Path tablesDir,
-                     long maxBodyBytes, int poolSize, int maxCompiledOverlays, boolean watchRules) {
+                     long maxBodyBytes, int poolSize, int maxCompiledOverlays, boolean watchRules,
+                     String publicUrl, java.util.Set<String> trustedProxies) {
 
     public static Config fromEnv(Map<String, String> env) {
         return new Config(
@@ -31,7 +32,10 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                 intVar(env, "THRILLRING_MAX_BODY_BYTES", 1_048_576),
                 intVar(env, "THRILLRING_DB_POOL_SIZE", 16),
                 intVar(env, "THRILLRING_MAX_COMPILED_OVERLAYS", 1000),
-                Boolean.parseBoolean(env.getOrDefault("THRILLRING_WATCH_RULES", "false")));
+                Boolean.parseBoolean(env.getOrDefault("THRILLRING_WATCH_RULES", "false")),
+                env.getOrDefault("THRILLRING_PUBLIC_URL", "http://127.0.0.1:" + env.getOrDefault("THRILLRING_PORT", "7070")).replaceAll("/+$", ""),
+                java.util.Set.of(env.getOrDefault("THRILLRING_TRUSTED_PROXIES", "").split("\\s*,\\s*")).stream()
+                        .filter(x -> !x.isBlank()).collect(java.util.stream.Collectors.toUnmodifiableSet()));
     }
 
     private static Optional<String> nonBlank(String s) {
