@@ -3,6 +3,7 @@ package dev.thrillring.app;
 import dev.thrillring.achievements.AchievementRoutes;
 import dev.thrillring.achievements.AchievementService;
 import dev.thrillring.auth.AdminKey;
+import dev.thrillring.referrals.ConversionService;
 import dev.thrillring.referrals.ReferralRoutes;
 import dev.thrillring.referrals.ReferralService;
 import dev.thrillring.auth.AuthService;
@@ -74,6 +75,7 @@ public final class Server implements AutoCloseable {
             achievements.syncPlatforms(ruleFiles, platforms);
             FactService facts = new FactService(scope, tenants, engine, registry, achievements, metrics.registry());
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
+            ConversionService conversions = new ConversionService(scope, tenants, registry, engine, achievements, Clock.systemUTC());
             RuleSetNotifier notifier = new RuleSetNotifier(db, ruleSets::reloadTenant, registry::invalidateAll);
             closeables.addFirst(notifier);
             notifier.start();
@@ -103,7 +105,7 @@ public final class Server implements AutoCloseable {
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
                 RuleSetRoutes.register(c.routes, ruleSets);
                 AchievementRoutes.register(c.routes, achievements);
-                ReferralRoutes.register(c.routes, referrals, config.trustedProxies());
+                ReferralRoutes.register(c.routes, referrals, conversions, config.trustedProxies());
             }).start();
             closeables.addFirst(http::stop);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),

@@ -119,7 +119,13 @@ public final class ReferralService {
      * Issues a referral code of the tenant's program {@code program_type} (the default program
      * {@code standard} is created on first use) and answers the seed's {@code ReferralCodeResponse}.
      */
-    public Map<String, Object> generateCode(Principal caller, CodeRequest r) {
+    public Map<String, Object> generateCode(Principal caller, CodeRequest r) { return generateCode(caller, r, null, null); }
+
+    /**
+     * As {@link #generateCode(Principal, CodeRequest)}, remembering the referrer's address and
+     * device as the service saw them (same-IP and same-device fraud signals compare against them).
+     */
+    public Map<String, Object> generateCode(Principal caller, CodeRequest r, String referrerIp, String referrerDevice) {
         List<Violation> errors = new ArrayList<>();
         UUID tenant = null;
         if (r.tenantId() == null) errors.add(new Violation("tenant_id", "is required"));
@@ -156,11 +162,13 @@ public final class ReferralService {
                         json(Map.of("review_at", 0.3, "reject_at", 0.8, "indicators", "rules: fraud-indicators decision table")), null);
             });
             if (r.vanityCode() != null) {
-                return store.insertCode(tx, t, program.programId(), ReferralCodes.normalise(r.vanityCode()), r.referrerUserId(), usageLimit, expiry, custom)
+                return store.insertCode(tx, t, program.programId(), ReferralCodes.normalise(r.vanityCode()), r.referrerUserId(), usageLimit, expiry, custom,
+                        referrerIp, referrerDevice)
                         .orElseThrow(() -> new Problem.Conflict("vanity_code", "the code '" + r.vanityCode() + "' is taken"));
             }
             for (int attempt = 0; attempt < 5; attempt++) {
-                Optional<ReferralStore.Code> c = store.insertCode(tx, t, program.programId(), ReferralCodes.generate(), r.referrerUserId(), usageLimit, expiry, custom);
+                Optional<ReferralStore.Code> c = store.insertCode(tx, t, program.programId(), ReferralCodes.generate(), r.referrerUserId(), usageLimit, expiry, custom,
+                        referrerIp, referrerDevice);
                 if (c.isPresent()) return c.get();
             }
             throw new IllegalStateException("five random referral codes in a row were taken");

@@ -22,7 +22,8 @@ final class ReferralStore {
                    String landingUrl, String status, OffsetDateTime createdAt) {}
 
     record Code(UUID codeId, UUID programId, String code, UUID referrerTenantId, String referrerUserId, int usageLimit,
-                int usageCount, OffsetDateTime expiryDate, String status, JSONB customRewards, OffsetDateTime createdAt) {}
+                int usageCount, OffsetDateTime expiryDate, String status, JSONB customRewards, OffsetDateTime createdAt,
+                String referrerIp, String referrerDevice) {}
 
     Program insertProgram(DSLContext tx, UUID tenant, String name, String platform, JSONB rewards, JSONB fraud, String landingUrl) {
         return tx.insertInto(REFERRAL_PROGRAMS)
@@ -52,26 +53,70 @@ final class ReferralStore {
 
     /** Inserts a code unless its text is taken (case-insensitively, across all tenants). */
     Optional<Code> insertCode(DSLContext tx, UUID tenant, UUID program, String code, String referrerUser, int usageLimit,
-                              OffsetDateTime expiry, JSONB customRewards) {
+                              OffsetDateTime expiry, JSONB customRewards, String referrerIp, String referrerDevice) {
         return tx.insertInto(REFERRAL_CODES)
                 .set(REFERRAL_CODES.TENANT_ID, tenant).set(REFERRAL_CODES.PROGRAM_ID, program).set(REFERRAL_CODES.CODE, code)
                 .set(REFERRAL_CODES.REFERRER_TENANT_ID, tenant).set(REFERRAL_CODES.REFERRER_USER_ID, referrerUser)
                 .set(REFERRAL_CODES.USAGE_LIMIT, usageLimit).set(REFERRAL_CODES.EXPIRY_DATE, expiry)
                 .set(REFERRAL_CODES.CUSTOM_REWARDS, customRewards)
+                .set(REFERRAL_CODES.REFERRER_IP, referrerIp).set(REFERRAL_CODES.REFERRER_DEVICE, referrerDevice)
                 .onConflictDoNothing()
                 .returningResult(REFERRAL_CODES.ID, REFERRAL_CODES.PROGRAM_ID, REFERRAL_CODES.CODE, REFERRAL_CODES.REFERRER_TENANT_ID,
                         REFERRAL_CODES.REFERRER_USER_ID, REFERRAL_CODES.USAGE_LIMIT, REFERRAL_CODES.USAGE_COUNT,
-                        REFERRAL_CODES.EXPIRY_DATE, REFERRAL_CODES.STATUS, REFERRAL_CODES.CUSTOM_REWARDS, REFERRAL_CODES.CREATED_AT)
+                        REFERRAL_CODES.EXPIRY_DATE, REFERRAL_CODES.STATUS, REFERRAL_CODES.CUSTOM_REWARDS, REFERRAL_CODES.CREATED_AT,
+                        REFERRAL_CODES.REFERRER_IP, REFERRAL_CODES.REFERRER_DEVICE)
                 .fetchOptional(mapping(Code::new));
     }
 
     Optional<Code> code(DSLContext tx, UUID tenant, String code) {
         return tx.select(REFERRAL_CODES.ID, REFERRAL_CODES.PROGRAM_ID, REFERRAL_CODES.CODE, REFERRAL_CODES.REFERRER_TENANT_ID,
                         REFERRAL_CODES.REFERRER_USER_ID, REFERRAL_CODES.USAGE_LIMIT, REFERRAL_CODES.USAGE_COUNT,
-                        REFERRAL_CODES.EXPIRY_DATE, REFERRAL_CODES.STATUS, REFERRAL_CODES.CUSTOM_REWARDS, REFERRAL_CODES.CREATED_AT)
+                        REFERRAL_CODES.EXPIRY_DATE, REFERRAL_CODES.STATUS, REFERRAL_CODES.CUSTOM_REWARDS, REFERRAL_CODES.CREATED_AT,
+                        REFERRAL_CODES.REFERRER_IP, REFERRAL_CODES.REFERRER_DEVICE)
                 .from(REFERRAL_CODES)
                 .where(REFERRAL_CODES.TENANT_ID.eq(tenant).and(DSL.upper(REFERRAL_CODES.CODE).eq(ReferralCodes.normalise(code))))
                 .fetchOptional(mapping(Code::new));
+    }
+
+    Code codeById(DSLContext tx, UUID tenant, UUID id) {
+        return tx.select(REFERRAL_CODES.ID, REFERRAL_CODES.PROGRAM_ID, REFERRAL_CODES.CODE, REFERRAL_CODES.REFERRER_TENANT_ID,
+                        REFERRAL_CODES.REFERRER_USER_ID, REFERRAL_CODES.USAGE_LIMIT, REFERRAL_CODES.USAGE_COUNT,
+                        REFERRAL_CODES.EXPIRY_DATE, REFERRAL_CODES.STATUS, REFERRAL_CODES.CUSTOM_REWARDS, REFERRAL_CODES.CREATED_AT,
+                        REFERRAL_CODES.REFERRER_IP, REFERRAL_CODES.REFERRER_DEVICE)
+                .from(REFERRAL_CODES).where(REFERRAL_CODES.TENANT_ID.eq(tenant).and(REFERRAL_CODES.ID.eq(id)))
+                .fetchOne(mapping(Code::new));
+    }
+
+    /** Clicks, conversions by status and the rewards granted so far, for a program. */
+    java.util.Map<String, Object> funnel(DSLContext tx, UUID tenant, UUID program) {
+        var conv = REFERRAL_CONVERSIONS;
+        var r = tx.select(
+                        DSL.selectCount().from(REFERRAL_CLICKS).join(REFERRAL_CODES).on(REFERRAL_CODES.ID.eq(REFERRAL_CLICKS.REFERRAL_CODE_ID))
+                                .where(REFERRAL_CLICKS.TENANT_ID.eq(tenant).and(REFERRAL_CODES.PROGRAM_ID.eq(program))).asField("clicks"),
+                        DSL.count().as("conversions"),
+                        DSL.count().filterWhere(conv.CONVERSION_TYPE.eq("signup")).as("signups"),
+                        DSL.count().filterWhere(conv.STATUS.eq("approved")).as("approved"),
+                        DSL.count().filterWhere(conv.STATUS.eq("pending_review")).as("pending_review"),
+                        DSL.count().filterWhere(conv.STATUS.eq("rejected")).as("rejected"),
+                        DSL.count().filterWhere(conv.STATUS.eq("refunded")).as("refunded"),
+                        DSL.coalesce(DSL.sum(conv.REWARD_AMOUNT).filterWhere(conv.STATUS.eq("approved")), java.math.BigDecimal.ZERO).as("referrer_rewards"))
+                .from(conv).where(conv.TENANT_ID.eq(tenant).and(conv.PROGRAM_ID.eq(program))).fetchOne();
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (var f : r.fields()) out.put(f.getName(), r.get(f));
+        return out;
+    }
+
+    /** Uses the code once; false when its usage limit is reached (the row check makes over-use impossible). */
+    boolean use(DSLContext tx, UUID tenant, UUID code) {
+        return tx.update(REFERRAL_CODES).set(REFERRAL_CODES.USAGE_COUNT, REFERRAL_CODES.USAGE_COUNT.plus(1))
+                .where(REFERRAL_CODES.TENANT_ID.eq(tenant).and(REFERRAL_CODES.ID.eq(code))
+                        .and(REFERRAL_CODES.USAGE_LIMIT.eq(0).or(REFERRAL_CODES.USAGE_COUNT.lt(REFERRAL_CODES.USAGE_LIMIT))))
+                .execute() == 1;
+    }
+
+    /** Locks the code's row until the transaction ends: conversions of one code run one at a time. */
+    void lockCode(DSLContext tx, UUID tenant, UUID code) {
+        tx.select(REFERRAL_CODES.ID).from(REFERRAL_CODES).where(REFERRAL_CODES.TENANT_ID.eq(tenant).and(REFERRAL_CODES.ID.eq(code))).forUpdate().fetch();
     }
 
     /** The tenant a code belongs to, found without a tenant scope through an owner-rights function. */

@@ -85,8 +85,8 @@ class ReferralCodesTest {
             ps.setString(1, code);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                // The forwarded header comes from no trusted proxy, so the peer's address is kept.
-                assertThat(rs.getString(1)).isEqualTo("127.0.0.1");
+                // The test server trusts 127.0.0.1 as a proxy, so the forwarded address is the visitor's.
+                assertThat(rs.getString(1)).isEqualTo("203.0.113.9");
                 assertThat(rs.getString(2)).isEqualTo("TestBrowser/1.0");
                 assertThat(rs.getString(3)).isEqualTo("device-42");
             }

@@ -55,7 +55,7 @@ public final class TestServer implements AutoCloseable {
     /** A server of its own with its own rule folders, optionally watching them (development mode). */
     public static TestServer start(Path dataDir, Path rules, Path tables, boolean watch) {
         Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(ADMIN_KEY), rules, tables, 1_048_576, 8, 100, watch, "http://127.0.0.1:7070", java.util.Set.of());
+                Optional.of(ADMIN_KEY), rules, tables, 1_048_576, 8, 100, watch, "http://127.0.0.1:7070", java.util.Set.of("127.0.0.1"));
         return new TestServer(Server.start(config), dataDir);
     }
 
@@ -84,10 +84,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Response send(String method, String path, String key, String contentType, String body) {
+        return send(method, path, key, contentType, body, Map.of());
+    }
+
+    /** As {@link #send(String, String, String, String, String)} with extra headers (e.g. X-Forwarded-For). */
+    public Response send(String method, String path, String key, String contentType, String body, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (key != null) b.header("Authorization", "Bearer " + key);
         if (contentType != null) b.header("Content-Type", contentType);
+        headers.forEach(b::header);
         try {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
             String ct = r.headers().firstValue("Content-Type").orElse("");

@@ -126,6 +126,8 @@ public final class Outcomes {
 
     /** Grant a referral reward to {@code party} (referrer or referee) at a tier. */
     public void reward(String party, String tier, double amount) {
+        // One reward per party and fact: a tier rule on the state fires again after other rules change it.
+        recorded.removeIf(o -> o.kind().equals("reward") && party.equals(o.details().get("party")));
         record("reward", "party", name(party), "tier", name(tier), "amount", finite(amount));
     }
 

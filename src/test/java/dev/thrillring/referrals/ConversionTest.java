@@ -1,0 +1,201 @@
+package dev.thrillring.referrals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.thrillring.support.TestServer;
+import dev.thrillring.support.TestServer.Response;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Conversions over HTTP: signals the service records itself, bands, tiers, caps, review, ledger. */
+class ConversionTest {
+    static TestServer app;
+    static final AtomicInteger n = new AtomicInteger();
+
+    record Tenant(String id, String admin, String ingest) {}
+
+    @BeforeAll
+    static void setUp() { app = TestServer.shared(); }
+
+    static Tenant tenant() {
+        String id = app.createTenant("Converting " + n.incrementAndGet(), "coreldove");
+        return new Tenant(id, app.issueKey(id, "tenant_admin"), app.issueKey(id, "ingest"));
+    }
+
+    static Response asVisitor(Tenant t, String path, String body, String ip, String device) {
+        return app.send("POST", path, t.ingest, "application/json", body, Map.of("X-Forwarded-For", ip, "X-Device-Fingerprint", device));
+    }
+
+    /** A code for {@code referrer}, requested by the platform on behalf of a referrer at 198.51.100.1 on device dev-referrer. */
+    static String code(Tenant t, String referrer, String extra) {
+        Response r = asVisitor(t, "/api/v1/gamification/referral/generate-code",
+                "{\"tenant_id\":\"" + t.id + "\",\"referrer_user_id\":\"" + referrer + "\"" + extra + "}", "198.51.100.1", "dev-referrer");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("referral_code").asText();
+    }
+
+    static Response convert(Tenant t, String code, String referee, String extra, String ip, String device) {
+        return asVisitor(t, "/api/v1/gamification/referral/track-conversion", "{\"tenant_id\":\"" + t.id + "\",\"referral_code\":\"" + code
+                + "\",\"referee_user_id\":\"" + referee + "\",\"conversion_type\":\"purchase\",\"conversion_value\":49.90" + extra + "}", ip, device);
+    }
+
+    static Response convert(Tenant t, String code, String referee) {
+        return convert(t, code, referee, "", "203.0.113." + n.incrementAndGet() % 250, "dev-" + referee);
+    }
+
+    @Test
+    void shouldApproveACleanConversionWithDoubleSidedRewardsOnHold() {
+        Tenant t = tenant();
+        String code = code(t, "alice", "");
+        Response r = convert(t, code, "bob", ",\"referee_email\":\"Bob.Smith+ref@Example.com\",\"order_id\":\"o-1\"", "203.0.113.10", "dev-bob");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("status").asText()).isEqualTo("approved");
+        assertThat(r.json().get("fraud_score").asDouble()).isZero();
+        JsonNode rewards = r.json().get("rewards");
+        assertThat(rewards).hasSize(2);
+        assertThat(rewards.findValuesAsText("party")).containsExactlyInAnyOrder("referrer", "referee");
+        assertThat(rewards.findValuesAsText("state")).containsOnly("pending");
+        assertThat(rewards.findValuesAsText("tier")).containsOnly("bronze");
+
+        Response again = convert(t, code, "bob", ",\"order_id\":\"o-1\"", "203.0.113.10", "dev-bob");
+        assertThat(again.json().get("replayed").asBoolean()).isTrue();
+        assertThat(again.json().get("conversion_id")).isEqualTo(r.json().get("conversion_id"));
+        assertThat(convert(t, code, "bob", ",\"order_id\":\"o-2\"", "203.0.113.10", "dev-bob").status()).isEqualTo(409);
+    }
+
+    @Test
+    void shouldScoreSignalsItRecordedItselfIntoBands() {
+        Tenant t = tenant();
+        String code = code(t, "alice", "");
+        Response self = convert(t, code, "alice", "", "203.0.113.20", "dev-x");
+        assertThat(self.json().get("status").asText()).isEqualTo("rejected");
+        assertThat(self.json().get("reasons").toString()).contains("self_referral");
+
+        Response sameMachine = convert(t, code, "carol", "", "198.51.100.1", "dev-referrer");
+        assertThat(sameMachine.json().get("status").asText()).isEqualTo("rejected");
+        assertThat(sameMachine.json().get("reasons").findValuesAsText("indicator")).containsExactlyInAnyOrder("same_ip", "same_device");
+        assertThat(sameMachine.json().get("fraud_score").asDouble()).isEqualTo(0.9);
+
+        Response disposable = convert(t, code, "dave", ",\"referee_email\":\"dave@mailinator.com\"", "203.0.113.21", "dev-dave");
+        assertThat(disposable.json().get("status").asText()).isEqualTo("pending_review");
+        assertThat(disposable.json().get("fraud_score").asDouble()).isEqualTo(0.4);
+
+        // A click seconds before the conversion from the referee's device: too fast.
+        String clickCode = code(t, "erin", "");
+        app.send("GET", "/r/" + clickCode + "?d=dev-frank", null, null, null, Map.of("X-Forwarded-For", "203.0.113.22"));
+        Response fast = convert(t, clickCode, "frank", "", "203.0.113.22", "dev-frank");
+        assertThat(fast.json().get("reasons").findValuesAsText("indicator")).containsExactly("fast_conversion");
+        assertThat(fast.json().get("status").asText()).isEqualTo("pending_review");
+
+        Response queue = app.get("/api/v1/referrals/" + t.id + "/review-queue", t.admin);
+        assertThat(queue.json().get("conversions").findValuesAsText("referee_user_id")).containsExactly("dave", "frank");
+    }
+
+    @Test
+    void shouldReviewRefundAndClawBackThroughTheLedgerWithoutEditingRows() throws Exception {
+        Tenant t = tenant();
+        Response program = app.post("/api/v1/referrals/" + t.id + "/programs", t.admin, "{\"program_name\":\"Instant\",\"hold_days\":0}");
+        assertThat(program.status()).isEqualTo(201);
+        String code = code(t, "alice", ",\"program_type\":\"Instant\"");
+        Response flagged = convert(t, code, "gina", ",\"referee_email\":\"gina@yopmail.com\"", "203.0.113.30", "dev-gina");
+        String id = flagged.json().get("conversion_id").asText();
+        Response approved = app.post("/api/v1/referrals/" + t.id + "/conversions/" + id + "/review", t.admin,
+                "{\"decision\":\"approve\",\"note\":\"known customer\"}");
+        assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+        assertThat(approved.json().get("status").asText()).isEqualTo("approved");
+        assertThat(approved.json().get("rewards").findValuesAsText("state")).containsOnly("granted");
+        assertThat(app.get("/api/v1/rulesets/" + t.id + "/audit", t.admin).json().get("entries").toString()).contains("referral.reviewed", "known customer");
+
+        String referrerReward = null;
+        for (JsonNode w : approved.json().get("rewards")) if (w.get("party").asText().equals("referrer")) referrerReward = w.get("reward_id").asText();
+        Response paid = app.post("/api/v1/referrals/" + t.id + "/rewards/" + referrerReward + "/paid", t.admin, "");
+        assertThat(paid.json().get("state").asText()).isEqualTo("paid");
+
+        Response refunded = app.post("/api/v1/referrals/" + t.id + "/conversions/" + id + "/refund", t.ingest, "{\"note\":\"order refunded\"}");
+        assertThat(refunded.json().get("status").asText()).isEqualTo("refunded");
+        for (JsonNode w : refunded.json().get("rewards")) {
+            assertThat(w.get("state").asText()).isEqualTo(w.get("party").asText().equals("referrer") ? "clawback" : "voided");
+            assertThat(w.get("balance").asDouble()).isZero();
+        }
+        try (var c = app.ownerConnection(); var ps = c.prepareStatement(
+                "SELECT string_agg(entry_type, ',' ORDER BY id) FROM reward_ledger WHERE tenant_id = ?::uuid AND party = 'referrer'")) {
+            ps.setString(1, t.id);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("pending,granted,paid,clawback");
+            }
+        }
+        try (var c = app.appConnection()) {
+            c.createStatement().execute("SELECT set_config('app.tenant_id', '" + t.id + "', false)");
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> c.createStatement().execute("UPDATE reward_ledger SET amount = 0")))
+                    .hasMessageContaining("permission denied");
+        }
+    }
+
+    @Test
+    void shouldCrossIntoTheSilverTierAndRespectCaps() {
+        Tenant t = tenant();
+        String code = code(t, "alice", "");
+        for (int i = 0; i < 5; i++) assertThat(convert(t, code, "r" + i).json().get("status").asText()).isEqualTo("approved");
+        Response sixth = convert(t, code, "r5");
+        assertThat(sixth.json().get("planned_rewards").toString()).contains("\"tier\":\"silver\"", "\"amount\":15.0");
+        assertThat(sixth.json().get("reasons").findValuesAsText("indicator")).contains("referrer_velocity");
+
+        Tenant capped = tenant();
+        app.post("/api/v1/referrals/" + capped.id + "/programs", capped.admin, "{\"program_name\":\"Capped\",\"caps\":{\"per_referrer_lifetime\":2}}");
+        String cappedCode = code(capped, "zoe", ",\"program_type\":\"Capped\"");
+        convert(capped, cappedCode, "a");
+        convert(capped, cappedCode, "b");
+        Response third = convert(capped, cappedCode, "c");
+        assertThat(third.json().get("status").asText()).isEqualTo("approved");
+        assertThat(third.json().get("rewards")).isEmpty();
+        assertThat(third.json().get("reasons").toString()).contains("lifetime cap of 2");
+    }
+
+    @Test
+    void shouldHonourAUsageLimitUnderABurstOfConcurrentConversions() throws Exception {
+        Tenant t = tenant();
+        String code = code(t, "alice", ",\"usage_limit\":3");
+        List<Future<Response>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
+            for (int i = 0; i < 10; i++) {
+                String referee = "burst-" + i;
+                results.add(pool.submit(() -> convert(t, code, referee)));
+            }
+        }
+        int ok = 0;
+        int refused = 0;
+        for (Future<Response> f : results) {
+            if (f.get().status() == 200) ok++;
+            else if (f.get().status() == 409) refused++;
+        }
+        assertThat(ok).isEqualTo(3);
+        assertThat(refused).isEqualTo(7);
+        Response details = app.get("/api/v1/referrals/" + t.id + "/codes/" + code, t.admin);
+        assertThat(details.json().get("tracking_metrics").get("usage_count").asInt()).isEqualTo(3);
+
+        String program = app.get("/api/v1/referrals/" + t.id + "/programs", t.admin).json().get("programs").get(0).get("program_id").asText();
+        Response funnel = app.get("/api/v1/referrals/" + t.id + "/programs/" + program + "/funnel", t.admin);
+        assertThat(funnel.json().get("conversions").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRefuseBadConversionsNamingTheFields() {
+        Tenant t = tenant();
+        Response r = asVisitor(t, "/api/v1/gamification/referral/track-conversion", "{\"tenant_id\":\"" + t.id
+                + "\",\"referral_code\":\"NOPE2345\",\"referee_user_id\":\"x\",\"conversion_type\":\"gift\",\"conversion_value\":-5,"
+                + "\"referee_email\":\"not-an-email\"}", "203.0.113.40", "d");
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.json().get("errors").findValuesAsText("field")).contains("conversion_type", "conversion_value", "referee_email");
+        assertThat(convert(t, "NOPE2345", "x").json().get("errors").get(0).get("field").asText()).isEqualTo("referral_code");
+    }
+}
