@@ -26,7 +26,7 @@ final class FraudSignals {
     static final Duration FAST = Duration.ofMinutes(5);
     static final Duration VELOCITY_WINDOW = Duration.ofHours(24);
     static final int VELOCITY_LIMIT = 5;
-    static final int SHARED_ADDRESS_LIMIT = 3;
+    static final int SHARED_ADDRESS_LIMIT = 2;
     static final double OUTLIER_FACTOR = 5.0;
 
     /** What is known about the conversion being checked. */
