@@ -239,17 +239,35 @@ public final class ReferralService {
     private Map<String, Object> potentialRewards(UUID tenant, String platform, String referrer, Map<String, Object> custom) {
         Instant now = clock.instant();
         SubjectState state = scope.inTenant(tenant, tx -> subjects.load(tx, tenant, referrer, now));
-        var evaluation = engine.evaluate(ruleSets.forTenant(tenant, platform),
-                new Fact("potential-rewards", tenant, referrer, "referral.converted", now, Map.of()), state);
+        var ruleSet = ruleSets.forTenant(tenant, platform);
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Outcome o : evaluation.outcomes()) {
-            if (o.kind().equals("reward")) {
-                out.put((String) o.details().get("party"), Map.of("tier", o.details().get("tier"), "amount", o.details().get("amount")));
+        for (String type : List.of("signup", "subscription", "purchase")) {
+            // Two dry evaluations, at value 0 and 100, split a reward into its fixed part and its share of the value.
+            Map<String, Double> fixed = rewards(ruleSet, tenant, referrer, type, 0, state, now);
+            Map<String, Double> at100 = rewards(ruleSet, tenant, referrer, type, 100, state, now);
+            Map<String, Object> byParty = new LinkedHashMap<>();
+            for (String key : at100.keySet()) {
+                String[] partyTier = key.split("\\|");
+                double f = fixed.getOrDefault(key, 0.0);
+                byParty.put(partyTier[0], Map.of("tier", partyTier[1], "fixed", f, "percent_of_value", Math.round((at100.get(key) - f) * 1000) / 1000.0));
             }
+            if (!byParty.isEmpty()) out.put(type, byParty);
         }
         out.put("converted_referrals_so_far", state.getReferralsConverted());
         if (custom != null) out.put("custom_rewards", custom);
-        out.put("rule_set_version", evaluation.ruleSetVersion());
+        out.put("rule_set_version", ruleSet.version());
+        return out;
+    }
+
+    private Map<String, Double> rewards(dev.thrillring.engine.CompiledRuleSet set, UUID tenant, String referrer, String type, double value,
+                                        SubjectState state, Instant now) {
+        SubjectState copy = new SubjectState(tenant, referrer, Map.of(), state.unlockedAchievements(), state.getReferralsConverted());
+        var e = engine.evaluate(set, new Fact("potential-rewards", tenant, referrer, "referral.converted", now,
+                Map.of("conversion_type", type, "conversion_value", value)), copy);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Outcome o : e.outcomes()) {
+            if (o.kind().equals("reward")) out.put(o.details().get("party") + "|" + o.details().get("tier"), ((Number) o.details().get("amount")).doubleValue());
+        }
         return out;
     }
 

@@ -152,7 +152,8 @@ class ConversionTest {
         String code = code(t, "alice", "");
         for (int i = 0; i < 5; i++) assertThat(convert(t, code, "r" + i).json().get("status").asText()).isEqualTo("approved");
         Response sixth = convert(t, code, "r5");
-        assertThat(sixth.json().get("planned_rewards").toString()).contains("\"tier\":\"silver\"", "\"amount\":15.0");
+        // A purchase: 7.5 % of 49.90 for the referrer at the silver tier.
+        assertThat(sixth.json().get("planned_rewards").toString()).contains("\"tier\":\"silver\"", "\"amount\":3.7425");
         assertThat(sixth.json().get("reasons").findValuesAsText("indicator")).contains("referrer_velocity");
 
         Tenant capped = tenant();
@@ -191,6 +192,53 @@ class ConversionTest {
         String program = app.get("/api/v1/referrals/" + t.id + "/programs", t.admin).json().get("programs").get(0).get("program_id").asText();
         Response funnel = app.get("/api/v1/referrals/" + t.id + "/programs/" + program + "/funnel", t.admin);
         assertThat(funnel.json().get("conversions").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRaiseTheCrossReferralSignalsEachAlone() throws Exception {
+        Tenant t = tenant();
+        // Duplicate referee: the same device converts again under another referee id.
+        String code = code(t, "alice", "");
+        convert(t, code, "hank", "", "203.0.113.50", "dev-shared");
+        Response dup = convert(t, code, "hank-2", "", "203.0.113.51", "dev-shared");
+        assertThat(dup.json().get("reasons").findValuesAsText("indicator")).containsExactly("duplicate_referee");
+
+        // Shared address: a third referee of one referrer from an address two others used.
+        String crowd = code(t, "ivy", "");
+        convert(t, crowd, "c1", "", "203.0.113.60", "dev-c1");
+        convert(t, crowd, "c2", "", "203.0.113.60", "dev-c2");
+        Response third = convert(t, crowd, "c3", "", "203.0.113.60", "dev-c3");
+        assertThat(third.json().get("reasons").findValuesAsText("indicator")).containsExactly("shared_ip_many_referees");
+
+        // Ring: jack referred kim; now kim refers jack.
+        String jacks = code(t, "jack", "");
+        convert(t, jacks, "kim", "", "203.0.113.70", "dev-kim");
+        String kims = code(t, "kim", "");
+        Response ring = convert(t, kims, "jack", "", "203.0.113.71", "dev-jack");
+        assertThat(ring.json().get("reasons").findValuesAsText("indicator")).containsExactly("referral_ring");
+        assertThat(ring.json().get("status").asText()).isEqualTo("pending_review");
+
+        // Value outlier: far above the program's approved conversions.
+        Tenant shop = tenant();
+        for (int i = 0; i < 10; i++) convert(shop, code(shop, "seller-" + i, ""), "buyer-" + i);
+        Response outlier = asVisitor(shop, "/api/v1/gamification/referral/track-conversion", "{\"tenant_id\":\"" + shop.id
+                + "\",\"referral_code\":\"" + code(shop, "seller-y", "") + "\",\"referee_user_id\":\"whale-2\",\"conversion_type\":\"purchase\","
+                + "\"conversion_value\":5000}", "203.0.113.81", "dev-whale-2");
+        assertThat(outlier.json().get("reasons").findValuesAsText("indicator")).containsExactly("value_outlier");
+    }
+
+    @Test
+    void shouldRefuseAnExpiredCode() throws Exception {
+        Tenant t = tenant();
+        String code = code(t, "alice", ",\"expiry_days\":1");
+        try (var c = app.ownerConnection(); var ps = c.prepareStatement("UPDATE referral_codes SET expiry_date = now() - interval '1 hour' WHERE code = ?")) {
+            ps.setString(1, code);
+            ps.executeUpdate();
+        }
+        Response r = convert(t, code, "late");
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.json().get("errors").get(0).get("field").asText()).isEqualTo("referral_code");
+        assertThat(r.json().get("errors").get(0).get("message").asText()).contains("expired");
     }
 
     @Test

@@ -42,8 +42,10 @@ class ReferralCodesTest {
         String code = r.json().get("referral_code").asText();
         assertThat(code).hasSize(8).matches("[23456789ABCDEFGHJKMNPQRSTUVWXYZ]+");
         assertThat(r.json().get("share_url").asText()).endsWith("/r/" + code);
-        assertThat(r.json().get("potential_rewards").get("referrer").get("tier").asText()).isEqualTo("bronze");
-        assertThat(r.json().get("potential_rewards").get("referee").get("amount").asDouble()).isEqualTo(10.0);
+        var potential = r.json().get("potential_rewards");
+        assertThat(potential.get("subscription").get("referrer").get("tier").asText()).isEqualTo("bronze");
+        assertThat(potential.get("subscription").get("referee").get("fixed").asDouble()).isEqualTo(10.0);
+        assertThat(potential.get("purchase").get("referrer").get("percent_of_value").asDouble()).isEqualTo(5.0);
         assertThat(r.json().get("tracking_metrics").get("clicks").asInt()).isZero();
 
         Response gateway = app.post("/api/v1/gamification/referrals/generate", t.ingest, "{\"tenant_id\":\"" + t.id + "\"}");
