@@ -290,13 +290,7 @@ public final class AchievementStore {
 
     private static BigDecimal pct(double p) { return BigDecimal.valueOf(Math.max(0, Math.min(100, p))).setScale(2, RoundingMode.DOWN); }
 
-    static JSONB json(Object value) {
-        try {
-            return JSONB.valueOf(JSON.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static JSONB json(Object value) { return Json.jsonb(value); }
 
     static Map<?, ?> read(JSONB json) {
         if (json == null) return Map.of();

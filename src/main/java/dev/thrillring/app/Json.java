@@ -17,6 +17,28 @@ public final class Json {
 
     private Json() {}
 
+    private static final ObjectMapper SHARED = mapper();
+
+    /** {@code value} as a JSONB value for a jOOQ column; null stays null. */
+    public static org.jooq.JSONB jsonb(Object value) {
+        if (value == null) return null;
+        try {
+            return org.jooq.JSONB.valueOf(SHARED.writeValueAsString(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass(), e);
+        }
+    }
+
+    /** A stored JSONB value as plain maps, lists and scalars; null stays null. */
+    public static Object read(org.jooq.JSONB json) {
+        if (json == null) return null;
+        try {
+            return SHARED.readValue(json.data(), Object.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is unreadable", e);
+        }
+    }
+
     public static ObjectMapper mapper() {
         ObjectMapper m = JsonMapper.builder()
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

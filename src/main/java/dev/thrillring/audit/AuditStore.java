@@ -24,7 +24,7 @@ public final class AuditStore {
     public void record(DSLContext tx, UUID tenantId, String actor, String action, String target, Object before, Object after) {
         tx.insertInto(AUDIT_LOG)
                 .set(AUDIT_LOG.TENANT_ID, tenantId).set(AUDIT_LOG.ACTOR, actor).set(AUDIT_LOG.ACTION, action)
-                .set(AUDIT_LOG.TARGET, target).set(AUDIT_LOG.BEFORE, json(before)).set(AUDIT_LOG.AFTER, json(after))
+                .set(AUDIT_LOG.TARGET, target).set(AUDIT_LOG.BEFORE, Json.jsonb(before)).set(AUDIT_LOG.AFTER, Json.jsonb(after))
                 .execute();
     }
 
@@ -36,14 +36,6 @@ public final class AuditStore {
                         read(r.getBefore()), read(r.getAfter()), r.getAt()));
     }
 
-    private static JSONB json(Object value) {
-        if (value == null) return null;
-        try {
-            return JSONB.valueOf(JSON.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static Object read(JSONB json) {
         if (json == null) return null;

@@ -24,6 +24,15 @@ public record Principal(String keyId, Role role, Optional<UUID> tenantId) {
         return role == Role.PLATFORM_ADMIN || tenantId.map(tenant::equals).orElse(false);
     }
 
+    /**
+     * @throws Problem.Forbidden when the caller may not act for {@code tenant}, or its role is not
+     *         one of {@code roles} ({@code what} says what it tried, for the message)
+     */
+    public void require(UUID tenant, java.util.Set<Role> roles, String what) {
+        requireTenant(tenant);
+        if (!roles.contains(role)) throw new Problem.Forbidden("the " + role.wireName() + " role may not " + what);
+    }
+
     /** @throws Problem.Forbidden when the caller may not act for {@code tenant} */
     public void requireTenant(UUID tenant) {
         if (!canActFor(tenant)) throw new Problem.Forbidden("this API key may not act for tenant " + tenant);

@@ -34,7 +34,7 @@ final class FactStore {
         return tx.insertInto(FACTS)
                 .set(FACTS.TENANT_ID, f.tenantId()).set(FACTS.FACT_ID, f.id()).set(FACTS.USER_ID, f.userId())
                 .set(FACTS.TYPE, f.type()).set(FACTS.OCCURRED_AT, f.occurredAt().atOffset(ZoneOffset.UTC))
-                .set(FACTS.ATTRIBUTES, json(f.attributes())).set(FACTS.PAYLOAD_HASH, f.payloadHash())
+                .set(FACTS.ATTRIBUTES, Json.jsonb(f.attributes())).set(FACTS.PAYLOAD_HASH, f.payloadHash())
                 .onConflictDoNothing()
                 .execute() == 1;
     }
@@ -43,7 +43,7 @@ final class FactStore {
         var decidedAt = tx.insertInto(DECISIONS)
                 .set(DECISIONS.TENANT_ID, f.tenantId()).set(DECISIONS.FACT_ID, f.id())
                 .set(DECISIONS.RULE_SET_VERSION, e.ruleSetVersion())
-                .set(DECISIONS.FIRED_RULES, json(e.firedRules())).set(DECISIONS.OUTCOMES, json(e.outcomes()))
+                .set(DECISIONS.FIRED_RULES, Json.jsonb(e.firedRules())).set(DECISIONS.OUTCOMES, Json.jsonb(e.outcomes()))
                 .set(DECISIONS.EVALUATION_MICROS, (int) Math.min(Integer.MAX_VALUE, e.micros()))
                 .returningResult(DECISIONS.DECIDED_AT)
                 .fetchOne().value1();
@@ -86,13 +86,6 @@ final class FactStore {
                 r.get(DECISIONS.EVALUATION_MICROS), r.get(DECISIONS.DECIDED_AT));
     }
 
-    private static JSONB json(Object value) {
-        try {
-            return JSONB.valueOf(JSON.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass(), e);
-        }
-    }
 
     private static <T> T read(JSONB json, TypeReference<T> type) {
         try {

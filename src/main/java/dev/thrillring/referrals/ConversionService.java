@@ -84,7 +84,7 @@ public final class ConversionService {
      */
     public Map<String, Object> track(Principal caller, NewConversion r, String ip, String device) {
         Checked c = check(r);
-        require(caller, c.tenant, RECORDERS, "record conversions");
+        caller.require(c.tenant, RECORDERS, "record conversions");
         String platform = tenants.platformOf(c.tenant).orElseThrow(() -> new Problem.NotFound("no tenant " + c.tenant));
         Instant now = clock.instant();
         return scope.inTenant(c.tenant, tx -> {
@@ -162,8 +162,8 @@ public final class ConversionService {
                     .set(REFERRAL_CONVERSIONS.STATUS, status).set(REFERRAL_CONVERSIONS.CLICK_ID, c.click)
                     .set(REFERRAL_CONVERSIONS.REFEREE_EMAIL, email).set(REFERRAL_CONVERSIONS.IP_ADDRESS, ip)
                     .set(REFERRAL_CONVERSIONS.DEVICE_FINGERPRINT, device)
-                    .set(REFERRAL_CONVERSIONS.SIGNALS, json(signals)).set(REFERRAL_CONVERSIONS.FRAUD_REASONS, json(reasons))
-                    .set(REFERRAL_CONVERSIONS.REWARDS, json(rewards))
+                    .set(REFERRAL_CONVERSIONS.SIGNALS, Json.jsonb(signals)).set(REFERRAL_CONVERSIONS.FRAUD_REASONS, Json.jsonb(reasons))
+                    .set(REFERRAL_CONVERSIONS.REWARDS, Json.jsonb(rewards))
                     .set(REFERRAL_CONVERSIONS.PROCESSED_AT, now.atOffset(ZoneOffset.UTC))
                     .onConflictDoNothing().execute();
             if (inserted == 0) {
@@ -201,7 +201,7 @@ public final class ConversionService {
 
     /** Approves or rejects a conversion waiting for review, with a note; audited. */
     public Map<String, Object> review(Principal caller, UUID tenant, UUID conversion, String decision, String note) {
-        require(caller, tenant, REVIEWERS, "review conversions");
+        caller.require(tenant, REVIEWERS, "review conversions");
         if (!"approve".equals(decision) && !"reject".equals(decision)) throw new Problem.Invalid("decision", "must be approve or reject");
         if (note != null && note.length() > 2000) throw new Problem.Invalid("note", "must have at most 2000 characters");
         String platform = tenants.platformOf(tenant).orElseThrow();
@@ -244,7 +244,7 @@ public final class ConversionService {
      * ledger row is changed.
      */
     public Map<String, Object> refund(Principal caller, UUID tenant, UUID conversion, String note) {
-        require(caller, tenant, RECORDERS, "record refunds");
+        caller.require(tenant, RECORDERS, "record refunds");
         String platform = tenants.platformOf(tenant).orElseThrow();
         return scope.inTenant(tenant, tx -> {
             Record row = tx.selectFrom(REFERRAL_CONVERSIONS).where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant).and(REFERRAL_CONVERSIONS.ID.eq(conversion)))
@@ -266,7 +266,7 @@ public final class ConversionService {
 
     /** Records that a granted reward was paid out. */
     public Map<String, Object> markPaid(Principal caller, UUID tenant, UUID reward) {
-        require(caller, tenant, REVIEWERS, "record payouts");
+        caller.require(tenant, REVIEWERS, "record payouts");
         return scope.inTenant(tenant, tx -> {
             ledger.grantDue(tx, tenant, clock.instant());
             RewardLedger.Reward r = ledger.reward(tx, tenant, reward);
@@ -290,7 +290,7 @@ public final class ConversionService {
 
     /** Conversions waiting for review, with their scores and reasons, oldest first. */
     public List<Map<String, Object>> reviewQueue(Principal caller, UUID tenant) {
-        require(caller, tenant, REVIEWERS, "read the review queue");
+        caller.require(tenant, REVIEWERS, "read the review queue");
         return scope.inTenant(tenant, tx -> tx.select(REFERRAL_CONVERSIONS.ID).from(REFERRAL_CONVERSIONS)
                 .where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant).and(REFERRAL_CONVERSIONS.STATUS.eq("pending_review")))
                 .orderBy(REFERRAL_CONVERSIONS.CREATED_AT).limit(500)
@@ -385,14 +385,10 @@ public final class ConversionService {
 
     private static void event(DSLContext tx, UUID tenant, String user, String platform, String type, Map<String, Object> data) {
         tx.insertInto(GAMIFICATION_EVENTS).set(GAMIFICATION_EVENTS.TENANT_ID, tenant).set(GAMIFICATION_EVENTS.USER_ID, user)
-                .set(GAMIFICATION_EVENTS.EVENT_TYPE, type).set(GAMIFICATION_EVENTS.EVENT_DATA, json(data))
+                .set(GAMIFICATION_EVENTS.EVENT_TYPE, type).set(GAMIFICATION_EVENTS.EVENT_DATA, Json.jsonb(data))
                 .set(GAMIFICATION_EVENTS.PLATFORM, platform).execute();
     }
 
-    private static void require(Principal caller, UUID tenant, Set<Role> roles, String what) {
-        caller.requireTenant(tenant);
-        if (!roles.contains(caller.role())) throw new Problem.Forbidden("the " + caller.role().wireName() + " role may not " + what);
-    }
 
     private static double num(Map<?, ?> m, String key, double dflt) {
         return m.get(key) instanceof Number n ? n.doubleValue() : dflt;
@@ -400,13 +396,6 @@ public final class ConversionService {
 
     private static String truncate(String s) { return s.length() > 500 ? s.substring(0, 500) : s; }
 
-    private static JSONB json(Object v) {
-        try {
-            return JSONB.valueOf(JSON.writeValueAsString(v));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static Map<?, ?> read(JSONB j) {
         Object o = readAny(j);

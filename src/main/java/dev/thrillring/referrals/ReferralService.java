@@ -71,7 +71,7 @@ public final class ReferralService {
                               Object fraudDetectionRules, String landingUrl, String status, OffsetDateTime createdAt) {}
 
     public ProgramView createProgram(Principal caller, UUID tenant, NewProgram p) {
-        require(caller, tenant, MANAGERS, "create referral programs");
+        caller.require(tenant, MANAGERS, "create referral programs");
         List<Violation> errors = new ArrayList<>();
         if (p.programName() == null || !NAME.matcher(p.programName()).matches()) {
             errors.add(new Violation("program_name", "must be 1 to 100 letters, digits, spaces, '_', '.', '-'"));
@@ -102,7 +102,7 @@ public final class ReferralService {
             if (store.programByName(tx, tenant, p.programName()).isPresent()) {
                 throw new Problem.Conflict("program_name", "the tenant already has a program named '" + p.programName() + "'");
             }
-            return store.insertProgram(tx, tenant, p.programName(), platform, json(rewards), json(fraud), p.landingUrl());
+            return store.insertProgram(tx, tenant, p.programName(), platform, Json.jsonb(rewards), Json.jsonb(fraud), p.landingUrl());
         }));
     }
 
@@ -149,17 +149,17 @@ public final class ReferralService {
         if (r.customRewards() != null && r.customRewards().size() > 20) errors.add(new Violation("custom_rewards", "may hold at most 20 entries"));
         if (!errors.isEmpty()) throw new Problem.Invalid(errors);
         UUID t = tenant;
-        require(caller, t, ISSUERS, "issue referral codes");
+        caller.require(t, ISSUERS, "issue referral codes");
         String platform = platformOf(t);
         OffsetDateTime expiry = clock.instant().plusSeconds(expiryDays * 86_400L).atOffset(ZoneOffset.UTC);
-        JSONB custom = r.customRewards() == null ? null : json(r.customRewards());
+        JSONB custom = r.customRewards() == null ? null : Json.jsonb(r.customRewards());
         ReferralStore.Code code = scope.inTenant(t, tx -> {
             ReferralStore.Program program = store.programByName(tx, t, programName).orElseGet(() -> {
                 if (!programName.equals("standard")) throw new Problem.Invalid("program_type", "the tenant has no program named '" + programName + "'");
                 Map<String, Object> rewards = Map.of("tiers", "rules: referral-reward-tiers decision table", "attribution_window_days", 30,
                         "hold_days", 14, "caps", Map.of());
-                return store.insertProgram(tx, t, "standard", platform, json(rewards),
-                        json(Map.of("review_at", 0.3, "reject_at", 0.8, "indicators", "rules: fraud-indicators decision table")), null);
+                return store.insertProgram(tx, t, "standard", platform, Json.jsonb(rewards),
+                        Json.jsonb(Map.of("review_at", 0.3, "reject_at", 0.8, "indicators", "rules: fraud-indicators decision table")), null);
             });
             if (r.vanityCode() != null) {
                 return store.insertCode(tx, t, program.programId(), ReferralCodes.normalise(r.vanityCode()), r.referrerUserId(), usageLimit, expiry, custom,
@@ -293,23 +293,12 @@ public final class ReferralService {
         return tenants.platformOf(tenant).orElseThrow(() -> new Problem.NotFound("no tenant " + tenant));
     }
 
-    private static void require(Principal caller, UUID tenant, Set<Role> roles, String what) {
-        caller.requireTenant(tenant);
-        if (!roles.contains(caller.role())) throw new Problem.Forbidden("the " + caller.role().wireName() + " role may not " + what);
-    }
 
     private static ProgramView view(ReferralStore.Program p) {
         return new ProgramView(p.programId(), p.programName(), p.platform(), read(p.rewardStructure()), read(p.fraudDetectionRules()),
                 p.landingUrl(), p.status(), p.createdAt());
     }
 
-    private static JSONB json(Object v) {
-        try {
-            return JSONB.valueOf(JSON.writeValueAsString(v));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static Object read(JSONB j) {
         try {

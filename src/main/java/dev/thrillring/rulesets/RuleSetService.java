@@ -80,7 +80,7 @@ public final class RuleSetService {
 
     /** Validates and stores a new draft version; nothing is stored when any file is wrong. */
     public VersionView createVersion(Principal caller, UUID tenant, List<Upload> uploads, String comment) {
-        require(caller, tenant, AUTHORS, "upload rule sets");
+        caller.require(tenant, AUTHORS, "upload rule sets");
         String platform = platformOf(tenant);
         List<RuleSetStore.StoredFile> files = checkUploads(uploads);
         if (comment != null && comment.length() > 2000) throw new Problem.Invalid("comment", "must have at most 2000 characters");
@@ -100,7 +100,7 @@ public final class RuleSetService {
 
     /** Compiles the version, runs its scenarios and, when all pass, makes it the tenant's live rule set. */
     public Activation activate(Principal caller, UUID tenant, int version) {
-        require(caller, tenant, ACTIVATORS, "activate rule sets");
+        caller.require(tenant, ACTIVATORS, "activate rule sets");
         String platform = platformOf(tenant);
         List<RuleSetStore.StoredFile> files = scope.inTenant(tenant, tx -> {
             store.find(tx, tenant, version).orElseThrow(() -> new Problem.NotFound("no rule set version " + version));
@@ -151,7 +151,7 @@ public final class RuleSetService {
 
     /** Activates {@code toVersion}, or the version that was active before the current one. */
     public Activation rollback(Principal caller, UUID tenant, Integer toVersion) {
-        require(caller, tenant, ACTIVATORS, "roll back rule sets");
+        caller.require(tenant, ACTIVATORS, "roll back rule sets");
         int target = toVersion != null ? toVersion : scope.inTenant(tenant, tx -> store.previouslyActive(tx, tenant))
                 .orElseThrow(() -> new Problem.Conflict("to_version", "there is no earlier active version to roll back to"))
                 .version();
@@ -160,7 +160,7 @@ public final class RuleSetService {
 
     /** Puts the tenant back on its platform's base rules. */
     public void deactivate(Principal caller, UUID tenant) {
-        require(caller, tenant, ACTIVATORS, "deactivate rule sets");
+        caller.require(tenant, ACTIVATORS, "deactivate rule sets");
         String platform = platformOf(tenant);
         scope.inTenant(tenant, tx -> {
             store.lockTenant(tx, tenant);
@@ -208,7 +208,7 @@ public final class RuleSetService {
 
     /** The tenant's audit trail, newest first. */
     public List<AuditStore.Entry> auditLog(Principal caller, UUID tenant, int limit) {
-        require(caller, tenant, Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST), "read the audit log");
+        caller.require(tenant, Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST), "read the audit log");
         return scope.inTenant(tenant, tx -> audit.latest(tx, tenant, limit));
     }
 
@@ -220,7 +220,7 @@ public final class RuleSetService {
      * stored state and carrying metric changes from one fact to the next. Nothing is persisted.
      */
     public Map<String, Object> dryRun(Principal caller, UUID tenant, Integer version, JsonNode factsJson) {
-        require(caller, tenant, AUTHORS, "dry-run rule sets");
+        caller.require(tenant, AUTHORS, "dry-run rule sets");
         String platform = platformOf(tenant);
         List<Fact> list = facts.parseDryRun(factsJson, tenant, MAX_DRY_RUN_FACTS);
         Build build = null;
@@ -320,10 +320,6 @@ public final class RuleSetService {
         return tenants.platformOf(tenant).orElseThrow(() -> new Problem.NotFound("no tenant " + tenant));
     }
 
-    private static void require(Principal caller, UUID tenant, Set<Role> roles, String what) {
-        caller.requireTenant(tenant);
-        if (!roles.contains(caller.role())) throw new Problem.Forbidden("the " + caller.role().wireName() + " role may not " + what);
-    }
 
     private static String actor(Principal p) { return p.role().wireName() + ":" + p.keyId(); }
 

@@ -94,17 +94,7 @@ public final class TestServer implements AutoCloseable {
         if (key != null) b.header("Authorization", "Bearer " + key);
         if (contentType != null) b.header("Content-Type", contentType);
         headers.forEach(b::header);
-        try {
-            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            String ct = r.headers().firstValue("Content-Type").orElse("");
-            JsonNode node = ct.contains("json") && !r.body().isEmpty() ? json.readTree(r.body()) : null;
-            return new Response(r.statusCode(), r.headers().map(), r.body(), node);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return exchange(b.build());
     }
 
     public Response post(String path, String key, String body) { return send("POST", path, key, "application/json", body); }
@@ -130,12 +120,15 @@ public final class TestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60))
+        return exchange(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + key)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build());
+    }
+
+    private Response exchange(HttpRequest request) {
         try {
-            HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
             String ct = r.headers().firstValue("Content-Type").orElse("");
             JsonNode node = ct.contains("json") && !r.body().isEmpty() ? json.readTree(r.body()) : null;
             return new Response(r.statusCode(), r.headers().map(), r.body(), node);
