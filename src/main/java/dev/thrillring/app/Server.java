@@ -3,6 +3,8 @@ package dev.thrillring.app;
 import dev.thrillring.achievements.AchievementRoutes;
 import dev.thrillring.achievements.AchievementService;
 import dev.thrillring.auth.AdminKey;
+import dev.thrillring.leaderboards.LeaderboardRoutes;
+import dev.thrillring.leaderboards.LeaderboardService;
 import dev.thrillring.referrals.ConversionService;
 import dev.thrillring.referrals.ReferralRoutes;
 import dev.thrillring.referrals.ReferralService;
@@ -73,7 +75,8 @@ public final class Server implements AutoCloseable {
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine);
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
             achievements.syncPlatforms(ruleFiles, platforms);
-            FactService facts = new FactService(scope, tenants, engine, registry, achievements, metrics.registry());
+            LeaderboardService leaderboards = new LeaderboardService(scope, tenants, Clock.systemUTC());
+            FactService facts = new FactService(scope, tenants, engine, registry, achievements, leaderboards, metrics.registry());
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, achievements, Clock.systemUTC());
             RuleSetNotifier notifier = new RuleSetNotifier(db, ruleSets::reloadTenant, registry::invalidateAll);
@@ -105,6 +108,7 @@ public final class Server implements AutoCloseable {
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
                 RuleSetRoutes.register(c.routes, ruleSets);
                 AchievementRoutes.register(c.routes, achievements);
+                LeaderboardRoutes.register(c.routes, leaderboards);
                 ReferralRoutes.register(c.routes, referrals, conversions, config.trustedProxies());
             }).start();
             closeables.addFirst(http::stop);

@@ -78,7 +78,7 @@ public final class RuleSetRegistry implements AutoCloseable {
     }
 
     /** Compiles a platform's base from its files again and swaps it in; tenant overlays rebuild on next use. */
-    public void reloadPlatform(String platform) {
+    public synchronized void reloadPlatform(String platform) {
         long t0 = System.nanoTime();
         List<RuleResource> rules = files.load(platform);
         CompiledRuleSet set = compiler.compile("platform-" + platform, platform + "@base-" + RuleSetCompiler.checksum(rules).substring(0, 8), rules);
@@ -184,10 +184,14 @@ public final class RuleSetRegistry implements AutoCloseable {
         }
     }
 
+    /** The platform's base; a platform registered after start is compiled on first use. */
     private Base base(String platform) {
         Base b = platforms.get(platform);
-        if (b == null) throw new IllegalStateException("no rule set loaded for platform " + platform);
-        return b;
+        if (b != null) return b;
+        synchronized (this) {
+            if (!platforms.containsKey(platform)) reloadPlatform(platform);
+        }
+        return platforms.get(platform);
     }
 
     private void disposeOverlayOf(CompletableFuture<TenantRules> f) {

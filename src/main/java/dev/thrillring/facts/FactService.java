@@ -2,6 +2,7 @@ package dev.thrillring.facts;
 
 import dev.thrillring.achievements.AchievementService;
 import dev.thrillring.auth.Principal;
+import dev.thrillring.leaderboards.LeaderboardService;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.CompiledRuleSet;
 import dev.thrillring.engine.Evaluation;
@@ -35,13 +36,15 @@ public final class FactService {
     private final FactStore store = new FactStore();
     private final SubjectStore subjects = new SubjectStore();
     private final AchievementService achievements;
+    private final LeaderboardService leaderboards;
     private final Counter decided;
     private final Counter replayed;
     private final Counter rejected;
 
     public FactService(TenantScope scope, TenantService tenants, RuleEngine engine, RuleSetRegistry ruleSets,
-                       AchievementService achievements, MeterRegistry registry) {
+                       AchievementService achievements, LeaderboardService leaderboards, MeterRegistry registry) {
         this.achievements = achievements;
+        this.leaderboards = leaderboards;
         this.scope = scope;
         this.tenants = tenants;
         this.engine = engine;
@@ -94,6 +97,7 @@ public final class FactService {
                 Evaluation e = engine.evaluate(ruleSet, f.toFact(), state);
                 subjects.applyMetrics(tx, f.tenantId(), f.userId(), e.outcomes(), f.occurredAt());
                 achievements.recordDecision(tx, f.tenantId(), platform, f.userId(), e.outcomes(), f.id(), f.occurredAt());
+                leaderboards.recordDecision(tx, f.tenantId(), platform, f.userId(), e.outcomes(), f.occurredAt());
                 return store.insertDecision(tx, f, e);
             });
             (d.status().equals("replayed") ? replayed : decided).increment();

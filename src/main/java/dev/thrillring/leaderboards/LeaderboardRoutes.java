@@ -1,0 +1,34 @@
+package dev.thrillring.leaderboards;
+
+import dev.thrillring.app.Requests;
+import dev.thrillring.auth.Role;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+/** The seed's {@code GET /api/v1/gamification/leaderboards} and a tenant's privacy choice. */
+public final class LeaderboardRoutes {
+    private final LeaderboardService service;
+
+    private LeaderboardRoutes(LeaderboardService service) { this.service = service; }
+
+    public static void register(RoutesConfig routes, LeaderboardService service) {
+        LeaderboardRoutes r = new LeaderboardRoutes(service);
+        routes.get("/api/v1/gamification/leaderboards", r::leaderboard,
+                Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
+        routes.put("/api/v1/tenants/{tenant_id}/leaderboard-privacy", r::privacy, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+    }
+
+    private void leaderboard(Context ctx) {
+        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50);
+        ctx.json(service.leaderboard(Requests.principal(ctx), ctx.queryParam("platform"), ctx.queryParam("leaderboard_type"),
+                ctx.queryParam("time_period"), limit, ctx.queryParam("period"), ctx.queryParam("user_id"), ctx.queryParam("industry")));
+    }
+
+    private record Privacy(Boolean optedIn, String displayName) {}
+
+    private void privacy(Context ctx) {
+        var req = Requests.body(ctx, Privacy.class);
+        if (req.optedIn() == null) throw new dev.thrillring.problems.Problem.Invalid("opted_in", "is required");
+        ctx.json(service.setPrivacy(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), req.optedIn(), req.displayName()));
+    }
+}

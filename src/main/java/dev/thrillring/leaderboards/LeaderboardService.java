@@ -1,0 +1,190 @@
+package dev.thrillring.leaderboards;
+
+import dev.thrillring.auth.Principal;
+import dev.thrillring.auth.Role;
+import dev.thrillring.db.TenantScope;
+import dev.thrillring.engine.Periods;
+import dev.thrillring.engine.model.Outcome;
+import dev.thrillring.problems.Problem;
+import dev.thrillring.tenants.Tenant;
+import dev.thrillring.tenants.TenantService;
+import org.jooq.DSLContext;
+
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.IsoFields;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Leaderboards: score outcomes of decisions go into each consuming board's current period bucket;
+ * standings are read with ranks (score, then who reached it first, then subject), privacy applied
+ * by the database, the previous period's ranks for change, and the next reset time.
+ */
+public final class LeaderboardService {
+    private static final Pattern PERIOD = Pattern.compile("all|\\d{4}-\\d{2}-\\d{2}|\\d{4}-W\\d{2}|\\d{4}-\\d{2}");
+    private static final Map<String, String> PERIOD_OF = Map.of("daily", "day", "weekly", "week", "monthly", "month", "all_time", "all_time");
+
+    private final TenantScope scope;
+    private final TenantService tenants;
+    private final Clock clock;
+    private final LeaderboardStore store = new LeaderboardStore();
+    /** Platform boards change only by migration; cached for the decision path. */
+    private final Map<String, List<LeaderboardStore.Board>> platformBoards = new ConcurrentHashMap<>();
+
+    public LeaderboardService(TenantScope scope, TenantService tenants, Clock clock) {
+        this.scope = scope;
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    /** Persists a decision's score outcomes into every board that consumes them (inside the decision's transaction). */
+    public void recordDecision(DSLContext tx, UUID tenant, String platform, String user, List<Outcome> outcomes, Instant at) {
+        List<LeaderboardStore.Board> boards = null;
+        for (Outcome o : outcomes) {
+            if (!o.kind().equals("score")) continue;
+            if (boards == null) boards = platformBoards.computeIfAbsent(platform, p -> store.boards(tx, p, tenant).stream()
+                    .filter(b -> b.tenantId() == null).toList());
+            String source = (String) o.details().get("board");
+            double value = ((Number) o.details().get("value")).doubleValue();
+            for (LeaderboardStore.Board b : boards) {
+                if (!b.source().equals(source)) continue;
+                store.addScore(tx, b.id(), periodKey(b, at), tenant, user, value, o.rule(), at.atOffset(java.time.ZoneOffset.UTC));
+            }
+        }
+    }
+
+    /** The seed's {@code LeaderboardResponse}. */
+    public Map<String, Object> leaderboard(Principal caller, String platform, String type, String timePeriod, int limit,
+                                           String period, String userId, String industry) {
+        UUID me = caller.tenantId().orElse(null);
+        Tenant myTenant = me == null ? null : tenants.get(caller, me);
+        String p = platform != null ? platform : myTenant != null ? myTenant.platform() : null;
+        if (p == null) throw new Problem.Invalid("platform", "is required for a platform admin");
+        if (myTenant != null && !p.equals(myTenant.platform())) throw new Problem.Forbidden("this key's tenant is on platform " + myTenant.platform());
+        if (limit < 1 || limit > 1000) throw new Problem.Invalid("limit", "must be from 1 to 1000");
+        if (period != null && !PERIOD.matcher(period).matches()) throw new Problem.Invalid("period", "must be all, 2026-11-24, 2026-W48 or 2026-11");
+        UUID scopeTenant = me == null ? new UUID(0, 0) : me;
+        return scope.inTenant(scopeTenant, tx -> {
+            List<LeaderboardStore.Board> boards = store.boards(tx, p, me);
+            LeaderboardStore.Board board = pick(boards, type == null ? "performance" : type, timePeriod);
+            String ind = board.type().equals("industry") ? (industry != null ? industry : myTenant == null ? null : myTenant.industry()) : null;
+            if (board.type().equals("industry") && ind == null) throw new Problem.Invalid("industry", "is required for an industry board");
+            Instant now = clock.instant();
+            String key = period != null ? period : periodKey(board, now);
+            List<LeaderboardStore.Standing> standings = store.standings(tx, board.id(), key, ind);
+            Map<String, Long> previous = new HashMap<>();
+            String previousKey = previousPeriodKey(board, key);
+            if (previousKey != null) store.standings(tx, board.id(), previousKey, ind).forEach(s -> previous.put(subject(s), s.rank()));
+
+            int shown = Math.min(limit, board.maxParticipants());
+            List<Map<String, Object>> data = new ArrayList<>();
+            List<Map<String, Object>> changes = new ArrayList<>();
+            for (LeaderboardStore.Standing s : standings) {
+                if (data.size() >= shown) break;
+                Map<String, Object> row = row(s, previous.get(subject(s)), me);
+                data.add(row);
+                if (row.get("rank_change") instanceof Long change && change != 0) changes.add(Map.of("display_name", s.displayName(),
+                        "rank", s.rank(), "previous_rank", previous.get(subject(s)), "rank_change", change));
+            }
+            Map<String, Object> position = null;
+            if (me != null) {
+                for (LeaderboardStore.Standing s : standings) {
+                    if (s.tenantId().equals(me) && java.util.Objects.equals(s.userId(), userId)) {
+                        position = row(s, previous.get(subject(s)), me);
+                        position.put("out_of", standings.size());
+                    }
+                }
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("leaderboard", Map.of("key", board.key(), "name", board.name(), "type", board.type(), "time_period", board.period(),
+                    "time_zone", board.timeZone(), "visibility", board.visibility(), "period", key));
+            out.put("leaderboard_data", data);
+            out.put("user_position", position);
+            out.put("rank_changes", changes);
+            out.put("next_update", board.period().equals("all_time") ? null : nextReset(board, now));
+            return out;
+        });
+    }
+
+    /** Opts the caller's tenant in or out of public leaderboards, with the name shown. Takes effect at once. */
+    public Map<String, Object> setPrivacy(Principal caller, UUID tenant, boolean optedIn, String displayName) {
+        caller.require(tenant, Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), "change leaderboard privacy");
+        if (displayName != null && (displayName.isBlank() || displayName.length() > 100)) {
+            throw new Problem.Invalid("display_name", "must have 1 to 100 characters");
+        }
+        scope.inTenant(tenant, tx -> {
+            store.setPrivacy(tx, tenant, optedIn, displayName == null ? null : displayName.strip());
+            return null;
+        });
+        return Map.of("tenant_id", tenant, "opted_in", optedIn);
+    }
+
+    private static LeaderboardStore.Board pick(List<LeaderboardStore.Board> boards, String type, String timePeriod) {
+        // The board named by the type first, then boards fed by the same scores (all-time, industry).
+        List<LeaderboardStore.Board> byType = boards.stream().filter(b -> b.key().equals(type) || b.source().equals(type))
+                .sorted(java.util.Comparator.comparing((LeaderboardStore.Board b) -> !b.key().equals(type))).toList();
+        if (byType.isEmpty()) throw new Problem.Invalid("leaderboard_type", "no board '" + type + "' on this platform");
+        if (timePeriod == null) return byType.stream().filter(b -> b.key().equals(type)).findFirst().orElse(byType.getFirst());
+        return byType.stream().filter(b -> b.period().equals(timePeriod)).findFirst()
+                .orElseThrow(() -> new Problem.Invalid("time_period", "board '" + type + "' is kept for "
+                        + byType.stream().map(LeaderboardStore.Board::period).toList()));
+    }
+
+    private static Map<String, Object> row(LeaderboardStore.Standing s, Long previous, UUID me) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("rank", s.rank());
+        row.put("display_name", s.displayName());
+        row.put("score", s.score());
+        row.put("score_reached_at", s.scoreReachedAt());
+        row.put("previous_rank", previous);
+        row.put("rank_change", previous == null ? null : previous - s.rank());
+        row.put("is_you", me != null && me.equals(s.tenantId()));
+        return row;
+    }
+
+    private static String subject(LeaderboardStore.Standing s) { return s.tenantId() + "/" + s.userId(); }
+
+    static String periodKey(LeaderboardStore.Board b, Instant at) {
+        return Periods.keysAt(at, ZoneId.of(b.timeZone())).get(PERIOD_OF.get(b.period()));
+    }
+
+    /** The bucket before {@code key}: yesterday, last ISO week, last month; none for all time. */
+    static String previousPeriodKey(LeaderboardStore.Board b, String key) {
+        try {
+            return switch (b.period()) {
+                case "daily" -> java.time.LocalDate.parse(key).minusDays(1).toString();
+                case "weekly" -> {
+                    var monday = java.time.LocalDate.of(Integer.parseInt(key.substring(0, 4)), 1, 4)
+                            .with(IsoFields.WEEK_OF_WEEK_BASED_YEAR, Integer.parseInt(key.substring(6))).with(DayOfWeek.MONDAY).minusWeeks(1);
+                    yield String.format("%d-W%02d", monday.get(IsoFields.WEEK_BASED_YEAR), monday.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+                }
+                case "monthly" -> java.time.YearMonth.parse(key).minusMonths(1).toString();
+                default -> null;
+            };
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** When the board's current period ends, in its time zone. */
+    static ZonedDateTime nextReset(LeaderboardStore.Board b, Instant now) {
+        ZonedDateTime t = now.atZone(ZoneId.of(b.timeZone())).toLocalDate().atStartOfDay(ZoneId.of(b.timeZone()));
+        return switch (b.period()) {
+            case "daily" -> t.plusDays(1);
+            case "weekly" -> t.with(TemporalAdjusters.next(DayOfWeek.MONDAY));
+            default -> t.with(TemporalAdjusters.firstDayOfNextMonth());
+        };
+    }
+}

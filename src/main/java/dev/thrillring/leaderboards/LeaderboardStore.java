@@ -1,0 +1,78 @@
+package dev.thrillring.leaderboards;
+
+import dev.thrillring.app.Json;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.thrillring.db.schema.Tables.LEADERBOARDS;
+import static dev.thrillring.db.schema.Tables.LEADERBOARD_ENTRIES;
+import static dev.thrillring.db.schema.Tables.LEADERBOARD_PRIVACY;
+
+/** Boards, entries per period bucket, privacy choices; standings through {@code leaderboard_standings}. */
+final class LeaderboardStore {
+
+    /** A board definition. */
+    record Board(UUID id, String key, String name, String type, String source, String period, String timeZone,
+                 String visibility, int maxParticipants, UUID tenantId) {}
+
+    /** One row of a board's standings. */
+    record Standing(long rank, UUID tenantId, String userId, String displayName, BigDecimal score, OffsetDateTime scoreReachedAt) {}
+
+    /** Active boards of the platform and the tenant's own. */
+    List<Board> boards(DSLContext tx, String platform, UUID tenant) {
+        return tx.selectFrom(LEADERBOARDS)
+                .where(LEADERBOARDS.PLATFORM.eq(platform).and(LEADERBOARDS.STATUS.eq("active"))
+                        .and(LEADERBOARDS.TENANT_ID.isNull().or(LEADERBOARDS.TENANT_ID.eq(tenant))))
+                .orderBy(LEADERBOARDS.LEADERBOARD_KEY)
+                .fetch(r -> new Board(r.getId(), r.getLeaderboardKey(), r.getLeaderboardName(), r.getLeaderboardType(),
+                        String.valueOf(((Map<?, ?>) Json.read(r.getScoringCriteria())).get("source")), r.getTimePeriod(), r.getTimeZone(),
+                        r.getVisibility(), r.getMaxParticipants(), r.getTenantId()));
+    }
+
+    /**
+     * Adds {@code value} to the subject's entry in the period bucket, in one upsert; the time the
+     * score was reached moves only when the score changes (the tie-break: who got there first).
+     */
+    void addScore(DSLContext tx, UUID board, String period, UUID tenant, String user, double value, String rule, OffsetDateTime at) {
+        BigDecimal v = BigDecimal.valueOf(value);
+        var e = LEADERBOARD_ENTRIES;
+        var breakdown = DSL.field("coalesce({0}, '{}'::jsonb) || jsonb_build_object({1}::text, coalesce(({0}->>{1}::text)::numeric, 0) + {2})",
+                org.jooq.JSONB.class, e.SCORE_DATA, DSL.val(rule), DSL.val(v));
+        tx.insertInto(e)
+                .set(e.LEADERBOARD_ID, board).set(e.PERIOD_KEY, period).set(e.TENANT_ID, tenant).set(e.USER_ID, user)
+                .set(e.SCORE, v).set(e.SCORE_DATA, Json.jsonb(Map.of(rule, v))).set(e.SCORE_REACHED_AT, at).set(e.LAST_ACTIVITY, at)
+                .onConflict(e.TENANT_ID, e.LEADERBOARD_ID, e.PERIOD_KEY, e.USER_ID)
+                .doUpdate()
+                .set(e.SCORE, e.SCORE.plus(v))
+                .set(e.SCORE_DATA, breakdown)
+                .set(e.SCORE_REACHED_AT, v.signum() == 0 ? e.SCORE_REACHED_AT : DSL.val(at))
+                .set(e.LAST_ACTIVITY, at).set(e.UPDATED_AT, DSL.currentOffsetDateTime())
+                .execute();
+    }
+
+    /** The whole standings of a board in a period (privacy applied by the database function). */
+    List<Standing> standings(DSLContext tx, UUID board, String period, String industry) {
+        return tx.select(DSL.field("rank", Long.class), DSL.field("tenant_id", UUID.class), DSL.field("user_id", String.class),
+                        DSL.field("display_name", String.class), DSL.field("score", BigDecimal.class),
+                        DSL.field("score_reached_at", OffsetDateTime.class))
+                .from(DSL.table("leaderboard_standings({0}, {1}, {2})", DSL.val(board), DSL.val(period), DSL.val(industry, String.class)))
+                .orderBy(DSL.field("rank"))
+                .fetch(r -> new Standing(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
+    }
+
+    void setPrivacy(DSLContext tx, UUID tenant, boolean optedIn, String displayName) {
+        tx.insertInto(LEADERBOARD_PRIVACY).set(LEADERBOARD_PRIVACY.TENANT_ID, tenant).set(LEADERBOARD_PRIVACY.OPTED_IN, optedIn)
+                .set(LEADERBOARD_PRIVACY.DISPLAY_NAME, displayName)
+                .onConflict(LEADERBOARD_PRIVACY.TENANT_ID).doUpdate()
+                .set(LEADERBOARD_PRIVACY.OPTED_IN, optedIn).set(LEADERBOARD_PRIVACY.DISPLAY_NAME, displayName)
+                .set(LEADERBOARD_PRIVACY.UPDATED_AT, DSL.currentOffsetDateTime())
+                .execute();
+    }
+
+}

@@ -1,0 +1,153 @@
+package dev.thrillring.leaderboards;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.thrillring.support.TestServer;
+import dev.thrillring.support.TestServer.Response;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Boards scored by the rules from posted facts, read back with ranks, privacy and history. */
+class LeaderboardTest {
+    static TestServer app;
+    static final AtomicInteger n = new AtomicInteger();
+
+    record Tenant(String id, String admin, String ingest, String viewer) {}
+
+    @BeforeAll
+    static void setUp() { app = TestServer.shared(); }
+
+    /** Each test runs on its own platform, so boards hold only its tenants. */
+    static String platform() throws Exception {
+        String name = "lb" + n.incrementAndGet() + "x" + System.nanoTime() % 100000;
+        try (var c = app.ownerConnection()) {
+            c.createStatement().execute("INSERT INTO platforms (name) VALUES ('" + name + "')");
+            c.createStatement().execute("INSERT INTO leaderboards (leaderboard_key, leaderboard_name, platform, leaderboard_type, scoring_criteria, time_period, visibility) "
+                    + "SELECT leaderboard_key, leaderboard_name, '" + name + "', leaderboard_type, scoring_criteria, time_period, visibility FROM leaderboards "
+                    + "WHERE platform = 'bizosaas' AND tenant_id IS NULL");
+        }
+        return name;
+    }
+
+    static Tenant tenant(String platform, String industry) {
+        Response r = app.post("/api/v1/tenants", TestServer.ADMIN_KEY, "{\"name\":\"Board " + n.incrementAndGet() + "\",\"platform\":\"" + platform
+                + "\",\"industry\":\"" + industry + "\"}");
+        String id = r.json().get("tenant_id").asText();
+        return new Tenant(id, app.issueKey(id, "tenant_admin"), app.issueKey(id, "ingest"), app.issueKey(id, "viewer"));
+    }
+
+    /** The platform has no rules of its own: scoring comes from a tenant overlay, as a custom platform would ship it. */
+    static void scoreRules(Tenant t) {
+        String drl = "package overlay;\nimport dev.thrillring.engine.model.Fact;\nglobal dev.thrillring.engine.model.Outcomes outcomes;\n"
+                + "rule \"Points score\" when $f : Fact(type == \"points.earned\") then outcomes.score(\"performance\", $f.num(\"points\")); end\n";
+        assertThat(app.upload("/api/v1/rulesets/" + t.id + "/versions", t.admin, java.util.Map.of("s.drl", TestServer.text(drl)), null).status()).isEqualTo(201);
+        assertThat(app.post("/api/v1/rulesets/" + t.id + "/versions/1/activate", t.admin, "").status()).isEqualTo(200);
+    }
+
+    static void points(Tenant t, String user, int points, String occurredAt) {
+        Response r = app.post("/api/v1/facts", t.ingest, "{\"id\":\"p-" + n.incrementAndGet() + "\",\"tenant_id\":\"" + t.id + "\",\"user_id\":\"" + user
+                + "\",\"type\":\"points.earned\",\"attributes\":{\"points\":" + points + "}" + (occurredAt == null ? "" : ",\"occurred_at\":\"" + occurredAt + "\"") + "}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    static JsonNode board(Tenant reader, String query) {
+        Response r = app.get("/api/v1/gamification/leaderboards?" + query, reader.viewer);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    static List<String> names(JsonNode board) {
+        List<String> out = new ArrayList<>();
+        board.get("leaderboard_data").forEach(row -> out.add(row.get("display_name").asText()));
+        return out;
+    }
+
+    @Test
+    void shouldRankByScoreThenWhoReachedItFirstWithPseudonymsUntilOptIn() throws Exception {
+        String platform = platform();
+        Tenant a = tenant(platform, "retail");
+        Tenant b = tenant(platform, "retail");
+        scoreRules(a);
+        scoreRules(b);
+        points(a, "amy", 5, null);
+        points(b, "bob", 3, null);
+        points(b, "bea", 5, null); // ties with amy, later
+        points(a, "amy", 1, null);  // amy 6
+
+        JsonNode top = board(a, "leaderboard_type=performance&time_period=weekly&limit=10&user_id=amy");
+        assertThat(top.get("leaderboard_data").findValuesAsText("score")).containsExactly("6.0", "5.0", "3.0");
+        assertThat(top.get("leaderboard_data").get(0).get("is_you").asBoolean()).isTrue();
+        assertThat(top.get("user_position").get("rank").asInt()).isEqualTo(1);
+        assertThat(names(top)).allMatch(name -> name.startsWith("Player "));
+        assertThat(top.get("next_update").asText()).isNotEmpty();
+
+        // bea's 5 ties amy's earlier 5? amy moved on to 6; now amy gets a tie-maker to test the order.
+        points(b, "bob", 2, null); // bob 5, reached after bea
+        JsonNode tied = board(a, "leaderboard_type=performance&limit=10");
+        List<JsonNode> rows = new ArrayList<>();
+        tied.get("leaderboard_data").forEach(rows::add);
+        assertThat(rows.get(1).get("score").asDouble()).isEqualTo(rows.get(2).get("score").asDouble());
+        assertThat(rows.get(1).get("score_reached_at").asText()).isLessThan(rows.get(2).get("score_reached_at").asText());
+
+        Response optIn = app.send("PUT", "/api/v1/tenants/" + b.id + "/leaderboard-privacy", b.admin, "application/json",
+                "{\"opted_in\":true,\"display_name\":\"Bee Co\"}");
+        assertThat(optIn.status()).isEqualTo(200);
+        assertThat(names(board(a, "leaderboard_type=performance&limit=10"))).contains("Bee Co · bea", "Bee Co · bob");
+    }
+
+    @Test
+    void shouldKeepPastPeriodsQueryableAndShowRankChanges() throws Exception {
+        String platform = platform();
+        Tenant a = tenant(platform, "retail");
+        scoreRules(a);
+        points(a, "u1", 10, "2026-11-10T12:00:00Z"); // ISO week 46
+        points(a, "u2", 20, "2026-11-10T12:00:00Z");
+        points(a, "u1", 30, "2026-11-17T12:00:00Z"); // week 47
+        points(a, "u2", 5, "2026-11-17T12:00:00Z");
+
+        JsonNode w46 = board(a, "leaderboard_type=performance&period=2026-W46");
+        assertThat(w46.get("leaderboard_data").findValuesAsText("score")).containsExactly("20.0", "10.0");
+        JsonNode w47 = board(a, "leaderboard_type=performance&period=2026-W47");
+        assertThat(w47.get("leaderboard_data").findValuesAsText("score")).containsExactly("30.0", "5.0");
+        assertThat(w47.get("leaderboard_data").get(0).get("rank_change").asInt()).isEqualTo(1);
+        assertThat(w47.get("rank_changes")).hasSize(2);
+
+        JsonNode allTime = board(a, "leaderboard_type=performance&time_period=all_time");
+        assertThat(allTime.get("leaderboard_data").findValuesAsText("score")).containsExactly("40.0", "25.0");
+    }
+
+    @Test
+    void shouldShowAnIndustryBoardOnlyToOptedInTenantsOfTheIndustry() throws Exception {
+        String platform = platform();
+        Tenant shop = tenant(platform, "retail");
+        Tenant otherShop = tenant(platform, "retail");
+        Tenant bank = tenant(platform, "finance");
+        for (Tenant t : List.of(shop, otherShop, bank)) {
+            scoreRules(t);
+            points(t, "u", 7, null);
+            app.send("PUT", "/api/v1/tenants/" + t.id + "/leaderboard-privacy", t.admin, "application/json", "{\"opted_in\":" + (t != otherShop) + "}");
+        }
+        JsonNode industry = board(shop, "leaderboard_type=industry");
+        assertThat(industry.get("leaderboard_data")).hasSize(1);
+        assertThat(industry.get("leaderboard_data").get(0).get("is_you").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseBadQueriesNamingTheParameter() throws Exception {
+        Tenant t = tenant(platform(), "retail");
+        Response period = app.get("/api/v1/gamification/leaderboards?leaderboard_type=performance&time_period=yearly", t.viewer);
+        assertThat(period.status()).isEqualTo(422);
+        assertThat(period.json().get("errors").get(0).get("field").asText()).isEqualTo("time_period");
+        assertThat(app.get("/api/v1/gamification/leaderboards?limit=0", t.viewer).json().get("errors").get(0).get("field").asText()).isEqualTo("limit");
+        assertThat(app.get("/api/v1/gamification/leaderboards?period=last-week", t.viewer).status()).isEqualTo(422);
+        assertThat(app.get("/api/v1/gamification/leaderboards?leaderboard_type=nope", t.viewer).status()).isEqualTo(422);
+        Tenant other = tenant(platform(), "retail");
+        assertThat(app.send("PUT", "/api/v1/tenants/" + t.id + "/leaderboard-privacy", other.admin, "application/json", "{\"opted_in\":true}").status())
+                .isEqualTo(403);
+    }
+}
