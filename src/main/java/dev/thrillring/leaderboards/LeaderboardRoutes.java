@@ -20,8 +20,13 @@ public final class LeaderboardRoutes {
 
     private void leaderboard(Context ctx) {
         int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50);
+        long afterRank = ctx.queryParamAsClass("after_rank", Long.class).getOrDefault(0L);
+        int around = ctx.queryParamAsClass("around", Integer.class).getOrDefault(-1);
+        if (afterRank < 0) throw new dev.thrillring.problems.Problem.Invalid("after_rank", "must be 0 or more");
+        if (around > 50) throw new dev.thrillring.problems.Problem.Invalid("around", "must be at most 50");
         ctx.json(service.leaderboard(Requests.principal(ctx), ctx.queryParam("platform"), ctx.queryParam("leaderboard_type"),
-                ctx.queryParam("time_period"), limit, ctx.queryParam("period"), ctx.queryParam("user_id"), ctx.queryParam("industry")));
+                ctx.queryParam("time_period"), limit, ctx.queryParam("period"), ctx.queryParam("user_id"), ctx.queryParam("industry"),
+                afterRank, around));
     }
 
     private record Privacy(Boolean optedIn, String displayName) {}

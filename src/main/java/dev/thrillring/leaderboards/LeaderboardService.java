@@ -68,6 +68,15 @@ public final class LeaderboardService {
     /** The seed's {@code LeaderboardResponse}. */
     public Map<String, Object> leaderboard(Principal caller, String platform, String type, String timePeriod, int limit,
                                            String period, String userId, String industry) {
+        return leaderboard(caller, platform, type, timePeriod, limit, period, userId, industry, 0, -1);
+    }
+
+    /**
+     * As above; {@code afterRank} pages on (rows after that rank), and {@code around} ≥ 0 answers
+     * the rows from {@code around} places above to {@code around} places below the caller's subject.
+     */
+    public Map<String, Object> leaderboard(Principal caller, String platform, String type, String timePeriod, int limit,
+                                           String period, String userId, String industry, long afterRank, int around) {
         UUID me = caller.tenantId().orElse(null);
         Tenant myTenant = me == null ? null : tenants.get(caller, me);
         String p = platform != null ? platform : myTenant != null ? myTenant.platform() : null;
@@ -89,9 +98,18 @@ public final class LeaderboardService {
             if (previousKey != null) store.standings(tx, board.id(), previousKey, ind).forEach(s -> previous.put(subject(s), s.rank()));
 
             int shown = Math.min(limit, board.maxParticipants());
+            long from = afterRank;
+            if (around >= 0) {
+                long mine = standings.stream().filter(s -> me != null && s.tenantId().equals(me) && java.util.Objects.equals(s.userId(), userId))
+                        .mapToLong(LeaderboardStore.Standing::rank).findFirst()
+                        .orElseThrow(() -> new Problem.NotFound("the subject has no entry on this board in period " + key));
+                from = Math.max(0, mine - around - 1);
+                shown = (int) (mine + around - from);
+            }
             List<Map<String, Object>> data = new ArrayList<>();
             List<Map<String, Object>> changes = new ArrayList<>();
             for (LeaderboardStore.Standing s : standings) {
+                if (s.rank() <= from) continue;
                 if (data.size() >= shown) break;
                 Map<String, Object> row = row(s, previous.get(subject(s)), me);
                 data.add(row);

@@ -122,6 +122,24 @@ class LeaderboardTest {
     }
 
     @Test
+    void shouldPageOnAndShowTheRowsAroundASubjectAtTheTopAndTheBottom() throws Exception {
+        String platform = platform();
+        Tenant a = tenant(platform, "retail");
+        scoreRules(a);
+        for (int i = 1; i <= 9; i++) points(a, "p" + i, i * 10, null); // p9 first ... p1 last
+
+        JsonNode page2 = board(a, "leaderboard_type=performance&limit=3&after_rank=3");
+        assertThat(page2.get("leaderboard_data").findValuesAsText("rank")).containsExactly("4", "5", "6");
+        JsonNode middle = board(a, "leaderboard_type=performance&around=2&user_id=p5");
+        assertThat(middle.get("leaderboard_data").findValuesAsText("score")).containsExactly("70.0", "60.0", "50.0", "40.0", "30.0");
+        JsonNode top = board(a, "leaderboard_type=performance&around=2&user_id=p9");
+        assertThat(top.get("leaderboard_data").findValuesAsText("rank")).containsExactly("1", "2", "3");
+        JsonNode bottom = board(a, "leaderboard_type=performance&around=2&user_id=p1");
+        assertThat(bottom.get("leaderboard_data").findValuesAsText("rank")).containsExactly("7", "8", "9");
+        assertThat(app.get("/api/v1/gamification/leaderboards?leaderboard_type=performance&around=2&user_id=nobody", a.viewer).status()).isEqualTo(404);
+    }
+
+    @Test
     void shouldShowAnIndustryBoardOnlyToOptedInTenantsOfTheIndustry() throws Exception {
         String platform = platform();
         Tenant shop = tenant(platform, "retail");
