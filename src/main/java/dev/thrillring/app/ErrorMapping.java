@@ -56,6 +56,24 @@ public final class ErrorMapping {
         });
         routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(),
                 problem(e.getStatus(), titleFor(e.getStatus()), detailFor(e))));
+        // Jetty reports unreadable or oversized multipart bodies as a wrapped BadMessageException.
+        routes.exception(jakarta.servlet.ServletException.class, (e, ctx) -> {
+            boolean tooLarge = false;
+            boolean badMessage = false;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof org.eclipse.jetty.http.BadMessageException) badMessage = true;
+                String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+                if (m.contains("exceeded") || m.contains("too large") || m.contains("max file size") || m.contains("max length")) tooLarge = true;
+            }
+            if (tooLarge) {
+                write(ctx, 413, problem(413, "Content too large", "an uploaded file or the whole upload is larger than this service accepts"));
+            } else if (badMessage) {
+                write(ctx, 400, problem(400, "Bad request", "the request body could not be read"));
+            } else {
+                log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+                write(ctx, 500, problem(500, "Internal error", "the request failed on the server; it has been logged"));
+            }
+        });
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
             write(ctx, 500, problem(500, "Internal error", "the request failed on the server; it has been logged"));

@@ -205,6 +205,16 @@ class RuleSetVersionsTest {
     }
 
     @Test
+    void shouldRefuseAnOversizedUploadWithAProblemNotACrash() {
+        Tenant t = tenant("Big Upload");
+        Response r = app.upload("/api/v1/rulesets/" + t.id + "/versions", t.analyst,
+                Map.of("big.drl", new byte[1_500_000]), null);
+        assertThat(r.status()).isIn(413, 422);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(app.get("/api/v1/rulesets/" + t.id + "/versions", t.admin).json().get("versions")).isEmpty();
+    }
+
+    @Test
     void shouldRefuseAnotherTenantsRuleSets() {
         Tenant a = tenant("Owner");
         Tenant b = tenant("Intruder");
