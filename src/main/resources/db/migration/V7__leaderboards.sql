@@ -52,4 +52,16 @@ CREATE FUNCTION leaderboard_standings(p_board UUID, p_period VARCHAR, p_industry
     $$;
 REVOKE ALL ON FUNCTION leaderboard_standings(UUID, VARCHAR, VARCHAR) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION leaderboard_standings(UUID, VARCHAR, VARCHAR) TO thrillring_app;
+
+-- The names opted-in tenants chose, for standings read from the in-memory rank index.
+CREATE FUNCTION leaderboard_shown_names(p_tenants UUID[])
+    RETURNS TABLE (tenant_id UUID, shown_name VARCHAR)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    AS $$
+        SELECT t.id, coalesce(pv.display_name, t.name)::varchar
+          FROM tenants t JOIN leaderboard_privacy pv ON pv.tenant_id = t.id
+         WHERE t.id = ANY (p_tenants) AND pv.opted_in
+    $$;
+REVOKE ALL ON FUNCTION leaderboard_shown_names(UUID[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION leaderboard_shown_names(UUID[]) TO thrillring_app;
 /* [jooq ignore stop] */

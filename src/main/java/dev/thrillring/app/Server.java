@@ -11,6 +11,7 @@ import dev.thrillring.referrals.ReferralService;
 import dev.thrillring.auth.AuthService;
 import dev.thrillring.auth.Role;
 import dev.thrillring.db.Database;
+import dev.thrillring.db.Listener;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.PlatformRuleFiles;
 import dev.thrillring.engine.RuleEngine;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static dev.thrillring.db.schema.Tables.PLATFORMS;
@@ -75,13 +77,19 @@ public final class Server implements AutoCloseable {
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine);
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
             achievements.syncPlatforms(ruleFiles, platforms);
-            LeaderboardService leaderboards = new LeaderboardService(scope, tenants, Clock.systemUTC());
+            LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());
             FactService facts = new FactService(scope, tenants, engine, registry, achievements, leaderboards, metrics.registry());
+            Listener listener = new Listener(db, Map.of(
+                    RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant),
+                    LeaderboardService.CHANNEL, leaderboards::applyNotification),
+                    () -> {
+                        registry.invalidateAll();
+                        leaderboards.forgetIndexes();
+                    });
+            closeables.addFirst(listener);
+            listener.start();
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, achievements, Clock.systemUTC());
-            RuleSetNotifier notifier = new RuleSetNotifier(db, ruleSets::reloadTenant, registry::invalidateAll);
-            closeables.addFirst(notifier);
-            notifier.start();
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);

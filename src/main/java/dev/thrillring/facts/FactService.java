@@ -83,6 +83,7 @@ public final class FactService {
     /** Decides one fact (or replays its earlier decision). */
     Decision decide(FactInput f, String platform, CompiledRuleSet ruleSet) {
         try {
+            List<LeaderboardService.Change> scored = new ArrayList<>();
             Decision d = scope.inTenant(f.tenantId(), tx -> {
                 if (!store.claim(tx, f)) {
                     String stored = store.payloadHash(tx, f.tenantId(), f.id()).orElseThrow();
@@ -97,9 +98,10 @@ public final class FactService {
                 Evaluation e = engine.evaluate(ruleSet, f.toFact(), state);
                 subjects.applyMetrics(tx, f.tenantId(), f.userId(), e.outcomes(), f.occurredAt());
                 achievements.recordDecision(tx, f.tenantId(), platform, f.userId(), e.outcomes(), f.id(), f.occurredAt());
-                leaderboards.recordDecision(tx, f.tenantId(), platform, f.userId(), e.outcomes(), f.occurredAt());
+                scored.addAll(leaderboards.recordDecision(tx, f.tenantId(), platform, f.userId(), e.outcomes(), f.occurredAt()));
                 return store.insertDecision(tx, f, e);
             });
+            leaderboards.applyCommitted(scored);
             (d.status().equals("replayed") ? replayed : decided).increment();
             return d;
         } catch (Problem | RuleFailure e) {

@@ -36,21 +36,38 @@ public final class LeaderboardService {
     private static final Pattern PERIOD = Pattern.compile("all|\\d{4}-\\d{2}-\\d{2}|\\d{4}-W\\d{2}|\\d{4}-\\d{2}");
     private static final Map<String, String> PERIOD_OF = Map.of("daily", "day", "weekly", "week", "monthly", "month", "all_time", "all_time");
 
+    /** Score changes travel to other processes on this channel, as JSON with the sending node. */
+    public static final String CHANNEL = "thrillring_scores";
+    private static final String NODE = UUID.randomUUID().toString();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = dev.thrillring.app.Json.mapper();
+
+    private final dev.thrillring.db.Database db;
     private final TenantScope scope;
     private final TenantService tenants;
     private final Clock clock;
     private final LeaderboardStore store = new LeaderboardStore();
     /** Platform boards change only by migration; cached for the decision path. */
     private final Map<String, List<LeaderboardStore.Board>> platformBoards = new ConcurrentHashMap<>();
+    /** In-memory standings of public board periods that have been read, keyed {@code board|period}. */
+    private final Map<String, RankIndex> indexes = new ConcurrentHashMap<>();
 
-    public LeaderboardService(TenantScope scope, TenantService tenants, Clock clock) {
+    /** One committed score change of a subject on a board period. */
+    public record Change(UUID board, String period, RankIndex.Entry entry) {}
+
+    public LeaderboardService(dev.thrillring.db.Database db, TenantScope scope, TenantService tenants, Clock clock) {
+        this.db = db;
         this.scope = scope;
         this.tenants = tenants;
         this.clock = clock;
     }
 
-    /** Persists a decision's score outcomes into every board that consumes them (inside the decision's transaction). */
-    public void recordDecision(DSLContext tx, UUID tenant, String platform, String user, List<Outcome> outcomes, Instant at) {
+    /**
+     * Persists a decision's score outcomes into every board that consumes them (inside the
+     * decision's transaction), announces them to the other processes (delivered at commit), and
+     * returns them for {@link #applyCommitted} once the transaction has committed.
+     */
+    public List<Change> recordDecision(DSLContext tx, UUID tenant, String platform, String user, List<Outcome> outcomes, Instant at) {
+        List<Change> changes = new ArrayList<>();
         List<LeaderboardStore.Board> boards = null;
         for (Outcome o : outcomes) {
             if (!o.kind().equals("score")) continue;
@@ -60,9 +77,62 @@ public final class LeaderboardService {
             double value = ((Number) o.details().get("value")).doubleValue();
             for (LeaderboardStore.Board b : boards) {
                 if (!b.source().equals(source)) continue;
-                store.addScore(tx, b.id(), periodKey(b, at), tenant, user, value, o.rule(), at.atOffset(java.time.ZoneOffset.UTC));
+                String period = periodKey(b, at);
+                changes.add(new Change(b.id(), period, store.addScore(tx, b.id(), period, tenant, user, value, o.rule(),
+                        at.atOffset(java.time.ZoneOffset.UTC))));
             }
         }
+        if (!changes.isEmpty()) {
+            tx.select(org.jooq.impl.DSL.function("pg_notify", Object.class, org.jooq.impl.DSL.val(CHANNEL),
+                    org.jooq.impl.DSL.val(payload(changes)))).fetch();
+        }
+        return changes;
+    }
+
+    /** Brings loaded rank indexes up to date with changes this process committed. */
+    public void applyCommitted(List<Change> changes) {
+        for (Change c : changes) {
+            RankIndex index = indexes.get(c.board() + "|" + c.period());
+            if (index != null) index.put(c.entry());
+        }
+    }
+
+    /** Applies another process's committed score changes. */
+    public void applyNotification(String payload) {
+        try {
+            var node = JSON.readTree(payload);
+            if (NODE.equals(node.path("node").asText())) return;
+            List<Change> changes = new ArrayList<>();
+            for (var c : node.path("changes")) {
+                changes.add(new Change(UUID.fromString(c.get(0).asText()), c.get(1).asText(), new RankIndex.Entry(
+                        UUID.fromString(c.get(2).asText()), c.get(3).isNull() ? null : c.get(3).asText(),
+                        new java.math.BigDecimal(c.get(4).asText()), Instant.parse(c.get(5).asText()))));
+            }
+            applyCommitted(changes);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("unreadable score notification", e);
+        }
+    }
+
+    /** Drops every index (after missed notifications); they are rebuilt from PostgreSQL on next read. */
+    public void forgetIndexes() { indexes.clear(); }
+
+    private static String payload(List<Change> changes) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Change c : changes) {
+            rows.add(java.util.Arrays.asList(c.board().toString(), c.period(), c.entry().tenantId().toString(), c.entry().userId(),
+                    c.entry().score().toPlainString(), c.entry().reachedAt().toString()));
+        }
+        try {
+            return JSON.writeValueAsString(Map.of("node", NODE, "changes", rows));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The rank index of a public board period, built from PostgreSQL on first use. */
+    private RankIndex index(UUID board, String period) {
+        return indexes.computeIfAbsent(board + "|" + period, k -> new RankIndex(db.asOwner(owner -> store.allEntries(owner, board, period))));
     }
 
     /** The seed's {@code LeaderboardResponse}. */
@@ -92,9 +162,12 @@ public final class LeaderboardService {
             if (board.type().equals("industry") && ind == null) throw new Problem.Invalid("industry", "is required for an industry board");
             Instant now = clock.instant();
             String key = period != null ? period : periodKey(board, now);
+            String previousKey = previousPeriodKey(board, key);
+            if (board.visibility().equals("public") && board.tenantId() == null) {
+                return fromIndex(tx, board, key, previousKey, limit, me, userId, afterRank, around, now);
+            }
             List<LeaderboardStore.Standing> standings = store.standings(tx, board.id(), key, ind);
             Map<String, Long> previous = new HashMap<>();
-            String previousKey = previousPeriodKey(board, key);
             if (previousKey != null) store.standings(tx, board.id(), previousKey, ind).forEach(s -> previous.put(subject(s), s.rank()));
 
             int shown = Math.min(limit, board.maxParticipants());
@@ -134,6 +207,64 @@ public final class LeaderboardService {
             out.put("next_update", board.period().equals("all_time") ? null : nextReset(board, now));
             return out;
         });
+    }
+
+    /** Standings of a public board from its rank index: ranks in O(√n), names per privacy. */
+    private Map<String, Object> fromIndex(DSLContext tx, LeaderboardStore.Board board, String key, String previousKey, int limit,
+                                          UUID me, String userId, long afterRank, int around, Instant now) {
+        RankIndex index = index(board.id(), key);
+        RankIndex previous = previousKey == null ? null : index(board.id(), previousKey);
+        int shown = Math.min(limit, board.maxParticipants());
+        long from = afterRank;
+        long mine = me == null ? 0 : index.rank(me, userId);
+        if (around >= 0) {
+            if (mine == 0) throw new Problem.NotFound("the subject has no entry on this board in period " + key);
+            from = Math.max(0, mine - around - 1);
+            shown = (int) (mine + around - from);
+        }
+        List<RankIndex.Entry> slice = index.slice(from, shown);
+        Map<UUID, String> names = store.shownNames(tx, slice.stream().map(RankIndex.Entry::tenantId).collect(java.util.stream.Collectors.toSet()));
+        List<Map<String, Object>> data = new ArrayList<>();
+        List<Map<String, Object>> changes = new ArrayList<>();
+        long rank = from;
+        for (RankIndex.Entry e : slice) {
+            rank++;
+            String name = names.containsKey(e.tenantId()) ? names.get(e.tenantId()) + (e.userId() == null ? "" : " · " + e.userId())
+                    : pseudonym(e, board.id());
+            Long before = previous == null ? null : nonZero(previous.rank(e.tenantId(), e.userId()));
+            var row = row(new LeaderboardStore.Standing(rank, e.tenantId(), e.userId(), name, e.score(), e.reachedAt().atOffset(java.time.ZoneOffset.UTC)), before, me);
+            data.add(row);
+            if (before != null && before != rank) changes.add(Map.of("display_name", name, "rank", rank, "previous_rank", before, "rank_change", before - rank));
+        }
+        Map<String, Object> position = null;
+        if (mine > 0) {
+            RankIndex.Entry e = index.slice(mine - 1, 1).getFirst();
+            Long before = previous == null ? null : nonZero(previous.rank(me, userId));
+            position = row(new LeaderboardStore.Standing(mine, me, userId, names.getOrDefault(me, pseudonym(e, board.id())), e.score(),
+                    e.reachedAt().atOffset(java.time.ZoneOffset.UTC)), before, me);
+            position.put("out_of", index.size());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("leaderboard", Map.of("key", board.key(), "name", board.name(), "type", board.type(), "time_period", board.period(),
+                "time_zone", board.timeZone(), "visibility", board.visibility(), "period", key));
+        out.put("leaderboard_data", data);
+        out.put("user_position", position);
+        out.put("rank_changes", changes);
+        out.put("next_update", board.period().equals("all_time") ? null : nextReset(board, now));
+        return out;
+    }
+
+    private static Long nonZero(long rank) { return rank == 0 ? null : rank; }
+
+    /** The same stable pseudonym the database function gives: "Player" and 6 hex of md5(tenant, user, board). */
+    static String pseudonym(RankIndex.Entry e, UUID board) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("MD5").digest((e.tenantId().toString() + (e.userId() == null ? "" : e.userId())
+                    + board).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "Player " + java.util.HexFormat.of().formatHex(d).substring(0, 6).toUpperCase(java.util.Locale.ROOT);
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     /** Opts the caller's tenant in or out of public leaderboards, with the name shown. Takes effect at once. */

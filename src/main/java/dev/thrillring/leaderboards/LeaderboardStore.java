@@ -39,12 +39,12 @@ final class LeaderboardStore {
      * Adds {@code value} to the subject's entry in the period bucket, in one upsert; the time the
      * score was reached moves only when the score changes (the tie-break: who got there first).
      */
-    void addScore(DSLContext tx, UUID board, String period, UUID tenant, String user, double value, String rule, OffsetDateTime at) {
+    RankIndex.Entry addScore(DSLContext tx, UUID board, String period, UUID tenant, String user, double value, String rule, OffsetDateTime at) {
         BigDecimal v = BigDecimal.valueOf(value);
         var e = LEADERBOARD_ENTRIES;
         var breakdown = DSL.field("coalesce({0}, '{}'::jsonb) || jsonb_build_object({1}::text, coalesce(({0}->>{1}::text)::numeric, 0) + {2})",
                 org.jooq.JSONB.class, e.SCORE_DATA, DSL.val(rule), DSL.val(v));
-        tx.insertInto(e)
+        return tx.insertInto(e)
                 .set(e.LEADERBOARD_ID, board).set(e.PERIOD_KEY, period).set(e.TENANT_ID, tenant).set(e.USER_ID, user)
                 .set(e.SCORE, v).set(e.SCORE_DATA, Json.jsonb(Map.of(rule, v))).set(e.SCORE_REACHED_AT, at).set(e.LAST_ACTIVITY, at)
                 .onConflict(e.TENANT_ID, e.LEADERBOARD_ID, e.PERIOD_KEY, e.USER_ID)
@@ -53,7 +53,26 @@ final class LeaderboardStore {
                 .set(e.SCORE_DATA, breakdown)
                 .set(e.SCORE_REACHED_AT, v.signum() == 0 ? e.SCORE_REACHED_AT : DSL.val(at))
                 .set(e.LAST_ACTIVITY, at).set(e.UPDATED_AT, DSL.currentOffsetDateTime())
-                .execute();
+                .returningResult(e.SCORE, e.SCORE_REACHED_AT)
+                .fetchOne(r -> new RankIndex.Entry(tenant, user, r.value1(), r.value2().toInstant()));
+    }
+
+    /** Every entry of a board period, across tenants: only for building a rank index, as the owner. */
+    List<RankIndex.Entry> allEntries(DSLContext owner, UUID board, String period) {
+        var e = LEADERBOARD_ENTRIES;
+        return owner.select(e.TENANT_ID, e.USER_ID, e.SCORE, e.SCORE_REACHED_AT).from(e)
+                .where(e.LEADERBOARD_ID.eq(board).and(e.PERIOD_KEY.eq(period)))
+                .fetch(r -> new RankIndex.Entry(r.value1(), r.value2(), r.value3(), r.value4().toInstant()));
+    }
+
+    /** How each of these tenants wants to be shown: name when opted in, else nothing (a pseudonym). */
+    Map<UUID, String> shownNames(DSLContext tx, java.util.Collection<UUID> tenants) {
+        if (tenants.isEmpty()) return Map.of();
+        Map<UUID, String> out = new java.util.HashMap<>();
+        tx.select(DSL.field("tenant_id", UUID.class), DSL.field("shown_name", String.class))
+                .from(DSL.table("leaderboard_shown_names({0})", DSL.val(tenants.toArray(new UUID[0]))))
+                .forEach(r -> out.put(r.value1(), r.value2()));
+        return out;
     }
 
     /** The whole standings of a board in a period (privacy applied by the database function). */

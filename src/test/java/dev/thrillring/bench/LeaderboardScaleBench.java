@@ -58,7 +58,37 @@ public final class LeaderboardScaleBench {
                 System.out.printf("| baseline: index-only top-100 query | %.2f ms |%n", baseline);
                 System.out.printf("| top-100 through leaderboard_standings (ranks + privacy for the whole bucket) | %.1f ms (%.0f× the baseline) |%n", top, top / baseline);
                 System.out.printf("| a middle subject's rank by counting better entries | %.1f ms (%.0f× the baseline) |%n", myRank, myRank / baseline);
+
+                // The service's path: the in-memory rank index, through HTTP.
+                var client = TestServer.wrap(server);
+                String viewer = client.issueKey(tenant, "viewer");
+                long b0 = System.nanoTime();
+                var first = client.get("/api/v1/gamification/leaderboards?leaderboard_type=performance&limit=100", viewer);
+                long buildMs = (System.nanoTime() - b0) / 1_000_000;
+                if (first.status() != 200) throw new IllegalStateException(first.body());
+                double[] topMs = new double[200];
+                double[] around = new double[200];
+                for (int i = 0; i < 200; i++) {
+                    long t = System.nanoTime();
+                    client.get("/api/v1/gamification/leaderboards?leaderboard_type=performance&limit=100", viewer);
+                    topMs[i] = (System.nanoTime() - t) / 1e6;
+                    t = System.nanoTime();
+                    client.get("/api/v1/gamification/leaderboards?leaderboard_type=performance&around=5&user_id=u" + (1 + i * 4999), viewer);
+                    around[i] = (System.nanoTime() - t) / 1e6;
+                }
+                Arrays.sort(topMs);
+                Arrays.sort(around);
+                System.out.printf("| first read: rank index built from PostgreSQL | %d ms |%n", buildMs);
+                System.out.printf("| HTTP top-100 from the rank index, p50 / p99 of 200 | %.2f / %.2f ms |%n", topMs[100], topMs[197]);
+                System.out.printf("| HTTP around-me (11 rows, my rank, previous-period rank) p50 / p99 of 200 | %.2f / %.2f ms |%n", around[100], around[197]);
             }
+            // Index updates alone, as score writes apply them: random subjects, random new scores.
+            java.util.List<dev.thrillring.leaderboards.RankIndexProbe.Row> rows = new java.util.ArrayList<>();
+            java.util.Random rnd = new java.util.Random(1);
+            java.util.UUID t = java.util.UUID.fromString(tenant);
+            for (int i = 1; i <= entries; i++) rows.add(new dev.thrillring.leaderboards.RankIndexProbe.Row(t, "u" + i, rnd.nextInt(100_000), i));
+            double perSecond = dev.thrillring.leaderboards.RankIndexProbe.updatesPerSecond(rows, 200_000, rnd);
+            System.out.printf("| rank index updates (in process, 1 thread) | %.0f per second |%n", perSecond);
         }
         System.exit(0);
     }

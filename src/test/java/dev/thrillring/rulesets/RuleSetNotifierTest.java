@@ -1,9 +1,11 @@
 package dev.thrillring.rulesets;
 
+import dev.thrillring.db.Listener;
 import dev.thrillring.support.TestServer;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,29 +21,26 @@ class RuleSetNotifierTest {
         LinkedBlockingQueue<UUID> changed = new LinkedBlockingQueue<>();
         CountDownLatch resynced = new CountDownLatch(1);
         try (Connection c = app.ownerConnection();
-             RuleSetNotifier notifier = new RuleSetNotifier(app.server.database(), changed::add, resynced::countDown)) {
+             Listener listener = new Listener(app.server.database(), Map.of(RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(changed::add)),
+                     resynced::countDown)) {
             // The shared server listens too: wait for one more listener, then send as another node would.
             int before = listeners(c);
-            notifier.start();
+            listener.start();
+            for (int i = 0; i < 100 && listeners(c) <= before; i++) Thread.sleep(50);
             UUID tenant = UUID.randomUUID();
-            {
-                for (int i = 0; i < 100 && listeners(c) <= before; i++) Thread.sleep(50);
-                c.createStatement().execute("NOTIFY " + RuleSetNotifier.CHANNEL + ", '" + tenant + "|other-node'");
-                assertThat(changed.poll(5, TimeUnit.SECONDS)).isEqualTo(tenant);
+            c.createStatement().execute("NOTIFY " + RuleSetNotifier.CHANNEL + ", '" + tenant + "|other-node'");
+            assertThat(changed.poll(5, TimeUnit.SECONDS)).isEqualTo(tenant);
 
-                c.createStatement().execute("NOTIFY " + RuleSetNotifier.CHANNEL + ", '" + tenant + "|" + RuleSetNotifier.NODE + "'");
-                assertThat(changed.poll(1, TimeUnit.SECONDS)).as("own notifications are skipped").isNull();
+            c.createStatement().execute("NOTIFY " + RuleSetNotifier.CHANNEL + ", '" + tenant + "|" + RuleSetNotifier.NODE + "'");
+            assertThat(changed.poll(1, TimeUnit.SECONDS)).as("own notifications are skipped").isNull();
 
-                c.createStatement().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN "
-                        + RuleSetNotifier.CHANNEL + "%' AND pid <> pg_backend_pid()");
-                assertThat(resynced.await(10, TimeUnit.SECONDS)).isTrue();
-            }
+            c.createStatement().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()");
+            assertThat(resynced.await(10, TimeUnit.SECONDS)).isTrue();
         }
     }
 
     private static int listeners(Connection c) throws Exception {
-        var rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN "
-                + RuleSetNotifier.CHANNEL + "%'");
+        var rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN %'");
         rs.next();
         return rs.getInt(1);
     }

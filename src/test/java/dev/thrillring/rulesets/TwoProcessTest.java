@@ -68,6 +68,27 @@ class TwoProcessTest {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.printf("second process applied the activation %d ms after the activation request returned (activation took %d ms)%n", ms, activationMs);
             assertThat(seen).as("second process never applied the activation; its log:\n" + Files.readString(log)).isTrue();
+
+            // Leaderboards: the second process builds its rank index, then follows scores committed by the first.
+            String board = "/api/v1/gamification/leaderboards?leaderboard_type=performance&user_id=x";
+            String a = first.createTenant("Scorer A", "bizosaas");
+            String b = first.createTenant("Scorer B", "bizosaas");
+            String aIngest = first.issueKey(a, "ingest");
+            String bIngest = first.issueKey(b, "ingest");
+            String aViewer = first.issueKey(a, "viewer");
+            first.post("/api/v1/facts", aIngest, "{\"id\":\"sa-1\",\"tenant_id\":\"" + a + "\",\"user_id\":\"x\",\"type\":\"feature.adopted\"}");
+            assertThat(get(client, base2, aViewer, board)).contains("\"user_position\":{\"rank\":1");
+            for (int i = 0; i < 2; i++) {
+                first.post("/api/v1/facts", bIngest, "{\"id\":\"sb-" + i + "\",\"tenant_id\":\"" + b + "\",\"user_id\":\"y\",\"type\":\"feature.adopted\"}");
+            }
+            long s0 = System.nanoTime();
+            boolean overtaken = false;
+            for (int i = 0; i < 100 && !overtaken; i++) {
+                overtaken = get(client, base2, aViewer, board).contains("\"user_position\":{\"rank\":2");
+                if (!overtaken) Thread.sleep(20);
+            }
+            System.out.printf("second process saw the new ranks %d ms after the first committed them%n", (System.nanoTime() - s0) / 1_000_000);
+            assertThat(overtaken).as("second process kept stale ranks").isTrue();
         } finally {
             second.destroy();
             second.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -80,6 +101,11 @@ class TwoProcessTest {
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"tenant_id\":\"" + tenant + "\",\"type\":\"order.shipped\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String get(HttpClient c, String base, String key, String path) throws Exception {
+        return c.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static void waitReady(HttpClient c, String base, Process p, Path log) throws Exception {
