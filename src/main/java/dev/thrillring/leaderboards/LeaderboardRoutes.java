@@ -16,6 +16,9 @@ public final class LeaderboardRoutes {
         routes.get("/api/v1/gamification/leaderboards", r::leaderboard,
                 Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
         routes.put("/api/v1/tenants/{tenant_id}/leaderboard-privacy", r::privacy, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+        routes.sse("/api/v1/gamification/leaderboards/{board_key}/stream", client -> service.stream(
+                Requests.principal(client.ctx()), client.ctx().pathParam("board_key"), client.ctx().queryParam("platform"), client,
+                client.ctx().header("Last-Event-ID")), Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
     }
 
     private void leaderboard(Context ctx) {

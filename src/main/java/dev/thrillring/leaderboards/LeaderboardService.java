@@ -51,8 +51,8 @@ public final class LeaderboardService {
     /** In-memory standings of public board periods that have been read, keyed {@code board|period}. */
     private final Map<String, RankIndex> indexes = new ConcurrentHashMap<>();
 
-    /** One committed score change of a subject on a board period. */
-    public record Change(UUID board, String period, RankIndex.Entry entry) {}
+    /** One committed score change of a subject on a board period; {@code live}: a public board, ranked in memory. */
+    public record Change(UUID board, String period, RankIndex.Entry entry, boolean live) {}
 
     public LeaderboardService(dev.thrillring.db.Database db, TenantScope scope, TenantService tenants, Clock clock) {
         this.db = db;
@@ -79,21 +79,97 @@ public final class LeaderboardService {
                 if (!b.source().equals(source)) continue;
                 String period = periodKey(b, at);
                 changes.add(new Change(b.id(), period, store.addScore(tx, b.id(), period, tenant, user, value, o.rule(),
-                        at.atOffset(java.time.ZoneOffset.UTC))));
+                        at.atOffset(java.time.ZoneOffset.UTC)), b.visibility().equals("public")));
             }
         }
-        if (!changes.isEmpty()) {
+        if (changes.stream().anyMatch(Change::live)) {
             tx.select(org.jooq.impl.DSL.function("pg_notify", Object.class, org.jooq.impl.DSL.val(CHANNEL),
                     org.jooq.impl.DSL.val(payload(changes)))).fetch();
         }
         return changes;
     }
 
-    /** Brings loaded rank indexes up to date with changes this process committed. */
-    public void applyCommitted(List<Change> changes) {
+    private final LiveRanks live = new LiveRanks();
+    /** Overtaken subjects named per rank change at most; a big jump does not flood the log. */
+    static final int MAX_OVERTAKEN = 20;
+
+    /**
+     * Brings the rank indexes up to date with changes this process committed, records each rank
+     * change (and whom it overtook) as {@code leaderboard.rank_changed} events, and streams it.
+     */
+    public void applyCommitted(List<Change> changes) { apply(changes, true); }
+
+    private void apply(List<Change> changes, boolean local) {
         for (Change c : changes) {
-            RankIndex index = indexes.get(c.board() + "|" + c.period());
-            if (index != null) index.put(c.entry());
+            if (!c.live()) continue;
+            String key = c.board() + "|" + c.period();
+            // The committing process keeps an index of every board it writes, so its events are complete;
+            // the others update only the indexes they already serve reads from.
+            RankIndex index = local ? index(c.board(), c.period()) : indexes.get(key);
+            if (index == null) continue;
+            long before = index.rank(c.entry().tenantId(), c.entry().userId());
+            index.put(c.entry());
+            long after = index.rank(c.entry().tenantId(), c.entry().userId());
+            if (before == after) continue;
+            // Passed: those now right behind, up to the old rank (a newcomer passes everyone below it).
+            long passed = before == 0 ? index.size() - after : before - after;
+            List<RankIndex.Entry> overtaken = after > before && before != 0 ? List.of()
+                    : index.slice(after, (int) Math.min(MAX_OVERTAKEN, passed));
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("board_id", c.board());
+            event.put("period", c.period());
+            event.put("display_name", pseudonym(c.entry(), c.board()));
+            event.put("rank", after);
+            event.put("previous_rank", before == 0 ? null : before);
+            event.put("score", c.entry().score());
+            event.put("overtaken", overtaken.stream().map(o -> pseudonym(o, c.board())).toList());
+            live.publish(c.board(), json(event));
+            if (local) recordEvents(c, before, after, overtaken);
+        }
+    }
+
+    private void recordEvents(Change c, long before, long after, List<RankIndex.Entry> overtaken) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("board_id", c.board().toString());
+        data.put("period", c.period());
+        data.put("rank", after);
+        data.put("previous_rank", before == 0 ? null : before);
+        data.put("score", c.entry().score());
+        scope.inTenant(c.entry().tenantId(), tx -> {
+            store.event(tx, c.entry().tenantId(), c.entry().userId(), "leaderboard.rank_changed", data);
+            return null;
+        });
+        for (RankIndex.Entry o : overtaken) {
+            Map<String, Object> passed = new LinkedHashMap<>(data);
+            passed.put("overtaken", true);
+            passed.put("rank", index(c.board(), c.period()).rank(o.tenantId(), o.userId()));
+            passed.remove("previous_rank");
+            scope.inTenant(o.tenantId(), tx -> {
+                store.event(tx, o.tenantId(), o.userId(), "leaderboard.rank_changed", passed);
+                return null;
+            });
+        }
+    }
+
+    /** Streams a board's rank changes to {@code client} (Server-Sent Events), resuming after {@code lastEventId}. */
+    public void stream(Principal caller, String boardKey, String platform, io.javalin.http.sse.SseClient client, String lastEventId) {
+        UUID me = caller.tenantId().orElse(null);
+        String p = platform != null ? platform : me == null ? null : tenants.platformOf(me).orElseThrow();
+        if (p == null) throw new Problem.Invalid("platform", "is required for a platform admin");
+        if (me != null && !p.equals(tenants.platformOf(me).orElseThrow())) throw new Problem.Forbidden("this key's tenant is on another platform");
+        LeaderboardStore.Board board = scope.inTenant(me == null ? new UUID(0, 0) : me, tx -> store.boards(tx, p, me)).stream()
+                .filter(b -> b.key().equals(boardKey)).findFirst()
+                .orElseThrow(() -> new Problem.NotFound("no board '" + boardKey + "' on platform " + p));
+        if (!board.visibility().equals("public")) throw new Problem.Invalid("board_key", "only public boards stream live");
+        client.keepAlive();
+        live.subscribe(board.id(), client, lastEventId);
+    }
+
+    private static String json(Object v) {
+        try {
+            return JSON.writeValueAsString(v);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -106,9 +182,9 @@ public final class LeaderboardService {
             for (var c : node.path("changes")) {
                 changes.add(new Change(UUID.fromString(c.get(0).asText()), c.get(1).asText(), new RankIndex.Entry(
                         UUID.fromString(c.get(2).asText()), c.get(3).isNull() ? null : c.get(3).asText(),
-                        new java.math.BigDecimal(c.get(4).asText()), Instant.parse(c.get(5).asText()))));
+                        new java.math.BigDecimal(c.get(4).asText()), Instant.parse(c.get(5).asText())), true));
             }
-            applyCommitted(changes);
+            apply(changes, false);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("unreadable score notification", e);
         }
@@ -120,6 +196,7 @@ public final class LeaderboardService {
     private static String payload(List<Change> changes) {
         List<List<Object>> rows = new ArrayList<>();
         for (Change c : changes) {
+            if (!c.live()) continue;
             rows.add(java.util.Arrays.asList(c.board().toString(), c.period(), c.entry().tenantId().toString(), c.entry().userId(),
                     c.entry().score().toPlainString(), c.entry().reachedAt().toString()));
         }

@@ -85,6 +85,11 @@ final class LeaderboardStore {
                 .fetch(r -> new Standing(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
     }
 
+    void event(DSLContext tx, UUID tenant, String user, String type, Map<String, Object> data) {
+        var g = dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS;
+        tx.insertInto(g).set(g.TENANT_ID, tenant).set(g.USER_ID, user).set(g.EVENT_TYPE, type).set(g.EVENT_DATA, Json.jsonb(data)).execute();
+    }
+
     void setPrivacy(DSLContext tx, UUID tenant, boolean optedIn, String displayName) {
         tx.insertInto(LEADERBOARD_PRIVACY).set(LEADERBOARD_PRIVACY.TENANT_ID, tenant).set(LEADERBOARD_PRIVACY.OPTED_IN, optedIn)
                 .set(LEADERBOARD_PRIVACY.DISPLAY_NAME, displayName)

@@ -139,6 +139,65 @@ class LeaderboardTest {
         assertThat(app.get("/api/v1/gamification/leaderboards?leaderboard_type=performance&around=2&user_id=nobody", a.viewer).status()).isEqualTo(404);
     }
 
+    /** Reads an SSE stream on a thread of its own; lines go into a queue. */
+    static java.util.concurrent.BlockingQueue<String> stream(Tenant reader, String platform, String lastEventId) {
+        var lines = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(app.baseUrl() + "/api/v1/gamification/leaderboards/performance/stream?platform=" + platform))
+                .header("Authorization", "Bearer " + reader.viewer).header("Accept", "text/event-stream");
+        if (lastEventId != null) request.header("Last-Event-ID", lastEventId);
+        java.net.http.HttpClient.newHttpClient().sendAsync(request.build(), java.net.http.HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(r -> r.body().forEach(lines::add));
+        return lines;
+    }
+
+    static List<String> eventsUntil(java.util.concurrent.BlockingQueue<String> lines, String needle) throws Exception {
+        List<String> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (line == null) continue;
+            seen.add(line);
+            if (line.contains(needle)) return seen;
+        }
+        throw new AssertionError("no '" + needle + "' within 5 s; saw " + seen);
+    }
+
+    @Test
+    void shouldStreamRankChangesWithOvertakenAndRecordThemAsEvents() throws Exception {
+        String platform = platform();
+        Tenant a = tenant(platform, "retail");
+        Tenant b = tenant(platform, "retail");
+        scoreRules(a);
+        scoreRules(b);
+        points(a, "ann", 5, null);
+        var lines = stream(a, platform, null);
+        Thread.sleep(300); // the subscription is registered
+        long t0 = System.nanoTime();
+        points(b, "ben", 10, null);
+        List<String> seen = eventsUntil(lines, "\"overtaken\":[\"Player");
+        System.out.printf("rank change streamed %d ms after the fact was posted%n", (System.nanoTime() - t0) / 1_000_000);
+        String id = seen.stream().filter(l -> l.startsWith("id:")).reduce((x, y) -> y).orElseThrow().substring(3).trim();
+        assertThat(seen).anyMatch(l -> l.equals("event: rank_changed"));
+
+        try (var c = app.ownerConnection(); var ps = c.prepareStatement("SELECT count(*) FILTER (WHERE tenant_id = ?::uuid AND user_id = 'ben'), "
+                + "count(*) FILTER (WHERE tenant_id = ?::uuid AND user_id = 'ann' AND event_data->>'overtaken' = 'true') "
+                + "FROM gamification_events WHERE event_type = 'leaderboard.rank_changed'")) {
+            ps.setString(1, b.id);
+            ps.setString(2, a.id);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).isGreaterThanOrEqualTo(1);
+                // Passed on the two public boards fed by performance: this week's and all-time.
+                assertThat(rs.getLong(2)).isEqualTo(2);
+            }
+        }
+
+        // A client that reconnects with Last-Event-ID gets what it missed.
+        points(a, "ann", 20, null);
+        var resumed = stream(a, platform, id);
+        assertThat(eventsUntil(resumed, "\"rank\":1")).anyMatch(l -> l.contains("\"previous_rank\":2"));
+    }
+
     @Test
     void shouldShowAnIndustryBoardOnlyToOptedInTenantsOfTheIndustry() throws Exception {
         String platform = platform();
