@@ -16,6 +16,7 @@ public final class LeaderboardRoutes {
         routes.get("/api/v1/gamification/leaderboards", r::leaderboard,
                 Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
         routes.put("/api/v1/tenants/{tenant_id}/leaderboard-privacy", r::privacy, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+        routes.get("/api/v1/gamification/leaderboards/{board_key}/history", r::history, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
         routes.sse("/api/v1/gamification/leaderboards/{board_key}/stream", client -> service.stream(
                 Requests.principal(client.ctx()), client.ctx().pathParam("board_key"), client.ctx().queryParam("platform"), client,
                 client.ctx().header("Last-Event-ID")), Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
@@ -30,6 +31,11 @@ public final class LeaderboardRoutes {
         ctx.json(service.leaderboard(Requests.principal(ctx), ctx.queryParam("platform"), ctx.queryParam("leaderboard_type"),
                 ctx.queryParam("time_period"), limit, ctx.queryParam("period"), ctx.queryParam("user_id"), ctx.queryParam("industry"),
                 afterRank, around));
+    }
+
+    private void history(Context ctx) {
+        int periods = ctx.queryParamAsClass("periods", Integer.class).getOrDefault(12);
+        ctx.json(service.history(Requests.principal(ctx), ctx.pathParam("board_key"), ctx.queryParam("platform"), ctx.queryParam("user_id"), periods));
     }
 
     private record Privacy(Boolean optedIn, String displayName) {}

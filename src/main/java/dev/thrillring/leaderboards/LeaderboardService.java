@@ -344,6 +344,26 @@ public final class LeaderboardService {
         }
     }
 
+    /** A subject's score and rank in each of the board's last {@code periods} buckets it has an entry in, newest first. */
+    public Map<String, Object> history(Principal caller, String boardKey, String platform, String userId, int periods) {
+        UUID me = caller.tenantId().orElseThrow(() -> new Problem.Forbidden("history is read with a tenant's key"));
+        String p = platform != null ? platform : tenants.platformOf(me).orElseThrow();
+        if (periods < 1 || periods > 52) throw new Problem.Invalid("periods", "must be from 1 to 52");
+        return scope.inTenant(me, tx -> {
+            LeaderboardStore.Board board = store.boards(tx, p, me).stream().filter(b -> b.key().equals(boardKey)).findFirst()
+                    .orElseThrow(() -> new Problem.NotFound("no board '" + boardKey + "' on platform " + p));
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (LeaderboardStore.PeriodScore e : store.history(tx, board.id(), me, userId, periods)) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("period", e.period());
+                row.put("score", e.score());
+                if (board.visibility().equals("public")) row.put("rank", index(board.id(), e.period()).rank(me, userId));
+                rows.add(row);
+            }
+            return Map.of("leaderboard", board.key(), "user_id", userId == null ? "" : userId, "history", rows);
+        });
+    }
+
     /** Opts the caller's tenant in or out of public leaderboards, with the name shown. Takes effect at once. */
     public Map<String, Object> setPrivacy(Principal caller, UUID tenant, boolean optedIn, String displayName) {
         caller.require(tenant, Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), "change leaderboard privacy");

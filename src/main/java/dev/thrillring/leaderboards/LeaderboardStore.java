@@ -85,6 +85,18 @@ final class LeaderboardStore {
                 .fetch(r -> new Standing(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
     }
 
+    /** A subject's score in one period. */
+    record PeriodScore(String period, BigDecimal score) {}
+
+    /** A subject's entries on a board, newest period first. */
+    List<PeriodScore> history(DSLContext tx, UUID board, UUID tenant, String user, int periods) {
+        var e = LEADERBOARD_ENTRIES;
+        return tx.select(e.PERIOD_KEY, e.SCORE).from(e)
+                .where(e.LEADERBOARD_ID.eq(board).and(e.TENANT_ID.eq(tenant)).and(e.USER_ID.isNotDistinctFrom(user)))
+                .orderBy(e.PERIOD_KEY.desc()).limit(periods)
+                .fetch(r -> new PeriodScore(r.value1(), r.value2()));
+    }
+
     void event(DSLContext tx, UUID tenant, String user, String type, Map<String, Object> data) {
         var g = dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS;
         tx.insertInto(g).set(g.TENANT_ID, tenant).set(g.USER_ID, user).set(g.EVENT_TYPE, type).set(g.EVENT_DATA, Json.jsonb(data)).execute();

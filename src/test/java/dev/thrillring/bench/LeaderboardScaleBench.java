@@ -89,6 +89,9 @@ public final class LeaderboardScaleBench {
             for (int i = 1; i <= entries; i++) rows.add(new dev.thrillring.leaderboards.RankIndexProbe.Row(t, "u" + i, rnd.nextInt(100_000), i));
             double perSecond = dev.thrillring.leaderboards.RankIndexProbe.updatesPerSecond(rows, 200_000, rnd);
             System.out.printf("| rank index updates (in process, 1 thread) | %.0f per second |%n", perSecond);
+            double[] lat = dev.thrillring.leaderboards.RankIndexProbe.readLatencies(rows, 20_000, rnd);
+            System.out.printf("| rank index top-100 (in process) p50 / p99 | %.1f / %.1f µs |%n", lat[0], lat[1]);
+            System.out.printf("| rank index my-rank (in process) p50 / p99 | %.1f / %.1f µs |%n", lat[2], lat[3]);
         }
         System.exit(0);
     }

@@ -199,6 +199,47 @@ class LeaderboardTest {
     }
 
     @Test
+    void shouldRollOverAtMidnightInTheBoardsTimeZoneAndKeepEachSubjectsHistory() throws Exception {
+        String platform = platform();
+        try (var c = app.ownerConnection()) {
+            c.createStatement().execute("INSERT INTO leaderboards (leaderboard_key, leaderboard_name, platform, leaderboard_type, scoring_criteria, "
+                    + "time_period, time_zone, visibility) VALUES ('tokyo-daily', 'Tokyo today', '" + platform + "', 'platform', "
+                    + "'{\"source\": \"performance\"}', 'daily', 'Asia/Tokyo', 'public')");
+        }
+        Tenant a = tenant(platform, "retail");
+        scoreRules(a);
+        points(a, "kei", 4, "2026-11-24T14:59:00Z"); // 23:59 on the 24th in Tokyo
+        points(a, "kei", 6, "2026-11-24T15:01:00Z"); // 00:01 on the 25th in Tokyo
+        assertThat(board(a, "leaderboard_type=tokyo-daily&period=2026-11-24").get("leaderboard_data").findValuesAsText("score")).containsExactly("4.0");
+        assertThat(board(a, "leaderboard_type=tokyo-daily&period=2026-11-25").get("leaderboard_data").findValuesAsText("score")).containsExactly("6.0");
+
+        Response history = app.get("/api/v1/gamification/leaderboards/tokyo-daily/history?user_id=kei", a.viewer);
+        assertThat(history.status()).as(history.body()).isEqualTo(200);
+        assertThat(history.json().get("history").findValuesAsText("period")).containsExactly("2026-11-25", "2026-11-24");
+        assertThat(history.json().get("history").findValuesAsText("rank")).containsOnly("1");
+    }
+
+    @Test
+    void shouldScoreByANewWeightAsSoonAsItsVersionIsActiveAndHonourOptOut() throws Exception {
+        String platform = platform();
+        Tenant a = tenant(platform, "retail");
+        scoreRules(a);
+        points(a, "w", 5, null);
+        String doubled = "package overlay;\nimport dev.thrillring.engine.model.Fact;\nglobal dev.thrillring.engine.model.Outcomes outcomes;\n"
+                + "rule \"Points score\" when $f : Fact(type == \"points.earned\") then outcomes.score(\"performance\", 2 * $f.num(\"points\")); end\n";
+        app.upload("/api/v1/rulesets/" + a.id + "/versions", a.admin, java.util.Map.of("s.drl", TestServer.text(doubled)), "weight 2");
+        assertThat(app.post("/api/v1/rulesets/" + a.id + "/versions/2/activate", a.admin, "").status()).isEqualTo(200);
+        points(a, "w", 5, null);
+        assertThat(board(a, "leaderboard_type=performance&user_id=w").get("user_position").get("score").asDouble()).isEqualTo(15.0);
+
+        app.send("PUT", "/api/v1/tenants/" + a.id + "/leaderboard-privacy", a.admin, "application/json", "{\"opted_in\":true,\"display_name\":\"Shown\"}");
+        assertThat(names(board(a, "leaderboard_type=performance"))).containsExactly("Shown · w");
+        app.send("PUT", "/api/v1/tenants/" + a.id + "/leaderboard-privacy", a.admin, "application/json", "{\"opted_in\":false}");
+        assertThat(names(board(a, "leaderboard_type=performance"))).allMatch(n -> n.startsWith("Player "));
+        assertThat(board(a, "leaderboard_type=industry").get("leaderboard_data")).isEmpty();
+    }
+
+    @Test
     void shouldShowAnIndustryBoardOnlyToOptedInTenantsOfTheIndustry() throws Exception {
         String platform = platform();
         Tenant shop = tenant(platform, "retail");
