@@ -37,7 +37,7 @@ CREATE FUNCTION leaderboard_standings(p_board UUID, p_period VARCHAR, p_industry
     AS $$
         SELECT row_number() OVER (ORDER BY e.score DESC, e.score_reached_at, e.tenant_id, e.user_id NULLS FIRST),
                e.tenant_id, e.user_id,
-               CASE WHEN coalesce(pv.opted_in, false)
+               CASE WHEN coalesce(pv.opted_in, false) OR b.visibility = 'private'
                     THEN coalesce(pv.display_name, t.name) || coalesce(' · ' || e.user_id, '')
                     ELSE 'Player ' || upper(substr(md5(e.tenant_id::text || coalesce(e.user_id, '') || b.id::text), 1, 6)) END,
                e.score, e.score_reached_at

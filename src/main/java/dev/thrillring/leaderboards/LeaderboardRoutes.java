@@ -16,6 +16,7 @@ public final class LeaderboardRoutes {
         routes.get("/api/v1/gamification/leaderboards", r::leaderboard,
                 Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
         routes.put("/api/v1/tenants/{tenant_id}/leaderboard-privacy", r::privacy, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+        routes.post("/api/v1/tenants/{tenant_id}/leaderboards", r::createBoard, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
         routes.get("/api/v1/gamification/leaderboards/{board_key}/history", r::history, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
         routes.sse("/api/v1/gamification/leaderboards/{board_key}/stream", client -> service.stream(
                 Requests.principal(client.ctx()), client.ctx().pathParam("board_key"), client.ctx().queryParam("platform"), client,
@@ -36,6 +37,11 @@ public final class LeaderboardRoutes {
     private void history(Context ctx) {
         int periods = ctx.queryParamAsClass("periods", Integer.class).getOrDefault(12);
         ctx.json(service.history(Requests.principal(ctx), ctx.pathParam("board_key"), ctx.queryParam("platform"), ctx.queryParam("user_id"), periods));
+    }
+
+    private void createBoard(Context ctx) {
+        var req = Requests.body(ctx, LeaderboardService.NewBoard.class);
+        ctx.status(io.javalin.http.HttpStatus.CREATED).json(service.createBoard(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), req));
     }
 
     private record Privacy(Boolean optedIn, String displayName) {}

@@ -48,6 +48,11 @@ public final class LeaderboardService {
     private final LeaderboardStore store = new LeaderboardStore();
     /** Platform boards change only by migration; cached for the decision path. */
     private final Map<String, List<LeaderboardStore.Board>> platformBoards = new ConcurrentHashMap<>();
+    /** A tenant's own boards, cached; dropped when the tenant adds one (other processes: after {@link #CUSTOM_TTL_MS}). */
+    private final Map<UUID, CachedBoards> customBoards = new ConcurrentHashMap<>();
+    static final long CUSTOM_TTL_MS = 1_000;
+
+    private record CachedBoards(List<LeaderboardStore.Board> boards, long loadedAt) {}
     /** In-memory standings of public board periods that have been read, keyed {@code board|period}. */
     private final Map<String, RankIndex> indexes = new ConcurrentHashMap<>();
 
@@ -71,8 +76,17 @@ public final class LeaderboardService {
         List<LeaderboardStore.Board> boards = null;
         for (Outcome o : outcomes) {
             if (!o.kind().equals("score")) continue;
-            if (boards == null) boards = platformBoards.computeIfAbsent(platform, p -> store.boards(tx, p, tenant).stream()
-                    .filter(b -> b.tenantId() == null).toList());
+            if (boards == null) {
+                boards = new ArrayList<>(platformBoards.computeIfAbsent(platform, p -> store.boards(tx, p, tenant).stream()
+                        .filter(b -> b.tenantId() == null).toList()));
+                CachedBoards own = customBoards.get(tenant);
+                if (own == null || System.currentTimeMillis() - own.loadedAt() > CUSTOM_TTL_MS) {
+                    own = new CachedBoards(store.boards(tx, platform, tenant).stream().filter(b -> tenant.equals(b.tenantId())).toList(),
+                            System.currentTimeMillis());
+                    customBoards.put(tenant, own);
+                }
+                boards.addAll(own.boards());
+            }
             String source = (String) o.details().get("board");
             double value = ((Number) o.details().get("value")).doubleValue();
             for (LeaderboardStore.Board b : boards) {
@@ -362,6 +376,43 @@ public final class LeaderboardService {
             }
             return Map.of("leaderboard", board.key(), "user_id", userId == null ? "" : userId, "history", rows);
         });
+    }
+
+    /** What a tenant admin sends to create one of the tenant's own boards. */
+    public record NewBoard(String key, String name, String source, String timePeriod, String timeZone, String visibility, Integer maxParticipants) {}
+
+    private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
+
+    /** Creates a custom board of the caller's tenant, fed by the rules' scores for {@code source}. */
+    public Map<String, Object> createBoard(Principal caller, UUID tenant, NewBoard r) {
+        caller.require(tenant, Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), "create leaderboards");
+        List<Problem.Violation> errors = new ArrayList<>();
+        if (r.key() == null || !KEY.matcher(r.key()).matches()) errors.add(new Problem.Violation("key", "must be 2 to 63 of a-z, 0-9 and '-'"));
+        if (r.name() == null || r.name().isBlank() || r.name().length() > 255) errors.add(new Problem.Violation("name", "must have 1 to 255 characters"));
+        if (r.source() == null || !KEY.matcher(r.source()).matches()) errors.add(new Problem.Violation("source", "must name the board the rules score, e.g. performance"));
+        String period = r.timePeriod() == null ? "weekly" : r.timePeriod();
+        if (!PERIOD_OF.containsKey(period)) errors.add(new Problem.Violation("time_period", "must be daily, weekly, monthly or all_time"));
+        String zone = r.timeZone() == null ? "UTC" : r.timeZone();
+        try {
+            ZoneId.of(zone);
+        } catch (RuntimeException e) {
+            errors.add(new Problem.Violation("time_zone", "must be a time zone such as Europe/Berlin"));
+        }
+        String visibility = r.visibility() == null ? "private" : r.visibility();
+        if (!Set.of("public", "private", "opt_in").contains(visibility)) errors.add(new Problem.Violation("visibility", "must be public, private or opt_in"));
+        int max = r.maxParticipants() == null ? 100 : r.maxParticipants();
+        if (max < 1 || max > 10_000) errors.add(new Problem.Violation("max_participants", "must be from 1 to 10000"));
+        if (!errors.isEmpty()) throw new Problem.Invalid(errors);
+        String platform = tenants.platformOf(tenant).orElseThrow();
+        LeaderboardStore.Board b = scope.inTenant(tenant, tx -> {
+            if (store.boards(tx, platform, tenant).stream().anyMatch(x -> x.key().equals(r.key()))) {
+                throw new Problem.Conflict("key", "a board '" + r.key() + "' already exists on this platform");
+            }
+            return store.insertBoard(tx, tenant, platform, r.key(), r.name().strip(), r.source(),
+                period, zone, visibility, max);
+        });
+        customBoards.remove(tenant);
+        return Map.of("leaderboard_id", b.id(), "key", b.key(), "visibility", b.visibility(), "time_period", b.period(), "time_zone", b.timeZone());
     }
 
     /** Opts the caller's tenant in or out of public leaderboards, with the name shown. Takes effect at once. */

@@ -85,6 +85,17 @@ final class LeaderboardStore {
                 .fetch(r -> new Standing(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6()));
     }
 
+    Board insertBoard(DSLContext tx, UUID tenant, String platform, String key, String name, String source, String period,
+                      String zone, String visibility, int max) {
+        var b = LEADERBOARDS;
+        UUID id = tx.insertInto(b).set(b.TENANT_ID, tenant).set(b.PLATFORM, platform).set(b.LEADERBOARD_KEY, key)
+                .set(b.LEADERBOARD_NAME, name).set(b.LEADERBOARD_TYPE, "custom").set(b.SCORING_CRITERIA, Json.jsonb(Map.of("source", source)))
+                .set(b.TIME_PERIOD, period).set(b.TIME_ZONE, zone).set(b.VISIBILITY, visibility).set(b.MAX_PARTICIPANTS, max)
+                .onConflictDoNothing().returningResult(b.ID).fetchOptional().map(r -> r.value1())
+                .orElseThrow(() -> new dev.thrillring.problems.Problem.Conflict("key", "a board '" + key + "' already exists"));
+        return new Board(id, key, name, "custom", source, period, zone, visibility, max, tenant);
+    }
+
     /** A subject's score in one period. */
     record PeriodScore(String period, BigDecimal score) {}
 

@@ -240,6 +240,29 @@ class LeaderboardTest {
     }
 
     @Test
+    void shouldKeepAPrivateBoardToItsTenant() throws Exception {
+        String platform = platform();
+        Tenant owner = tenant(platform, "retail");
+        Tenant other = tenant(platform, "retail");
+        scoreRules(owner);
+        Response created = app.post("/api/v1/tenants/" + owner.id + "/leaderboards", owner.admin,
+                "{\"key\":\"team\",\"name\":\"Our team\",\"source\":\"performance\",\"time_period\":\"monthly\",\"time_zone\":\"Europe/Berlin\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("visibility").asText()).isEqualTo("private");
+        points(owner, "lea", 8, null);
+        JsonNode team = board(owner, "leaderboard_type=team");
+        assertThat(names(team)).hasSize(1).allMatch(n -> n.endsWith("· lea"));
+        assertThat(app.get("/api/v1/gamification/leaderboards?leaderboard_type=team", other.viewer).status()).isEqualTo(422);
+        Response bad = app.post("/api/v1/tenants/" + owner.id + "/leaderboards", owner.admin,
+                "{\"key\":\"Team!\",\"name\":\"\",\"source\":\"performance\",\"time_zone\":\"Mars/Olympus\",\"visibility\":\"secret\"}");
+        assertThat(bad.json().get("errors").findValuesAsText("field")).contains("key", "name", "time_zone", "visibility");
+        assertThat(app.post("/api/v1/tenants/" + owner.id + "/leaderboards", owner.admin,
+                "{\"key\":\"team\",\"name\":\"Again\",\"source\":\"performance\"}").status()).isEqualTo(409);
+        assertThat(app.post("/api/v1/tenants/" + owner.id + "/leaderboards", owner.admin,
+                "{\"key\":\"performance\",\"name\":\"Shadow\",\"source\":\"performance\"}").status()).isEqualTo(409);
+    }
+
+    @Test
     void shouldShowAnIndustryBoardOnlyToOptedInTenantsOfTheIndustry() throws Exception {
         String platform = platform();
         Tenant shop = tenant(platform, "retail");
