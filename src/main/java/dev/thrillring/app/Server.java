@@ -142,6 +142,21 @@ public final class Server implements AutoCloseable {
 
     public int port() { return http.port(); }
 
+    /** A route and the roles it accepts, as registered. */
+    public record Route(String method, String path, Set<RouteRole> roles) {}
+
+    /** Every HTTP route of the server (for the test that proves each refuses the roles it does not list). */
+    public List<Route> routes() {
+        return http.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(p -> p.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> {
+                    io.javalin.security.Roles roles = e.metadata(io.javalin.security.Roles.class);
+                    return new Route(e.method.name(), e.path, roles == null ? Set.of() : Set.copyOf(roles.getRoles()));
+                })
+                .toList();
+    }
+
     public Database database() { return db; }
 
     @Override public void close() { closeAll(closeables); }

@@ -1,0 +1,68 @@
+package dev.thrillring.app;
+
+import dev.thrillring.auth.Role;
+import dev.thrillring.support.TestServer;
+import dev.thrillring.support.TestServer.Response;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Walks the server's own route table: every route declares its roles, the public ones are exactly
+ * the intended four, and every other route refuses a missing key and each role it does not list.
+ */
+class RouteRolesTest {
+    static TestServer app;
+    static String tenant;
+    static final Map<Role, String> keys = new EnumMap<>(Role.class);
+
+    @BeforeAll
+    static void setUp() {
+        app = TestServer.shared();
+        tenant = app.createTenant("Role walker", "bizosaas");
+        keys.put(Role.PLATFORM_ADMIN, TestServer.ADMIN_KEY);
+        for (Role r : List.of(Role.TENANT_ADMIN, Role.ANALYST, Role.INGEST, Role.VIEWER)) keys.put(r, app.issueKey(tenant, r.wireName()));
+    }
+
+    /** A concrete path for a route template: the walker's own tenant, placeholders elsewhere. */
+    static String path(String template) {
+        return template.replace("{tenant_id}", tenant).replaceAll("\\{(version)}", "1")
+                .replaceAll("\\{[a-z_]*id}", UUID.randomUUID().toString()).replaceAll("\\{[a-z_]+}", "placeholder");
+    }
+
+    @Test
+    void shouldDeclareRolesOnEveryRouteAndKeepThePublicOnesExplicit() {
+        List<Server.Route> routes = app.server.routes();
+        assertThat(routes).hasSizeGreaterThan(30);
+        assertThat(routes).allSatisfy(r -> assertThat(r.roles()).as(r.method() + " " + r.path()).isNotEmpty());
+        assertThat(routes.stream().filter(r -> r.roles().contains(Role.PUBLIC)).map(Server.Route::path))
+                .containsExactlyInAnyOrder("/health", "/ready", "/metrics", "/r/{code}");
+    }
+
+    @Test
+    void shouldRefuseEveryRoleARouteDoesNotList() {
+        List<String> leaks = new ArrayList<>();
+        int checked = 0;
+        for (Server.Route r : app.server.routes()) {
+            if (r.roles().contains(Role.PUBLIC)) continue;
+            String p = path(r.path());
+            Response anonymous = app.send(r.method(), p, null, "application/json", r.method().equals("GET") ? null : "{}");
+            if (anonymous.status() != 401) leaks.add("no key: " + r.method() + " " + r.path() + " -> " + anonymous.status());
+            for (var k : keys.entrySet()) {
+                if (r.roles().contains(k.getKey())) continue;
+                Response refused = app.send(r.method(), p, k.getValue(), "application/json", r.method().equals("GET") ? null : "{}");
+                checked++;
+                if (refused.status() != 403) leaks.add(k.getKey() + ": " + r.method() + " " + r.path() + " -> " + refused.status());
+            }
+        }
+        assertThat(leaks).isEmpty();
+        assertThat(checked).isGreaterThan(50);
+    }
+}
