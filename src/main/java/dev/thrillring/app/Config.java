@@ -16,7 +16,8 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                      Optional<String> appDbUser, Optional<String> appDbPassword,
                      Optional<String> adminKey, Path rulesDir, Path tablesDir,
                      long maxBodyBytes, int poolSize, int maxCompiledOverlays, boolean watchRules,
-                     String publicUrl, java.util.Set<String> trustedProxies) {
+                     String publicUrl, java.util.Set<String> trustedProxies,
+                     int rateKeyPerSecond, int rateTenantPerSecond, int ratePublicPerSecond) {
 
     public static Config fromEnv(Map<String, String> env) {
         return new Config(
@@ -35,7 +36,10 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                 Boolean.parseBoolean(env.getOrDefault("THRILLRING_WATCH_RULES", "false")),
                 env.getOrDefault("THRILLRING_PUBLIC_URL", "http://127.0.0.1:" + env.getOrDefault("THRILLRING_PORT", "7070")).replaceAll("/+$", ""),
                 java.util.Set.of(env.getOrDefault("THRILLRING_TRUSTED_PROXIES", "").split("\\s*,\\s*")).stream()
-                        .filter(x -> !x.isBlank()).collect(java.util.stream.Collectors.toUnmodifiableSet()));
+                        .filter(x -> !x.isBlank()).collect(java.util.stream.Collectors.toUnmodifiableSet()),
+                intVar(env, "THRILLRING_RATE_KEY_PER_SECOND", 1000),
+                intVar(env, "THRILLRING_RATE_TENANT_PER_SECOND", 2000),
+                intVar(env, "THRILLRING_RATE_PUBLIC_PER_SECOND", 50));
     }
 
     private static Optional<String> nonBlank(String s) {

@@ -32,6 +32,12 @@ public final class ErrorMapping {
             if (e instanceof Problem.Conflict c && c.field() != null) body.put("field", c.field());
             if (e instanceof Problem.Unprocessable u) body.putAll(u.extensions());
             if (e instanceof Problem.Unauthenticated) ctx.header("WWW-Authenticate", "Bearer");
+            if (e instanceof Problem.TooManyRequests t) {
+                ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
+                ctx.header("RateLimit-Limit", Integer.toString(t.limit()));
+                ctx.header("RateLimit-Remaining", "0");
+                ctx.header("RateLimit-Reset", Long.toString(t.retryAfterSeconds()));
+            }
             write(ctx, e.status(), body);
         });
         routes.exception(RuleSetInvalid.class, (e, ctx) -> {

@@ -109,7 +109,8 @@ public final class Server implements AutoCloseable {
                 c.jetty.port = config.port();
                 c.jsonMapper(new JavalinJackson(Json.mapper(), true));
                 c.requestLogger.http(metrics::recordRequest);
-                c.routes.beforeMatched(ctx -> authorise(ctx, auth));
+                RateLimits limits = new RateLimits();
+                c.routes.beforeMatched(ctx -> authorise(ctx, auth, limits, tenants, config));
                 ErrorMapping.register(c.routes);
                 HealthRoutes.register(c.routes, db, registry, metrics);
                 TenantRoutes.register(c.routes, tenants);
@@ -129,15 +130,40 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Every route declares its roles; a route without any is refused rather than left open. */
-    private static void authorise(Context ctx, AuthService auth) {
+    /**
+     * Every route declares its roles; a route without any is refused rather than left open. Then
+     * the rate limits: per client address on public routes, per key and per tenant elsewhere.
+     */
+    private static void authorise(Context ctx, AuthService auth, RateLimits limits, TenantService tenants, Config config) {
         Set<RouteRole> allowed = ctx.routeRoles();
-        if (allowed.contains(Role.PUBLIC)) return;
+        if (allowed.contains(Role.PUBLIC)) {
+            if (!ctx.path().equals("/health") && !ctx.path().equals("/ready")) {
+                limit(ctx, limits.take("ip:" + ctx.req().getRemoteAddr(), config.ratePublicPerSecond()), "this address");
+            }
+            return;
+        }
         var principal = auth.authenticate(ctx.header("Authorization"));
         if (!allowed.contains(principal.role())) {
             throw new Problem.Forbidden("the " + principal.role().wireName() + " role may not use this route");
         }
+        if (principal.tenantId().isPresent()) {
+            Integer own = tenants.rateLimitOf(principal.tenantId().get());
+            int tenantRate = own == null ? config.rateTenantPerSecond() : own;
+            limit(ctx, limits.take("tenant:" + principal.tenantId().get(), tenantRate), "this tenant");
+            limit(ctx, limits.take("key:" + principal.keyId(), Math.min(tenantRate, config.rateKeyPerSecond())), "this API key");
+        } else {
+            limit(ctx, limits.take("key:" + principal.keyId(), config.rateKeyPerSecond()), "this API key");
+        }
         ctx.attribute(Requests.PRINCIPAL, principal);
+    }
+
+    private static void limit(Context ctx, RateLimits.Decision d, String who) {
+        if (!d.allowed()) {
+            throw new Problem.TooManyRequests("the request rate of " + who + " (" + d.limit() + " per second) is spent; retry in "
+                    + d.retryAfterSeconds() + " s", d.retryAfterSeconds(), d.limit());
+        }
+        ctx.header("RateLimit-Limit", Integer.toString(d.limit()));
+        ctx.header("RateLimit-Remaining", Integer.toString(d.remaining()));
     }
 
     public int port() { return http.port(); }

@@ -11,7 +11,7 @@ import java.util.Map;
 public abstract sealed class Problem extends RuntimeException
         permits Problem.Malformed, Problem.Invalid, Problem.NotFound, Problem.Conflict,
                 Problem.Forbidden, Problem.Unauthenticated, Problem.TooLarge, Problem.Unsupported,
-                Problem.Unprocessable {
+                Problem.Unprocessable, Problem.TooManyRequests {
 
     private final int status;
     private final String title;
@@ -57,6 +57,19 @@ public abstract sealed class Problem extends RuntimeException
             this.extensions = Map.copyOf(extensions);
         }
         public Map<String, Object> extensions() { return extensions; }
+    }
+
+    /** A rate limit is spent; {@code retryAfterSeconds} says when a token is back. */
+    public static final class TooManyRequests extends Problem {
+        private final long retryAfterSeconds;
+        private final int limit;
+        public TooManyRequests(String detail, long retryAfterSeconds, int limit) {
+            super(429, "Too many requests", detail);
+            this.retryAfterSeconds = retryAfterSeconds;
+            this.limit = limit;
+        }
+        public long retryAfterSeconds() { return retryAfterSeconds; }
+        public int limit() { return limit; }
     }
 
     public static final class NotFound extends Problem {

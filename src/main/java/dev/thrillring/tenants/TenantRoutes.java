@@ -18,6 +18,7 @@ public final class TenantRoutes {
         routes.post("/api/v1/tenants", r::create, Role.PLATFORM_ADMIN);
         routes.get("/api/v1/tenants/{tenant_id}", r::get, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER);
         routes.post("/api/v1/tenants/{tenant_id}/api-keys", r::issueKey, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+        routes.put("/api/v1/tenants/{tenant_id}/rate-limit", r::rateLimit, Role.PLATFORM_ADMIN);
     }
 
     private void create(Context ctx) {
@@ -27,6 +28,13 @@ public final class TenantRoutes {
 
     private void get(Context ctx) {
         ctx.json(service.get(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id")));
+    }
+
+    private record RateLimit(Integer rateLimitPerSecond) {}
+
+    private void rateLimit(Context ctx) {
+        var req = Requests.body(ctx, RateLimit.class);
+        ctx.json(service.setRateLimit(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), req.rateLimitPerSecond()));
     }
 
     private record NewKey(String role) {}

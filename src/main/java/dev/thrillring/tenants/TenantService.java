@@ -72,6 +72,33 @@ public final class TenantService {
         });
     }
 
+    private record CachedRate(Integer rate, long loadedAt) {}
+    private final Map<UUID, CachedRate> rates = new ConcurrentHashMap<>();
+
+    /** The tenant's own request rate, or null for the service default; re-read at most every 10 s. */
+    public Integer rateLimitOf(UUID tenantId) {
+        CachedRate c = rates.get(tenantId);
+        if (c != null && System.currentTimeMillis() - c.loadedAt() < 10_000) return c.rate();
+        Integer rate = scope.inTenant(tenantId, tx -> store.rateLimit(tx, tenantId));
+        rates.put(tenantId, new CachedRate(rate, System.currentTimeMillis()));
+        return rate;
+    }
+
+    /** Sets a tenant's request rate (platform admins); null returns it to the service default. */
+    public Tenant setRateLimit(Principal caller, UUID tenantId, Integer perSecond) {
+        if (caller.role() != Role.PLATFORM_ADMIN) throw new Problem.Forbidden("only a platform admin changes a tenant's rate limit");
+        if (perSecond != null && (perSecond < 1 || perSecond > 100_000)) {
+            throw new Problem.Invalid("rate_limit_per_second", "must be from 1 to 100000, or null for the default");
+        }
+        Tenant t = scope.inTenant(tenantId, tx -> {
+            if (store.find(tx, tenantId).isEmpty()) throw new Problem.NotFound("no tenant " + tenantId);
+            store.setRateLimit(tx, tenantId, perSecond);
+            return store.find(tx, tenantId).orElseThrow();
+        });
+        rates.remove(tenantId);
+        return t;
+    }
+
     /** The platform of an existing tenant; empty when there is no such tenant. */
     public Optional<String> platformOf(UUID tenantId) {
         String p = platformOf.get(tenantId);

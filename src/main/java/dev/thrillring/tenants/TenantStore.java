@@ -30,6 +30,14 @@ final class TenantStore {
                 .fetchOptional(mapping(Tenant::new));
     }
 
+    Integer rateLimit(DSLContext tx, UUID id) {
+        return tx.select(TENANTS.RATE_LIMIT_PER_SECOND).from(TENANTS).where(TENANTS.ID.eq(id)).fetchOptional(TENANTS.RATE_LIMIT_PER_SECOND).orElse(null);
+    }
+
+    void setRateLimit(DSLContext tx, UUID id, Integer perSecond) {
+        tx.update(TENANTS).set(TENANTS.RATE_LIMIT_PER_SECOND, perSecond).where(TENANTS.ID.eq(id)).execute();
+    }
+
     IssuedKey insertKey(DSLContext tx, UUID keyId, UUID tenantId, String role, String prefix, String hash, String key) {
         return tx.insertInto(API_KEYS)
                 .set(API_KEYS.ID, keyId).set(API_KEYS.TENANT_ID, tenantId).set(API_KEYS.ROLE, role)

@@ -53,7 +53,7 @@ public final class FraudAccuracyBench {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
         Config config = new Config("127.0.0.1", 0, TestServer.tempDir(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of(TestServer.ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 8, 1000, false,
-                "http://127.0.0.1:7070", Set.of("127.0.0.1"));
+                "http://127.0.0.1:7070", Set.of("127.0.0.1"), 100_000, 100_000, 100_000);
         try (Server server = Server.start(config);
              Connection owner = DriverManager.getConnection(server.database().jdbcUrl(), "postgres", "")) {
             FraudAccuracyBench b = new FraudAccuracyBench(TestServer.wrap(server), owner, seed);

@@ -37,7 +37,7 @@ public final class IngestionLoadBench {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         Path data = TestServer.tempDir();
         Config config = new Config("127.0.0.1", 0, data, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(TestServer.ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, clients, 1000, false, "http://127.0.0.1:7070", java.util.Set.of());
+                Optional.of(TestServer.ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, clients, 1000, false, "http://127.0.0.1:7070", java.util.Set.of(), 100_000, 100_000, 100_000);
         try (Server server = Server.start(config)) {
             TestServer app = new TestServerView(server).client();
             String tenant = app.createTenant("Load", "coreldove");

@@ -27,7 +27,7 @@ public final class LeaderboardScaleBench {
         int entries = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         Config config = new Config("127.0.0.1", 0, TestServer.tempDir(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of(TestServer.ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 4, 100, false,
-                "http://127.0.0.1:7070", Set.of());
+                "http://127.0.0.1:7070", Set.of(), 100_000, 100_000, 100_000);
         try (Server server = Server.start(config);
              Connection owner = DriverManager.getConnection(server.database().jdbcUrl(), "postgres", "")) {
             String tenant = TestServer.wrap(server).createTenant("Scale", "bizosaas");

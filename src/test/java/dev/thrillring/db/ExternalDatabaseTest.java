@@ -40,7 +40,7 @@ class ExternalDatabaseTest {
 
     static Config config(String url, Optional<String> appUser) {
         return new Config("127.0.0.1", 0, TestServer.tempDir(), Optional.of(url), appUser, Optional.empty(),
-                Optional.of(TestServer.ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 4, 100, false, "http://127.0.0.1:7070", java.util.Set.of());
+                Optional.of(TestServer.ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 4, 100, false, "http://127.0.0.1:7070", java.util.Set.of(), 100_000, 100_000, 100_000);
     }
 
     static int postTenant(Server s) throws Exception {

@@ -55,7 +55,7 @@ public final class TestServer implements AutoCloseable {
     /** A server of its own with its own rule folders, optionally watching them (development mode). */
     public static TestServer start(Path dataDir, Path rules, Path tables, boolean watch) {
         Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(ADMIN_KEY), rules, tables, 1_048_576, 8, 100, watch, "http://127.0.0.1:7070", java.util.Set.of("127.0.0.1"));
+                Optional.of(ADMIN_KEY), rules, tables, 1_048_576, 8, 100, watch, "http://127.0.0.1:7070", java.util.Set.of("127.0.0.1"), 100_000, 100_000, 100_000);
         return new TestServer(Server.start(config), dataDir);
     }
 
