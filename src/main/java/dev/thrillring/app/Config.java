@@ -17,7 +17,25 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                      Optional<String> adminKey, Path rulesDir, Path tablesDir,
                      long maxBodyBytes, int poolSize, int maxCompiledOverlays, boolean watchRules,
                      String publicUrl, java.util.Set<String> trustedProxies,
-                     int rateKeyPerSecond, int rateTenantPerSecond, int ratePublicPerSecond) {
+                     int rateKeyPerSecond, int rateTenantPerSecond, int ratePublicPerSecond,
+                     Optional<dev.thrillring.auth.JwtVerifier.Settings> jwt) {
+
+    /** Without JWT (API keys only). */
+    public Config(String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> appDbUser,
+                  Optional<String> appDbPassword, Optional<String> adminKey, Path rulesDir, Path tablesDir, long maxBodyBytes,
+                  int poolSize, int maxCompiledOverlays, boolean watchRules, String publicUrl, java.util.Set<String> trustedProxies,
+                  int rateKeyPerSecond, int rateTenantPerSecond, int ratePublicPerSecond) {
+        this(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,
+                maxCompiledOverlays, watchRules, publicUrl, trustedProxies, rateKeyPerSecond, rateTenantPerSecond, ratePublicPerSecond,
+                Optional.empty());
+    }
+
+    /** A copy with JWT verification. */
+    public Config withJwt(dev.thrillring.auth.JwtVerifier.Settings settings) {
+        return new Config(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,
+                maxCompiledOverlays, watchRules, publicUrl, trustedProxies, rateKeyPerSecond, rateTenantPerSecond, ratePublicPerSecond,
+                Optional.of(settings));
+    }
 
     public static Config fromEnv(Map<String, String> env) {
         return new Config(
@@ -39,7 +57,21 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                         .filter(x -> !x.isBlank()).collect(java.util.stream.Collectors.toUnmodifiableSet()),
                 intVar(env, "THRILLRING_RATE_KEY_PER_SECOND", 1000),
                 intVar(env, "THRILLRING_RATE_TENANT_PER_SECOND", 2000),
-                intVar(env, "THRILLRING_RATE_PUBLIC_PER_SECOND", 50));
+                intVar(env, "THRILLRING_RATE_PUBLIC_PER_SECOND", 50),
+                jwt(env));
+    }
+
+    private static Optional<dev.thrillring.auth.JwtVerifier.Settings> jwt(Map<String, String> env) {
+        Optional<String> secret = nonBlank(env.get("THRILLRING_JWT_HS256_SECRET"));
+        Optional<Path> file = nonBlank(env.get("THRILLRING_JWT_JWKS_FILE")).map(Path::of);
+        Optional<String> url = nonBlank(env.get("THRILLRING_JWT_JWKS_URL"));
+        if (secret.isEmpty() && file.isEmpty() && url.isEmpty()) return Optional.empty();
+        String issuer = nonBlank(env.get("THRILLRING_JWT_ISSUER")).orElseThrow(() ->
+                new IllegalArgumentException("THRILLRING_JWT_ISSUER is required when JWT is configured"));
+        String audience = nonBlank(env.get("THRILLRING_JWT_AUDIENCE")).orElseThrow(() ->
+                new IllegalArgumentException("THRILLRING_JWT_AUDIENCE is required when JWT is configured"));
+        return Optional.of(new dev.thrillring.auth.JwtVerifier.Settings(secret, file, url, issuer, audience,
+                env.getOrDefault("THRILLRING_JWT_TENANT_CLAIM", "tenant_id"), env.getOrDefault("THRILLRING_JWT_ROLES_CLAIM", "roles")));
     }
 
     private static Optional<String> nonBlank(String s) {

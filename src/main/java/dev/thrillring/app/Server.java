@@ -72,7 +72,8 @@ public final class Server implements AutoCloseable {
         try {
             List<String> platforms = db.dsl().select(PLATFORMS.NAME).from(PLATFORMS).fetch(PLATFORMS.NAME);
             registry.loadPlatforms(platforms);
-            AuthService auth = new AuthService(db.dsl(), AdminKey.resolveHash(config.adminKey(), config.dataDir()));
+            AuthService auth = new AuthService(db.dsl(), AdminKey.resolveHash(config.adminKey(), config.dataDir()),
+                    config.jwt().map(dev.thrillring.auth.JwtVerifier::new));
             TenantService tenants = new TenantService(scope);
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine);
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);

@@ -23,10 +23,16 @@ public final class AuthService {
 
     private record Cached(Optional<Principal> principal, long expiresAtNanos) {}
 
-    /** @param adminKeyHash SHA-256 hex of the platform admin key */
-    public AuthService(DSLContext dsl, String adminKeyHash) {
+    private final Optional<JwtVerifier> jwt;
+
+    /**
+     * @param adminKeyHash SHA-256 hex of the platform admin key
+     * @param jwt          verifier of bearer JWTs, when the operator configured one
+     */
+    public AuthService(DSLContext dsl, String adminKeyHash, Optional<JwtVerifier> jwt) {
         this.store = new AuthStore(dsl);
         this.adminKeyHash = adminKeyHash;
+        this.jwt = jwt;
     }
 
     /** @throws Problem.Unauthenticated when the header is missing, malformed or names no active key */
@@ -38,6 +44,10 @@ public final class AuthService {
             throw new Problem.Unauthenticated("the Authorization header must use the Bearer scheme");
         }
         String key = authorizationHeader.substring(7).trim();
+        if (jwt.isPresent() && JwtVerifier.looksLikeJwt(key)) {
+            if (key.length() > 8192) throw new Problem.Unauthenticated("the bearer token is too long");
+            return jwt.get().verify(key);
+        }
         if (key.isEmpty() || key.length() > 200) throw new Problem.Unauthenticated("the bearer token is empty or too long");
         String hash = ApiKey.hash(key);
         if (ApiKey.sameHash(hash, adminKeyHash)) return Principal.platformAdmin();

@@ -1,0 +1,108 @@
+package dev.thrillring.auth;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.thrillring.support.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bearer JWTs verified for real: algorithms, keys, issuer, audience, time, and claims that carry tenant and roles. */
+class JwtAuthTest {
+    static final String SECRET = "a-shared-secret-of-at-least-32-bytes!!";
+    static TestServer app;
+    static RSAKey rsa;
+    static ECKey ec;
+    static String tenantA;
+    static String tenantB;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
+        ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
+        Path jwks = Files.createTempFile("jwks", ".json");
+        Files.writeString(jwks, new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
+        app = TestServer.start(TestServer.tempDir(), c -> c.withJwt(new JwtVerifier.Settings(Optional.of(SECRET), Optional.of(jwks),
+                Optional.empty(), "https://id.example", "thrillring", "tenant_id", "roles")));
+        tenantA = app.createTenant("JWT A", "bizosaas");
+        tenantB = app.createTenant("JWT B", "bizosaas");
+    }
+
+    @AfterAll
+    static void stop() { app.close(); }
+
+    static JWTClaimsSet.Builder claims(String tenant, Object roles) {
+        return new JWTClaimsSet.Builder().subject("user-1").issuer("https://id.example").audience("thrillring")
+                .expirationTime(Date.from(Instant.now().plusSeconds(300))).claim("tenant_id", tenant).claim("roles", roles);
+    }
+
+    static String sign(JWSAlgorithm alg, JWSSigner signer, String kid, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(kid).type(JOSEObjectType.JWT).build(), claims);
+        jwt.sign(signer);
+        return jwt.serialize();
+    }
+
+    static int status(String token, String tenant) {
+        return app.get("/api/v1/tenants/" + tenant, token).status();
+    }
+
+    @Test
+    void shouldAcceptHs256Rs256AndEs256TokensWithTenantAndRolesFromClaims() throws Exception {
+        assertThat(status(sign(JWSAlgorithm.HS256, new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)), null, claims(tenantA, List.of("viewer")).build()), tenantA)).isEqualTo(200);
+        assertThat(status(sign(JWSAlgorithm.RS256, new RSASSASigner(rsa), "rsa-1", claims(tenantA, "analyst").build()), tenantA)).isEqualTo(200);
+        assertThat(status(sign(JWSAlgorithm.ES256, new ECDSASigner(ec), "ec-1", claims(tenantA, List.of("tenant_admin")).build()), tenantA)).isEqualTo(200);
+        String forA = sign(JWSAlgorithm.RS256, new RSASSASigner(rsa), "rsa-1", claims(tenantA, "viewer").build());
+        assertThat(status(forA, tenantB)).isEqualTo(403);
+        // An ingest-only token may not read tenants.
+        assertThat(status(sign(JWSAlgorithm.RS256, new RSASSASigner(rsa), "rsa-1", claims(tenantA, "ingest").build()), tenantA)).isEqualTo(403);
+    }
+
+    @Test
+    void shouldRefuseForgedExpiredMisaddressedAndAlgorithmConfusedTokens() throws Exception {
+        var mac = new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8));
+        assertThat(status(sign(JWSAlgorithm.HS256, mac, null, claims(tenantA, "viewer").expirationTime(Date.from(Instant.now().minusSeconds(600))).build()), tenantA)).isEqualTo(401);
+        assertThat(status(sign(JWSAlgorithm.HS256, mac, null, claims(tenantA, "viewer").notBeforeTime(Date.from(Instant.now().plusSeconds(600))).build()), tenantA)).isEqualTo(401);
+        assertThat(status(sign(JWSAlgorithm.HS256, mac, null, claims(tenantA, "viewer").audience("someone-else").build()), tenantA)).isEqualTo(401);
+        assertThat(status(sign(JWSAlgorithm.HS256, mac, null, claims(tenantA, "viewer").issuer("https://evil.example").build()), tenantA)).isEqualTo(401);
+        assertThat(status(sign(JWSAlgorithm.HS256, new MACSigner("another-secret-of-at-least-32-bytes!!!".getBytes(StandardCharsets.UTF_8)), null,
+                claims(tenantA, "viewer").build()), tenantA)).isEqualTo(401);
+        // alg: none
+        String none = new com.nimbusds.jwt.PlainJWT(claims(tenantA, "viewer").build()).serialize();
+        assertThat(status(none, tenantA)).isEqualTo(401);
+        // Algorithm confusion: HS256 "signed" with the public RSA key as the secret.
+        byte[] publicKey = rsa.toPublicJWK().toRSAPublicKey().getEncoded();
+        assertThat(status(sign(JWSAlgorithm.HS256, new MACSigner(publicKey), "rsa-1", claims(tenantA, "viewer").build()), tenantA)).isEqualTo(401);
+        // A valid token with an edited payload.
+        String[] parts = sign(JWSAlgorithm.RS256, new RSASSASigner(rsa), "rsa-1", claims(tenantA, "viewer").build()).split("\\.");
+        String edited = parts[0] + "." + Base64URL.encode(claims(tenantB, "tenant_admin").build().toString()) + "." + parts[2];
+        assertThat(status(edited, tenantB)).isEqualTo(401);
+        // Unknown roles grant nothing.
+        assertThat(status(sign(JWSAlgorithm.HS256, mac, null, claims(tenantA, List.of("superuser")).build()), tenantA)).isEqualTo(401);
+        // API keys keep working beside JWTs.
+        assertThat(app.get("/api/v1/tenants/" + tenantA, app.issueKey(tenantA, "viewer")).status()).isEqualTo(200);
+    }
+}
