@@ -171,6 +171,8 @@ public final class AchievementService {
         store.forgetCatalogue();
         int backfilled = scope.inTenant(tenant, tx -> {
             tx.update(ACHIEVEMENTS).set(ACHIEVEMENTS.STATUS, "active").where(ACHIEVEMENTS.ID.eq(id)).execute();
+            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller.role().wireName() + ":" + caller.keyId(), "achievement.custom_created",
+                    "achievement/" + id, null, Map.of("key", c.key(), "trigger", customTrigger(c), "points", c.points()));
             return store.backfill(tx, platform, tenant, id, definitionOf(c));
         });
         Map<String, Object> out = new LinkedHashMap<>();

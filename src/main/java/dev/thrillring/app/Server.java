@@ -147,6 +147,17 @@ public final class Server implements AutoCloseable {
         if (!allowed.contains(principal.role())) {
             throw new Problem.Forbidden("the " + principal.role().wireName() + " role may not use this route");
         }
+        // A tenant's key never reaches a handler of another tenant's route, whatever the handler checks.
+        String pathTenant = ctx.pathParamMap().get("tenant_id");
+        if (pathTenant != null && principal.role() != Role.PLATFORM_ADMIN) {
+            try {
+                if (!principal.canActFor(java.util.UUID.fromString(pathTenant))) {
+                    throw new Problem.Forbidden("this key may not act for tenant " + pathTenant);
+                }
+            } catch (IllegalArgumentException notAUuid) {
+                // the route answers a malformed id with 422
+            }
+        }
         if (principal.tenantId().isPresent()) {
             Integer own = tenants.rateLimitOf(principal.tenantId().get());
             int tenantRate = own == null ? config.rateTenantPerSecond() : own;

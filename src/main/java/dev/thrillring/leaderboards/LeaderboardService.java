@@ -408,8 +408,12 @@ public final class LeaderboardService {
             if (store.boards(tx, platform, tenant).stream().anyMatch(x -> x.key().equals(r.key()))) {
                 throw new Problem.Conflict("key", "a board '" + r.key() + "' already exists on this platform");
             }
-            return store.insertBoard(tx, tenant, platform, r.key(), r.name().strip(), r.source(),
+            LeaderboardStore.Board created = store.insertBoard(tx, tenant, platform, r.key(), r.name().strip(), r.source(),
                 period, zone, visibility, max);
+            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller.role().wireName() + ":" + caller.keyId(), "leaderboard.created",
+                    "leaderboard/" + created.id(), null, Map.of("key", r.key(), "source", r.source(), "time_period", period,
+                            "time_zone", zone, "visibility", visibility));
+            return created;
         });
         customBoards.remove(tenant);
         return Map.of("leaderboard_id", b.id(), "key", b.key(), "visibility", b.visibility(), "time_period", b.period(), "time_zone", b.timeZone());
@@ -423,6 +427,11 @@ public final class LeaderboardService {
         }
         scope.inTenant(tenant, tx -> {
             store.setPrivacy(tx, tenant, optedIn, displayName == null ? null : displayName.strip());
+            Map<String, Object> after = new LinkedHashMap<>();
+            after.put("opted_in", optedIn);
+            after.put("display_name", displayName);
+            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller.role().wireName() + ":" + caller.keyId(),
+                    "leaderboard.privacy_changed", "tenant/" + tenant, null, after);
             return null;
         });
         return Map.of("tenant_id", tenant, "opted_in", optedIn);

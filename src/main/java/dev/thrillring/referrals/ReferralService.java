@@ -102,7 +102,10 @@ public final class ReferralService {
             if (store.programByName(tx, tenant, p.programName()).isPresent()) {
                 throw new Problem.Conflict("program_name", "the tenant already has a program named '" + p.programName() + "'");
             }
-            return store.insertProgram(tx, tenant, p.programName(), platform, Json.jsonb(rewards), Json.jsonb(fraud), p.landingUrl());
+            ReferralStore.Program created = store.insertProgram(tx, tenant, p.programName(), platform, Json.jsonb(rewards), Json.jsonb(fraud), p.landingUrl());
+            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller.role().wireName() + ":" + caller.keyId(), "referral.program_created",
+                    "referral_program/" + created.programId(), null, Map.of("program_name", p.programName(), "reward_structure", rewards, "fraud", fraud));
+            return created;
         }));
     }
 

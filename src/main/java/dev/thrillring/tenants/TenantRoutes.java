@@ -19,6 +19,9 @@ public final class TenantRoutes {
         routes.get("/api/v1/tenants/{tenant_id}", r::get, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER);
         routes.post("/api/v1/tenants/{tenant_id}/api-keys", r::issueKey, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
         routes.put("/api/v1/tenants/{tenant_id}/rate-limit", r::rateLimit, Role.PLATFORM_ADMIN);
+        routes.get("/api/v1/tenants/{tenant_id}/api-keys", r::keys, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+        routes.delete("/api/v1/tenants/{tenant_id}/api-keys/{key_id}", r::revoke, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+        routes.get("/api/v1/tenants/{tenant_id}/audit", r::audit, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
     }
 
     private void create(Context ctx) {
@@ -28,6 +31,21 @@ public final class TenantRoutes {
 
     private void get(Context ctx) {
         ctx.json(service.get(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id")));
+    }
+
+    private void keys(Context ctx) {
+        ctx.json(java.util.Map.of("api_keys", service.keys(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"))));
+    }
+
+    private void revoke(Context ctx) {
+        service.revokeKey(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), Requests.uuidPath(ctx, "key_id"));
+        ctx.status(HttpStatus.NO_CONTENT);
+    }
+
+    private void audit(Context ctx) {
+        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(100);
+        if (limit < 1 || limit > 1000) throw new dev.thrillring.problems.Problem.Invalid("limit", "must be between 1 and 1000");
+        ctx.json(java.util.Map.of("entries", service.auditLog(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), limit)));
     }
 
     private record RateLimit(Integer rateLimitPerSecond) {}

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TenantService {
     private final TenantScope scope;
     private final TenantStore store = new TenantStore();
+    private final dev.thrillring.audit.AuditStore audit = new dev.thrillring.audit.AuditStore();
     /** A tenant's platform never changes, so it is cached for the ingestion path. */
     private final Map<UUID, String> platformOf = new ConcurrentHashMap<>();
 
@@ -25,6 +26,12 @@ public final class TenantService {
 
     /** What a client sends to create a tenant. */
     public record NewTenant(String name, String platform, String industry) {}
+
+    /** The tenant's audit log (who changed what, before and after), newest first. */
+    public java.util.List<dev.thrillring.audit.AuditStore.Entry> auditLog(Principal caller, UUID tenantId, int limit) {
+        caller.require(tenantId, java.util.Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), "read the audit log");
+        return scope.inTenant(tenantId, tx -> audit.latest(tx, tenantId, limit));
+    }
 
     /** Creates a tenant on a registered platform (platform admins only). */
     public Tenant create(Principal caller, NewTenant req) {
@@ -68,7 +75,10 @@ public final class TenantService {
         String key = ApiKey.generate();
         return scope.inTenant(tenantId, tx -> {
             if (store.find(tx, tenantId).isEmpty()) throw new Problem.NotFound("no tenant " + tenantId);
-            return store.insertKey(tx, UUID.randomUUID(), tenantId, r.wireName(), ApiKey.prefix(key), ApiKey.hash(key), key);
+            IssuedKey issued = store.insertKey(tx, UUID.randomUUID(), tenantId, r.wireName(), ApiKey.prefix(key), ApiKey.hash(key), key);
+            audit.record(tx, tenantId, actor(caller), "api_key.issued", "api_key/" + issued.keyId(), null,
+                    Map.of("role", r.wireName(), "prefix", issued.prefix()));
+            return issued;
         });
     }
 
@@ -92,12 +102,33 @@ public final class TenantService {
         }
         Tenant t = scope.inTenant(tenantId, tx -> {
             if (store.find(tx, tenantId).isEmpty()) throw new Problem.NotFound("no tenant " + tenantId);
+            Integer before = store.rateLimit(tx, tenantId);
             store.setRateLimit(tx, tenantId, perSecond);
+            audit.record(tx, tenantId, actor(caller), "tenant.rate_limit_changed", "tenant/" + tenantId,
+                    before == null ? null : Map.of("rate_limit_per_second", before), perSecond == null ? null : Map.of("rate_limit_per_second", perSecond));
             return store.find(tx, tenantId).orElseThrow();
         });
         rates.remove(tenantId);
         return t;
     }
+
+    /** The tenant's API keys with role, creation, last use and revocation; never secrets. */
+    public java.util.List<TenantStore.KeyInfo> keys(Principal caller, UUID tenantId) {
+        caller.require(tenantId, java.util.Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), "list API keys");
+        return scope.inTenant(tenantId, tx -> store.keys(tx, tenantId));
+    }
+
+    /** Revokes a key at once (cached lookups expire within 5 s); audited. */
+    public void revokeKey(Principal caller, UUID tenantId, UUID keyId) {
+        caller.require(tenantId, java.util.Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), "revoke API keys");
+        scope.inTenant(tenantId, tx -> {
+            if (!store.revoke(tx, tenantId, keyId)) throw new Problem.NotFound("no active API key " + keyId);
+            audit.record(tx, tenantId, actor(caller), "api_key.revoked", "api_key/" + keyId, Map.of("revoked", false), Map.of("revoked", true));
+            return null;
+        });
+    }
+
+    private static String actor(Principal p) { return p.role().wireName() + ":" + p.keyId(); }
 
     /** The platform of an existing tenant; empty when there is no such tenant. */
     public Optional<String> platformOf(UUID tenantId) {

@@ -30,6 +30,21 @@ final class TenantStore {
                 .fetchOptional(mapping(Tenant::new));
     }
 
+    /** A key as listed: never its secret or hash. */
+    record KeyInfo(UUID keyId, String prefix, String role, java.time.OffsetDateTime createdAt, java.time.OffsetDateTime lastUsedAt,
+                   java.time.OffsetDateTime revokedAt) {}
+
+    java.util.List<KeyInfo> keys(DSLContext tx, UUID tenant) {
+        return tx.select(API_KEYS.ID, API_KEYS.PREFIX, API_KEYS.ROLE, API_KEYS.CREATED_AT, API_KEYS.LAST_USED_AT, API_KEYS.REVOKED_AT)
+                .from(API_KEYS).where(API_KEYS.TENANT_ID.eq(tenant)).orderBy(API_KEYS.CREATED_AT)
+                .fetch(mapping(KeyInfo::new));
+    }
+
+    boolean revoke(DSLContext tx, UUID tenant, UUID key) {
+        return tx.update(API_KEYS).set(API_KEYS.REVOKED_AT, org.jooq.impl.DSL.currentOffsetDateTime())
+                .where(API_KEYS.TENANT_ID.eq(tenant).and(API_KEYS.ID.eq(key)).and(API_KEYS.REVOKED_AT.isNull())).execute() == 1;
+    }
+
     Integer rateLimit(DSLContext tx, UUID id) {
         return tx.select(TENANTS.RATE_LIMIT_PER_SECOND).from(TENANTS).where(TENANTS.ID.eq(id)).fetchOptional(TENANTS.RATE_LIMIT_PER_SECOND).orElse(null);
     }

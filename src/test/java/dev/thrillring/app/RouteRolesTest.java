@@ -47,6 +47,25 @@ class RouteRolesTest {
     }
 
     @Test
+    void shouldNeverServeAnotherTenantsDataToAnAllowedRole() {
+        String other = app.createTenant("Someone else", "bizosaas");
+        List<String> leaks = new ArrayList<>();
+        int checked = 0;
+        for (Server.Route r : app.server.routes()) {
+            if (!r.path().contains("{tenant_id}")) continue;
+            String p = path(r.path()).replace(tenant, other);
+            for (var k : keys.entrySet()) {
+                if (k.getKey() == Role.PLATFORM_ADMIN || !r.roles().contains(k.getKey())) continue;
+                Response res = app.send(r.method(), p, k.getValue(), "application/json", r.method().equals("GET") ? null : "{}");
+                checked++;
+                if (res.status() != 403) leaks.add(k.getKey() + ": " + r.method() + " " + r.path() + " -> " + res.status());
+            }
+        }
+        assertThat(leaks).isEmpty();
+        assertThat(checked).isGreaterThan(40);
+    }
+
+    @Test
     void shouldRefuseEveryRoleARouteDoesNotList() {
         List<String> leaks = new ArrayList<>();
         int checked = 0;

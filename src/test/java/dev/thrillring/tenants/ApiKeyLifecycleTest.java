@@ -1,0 +1,41 @@
+package dev.thrillring.tenants;
+
+import dev.thrillring.support.TestServer;
+import dev.thrillring.support.TestServer.Response;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ApiKeyLifecycleTest {
+
+    @Test
+    void shouldListKeysWithLastUseRevokeThemAndAuditBoth() throws Exception {
+        TestServer app = TestServer.shared();
+        String tenant = app.createTenant("Key owner", "coreldove");
+        String admin = app.issueKey(tenant, "tenant_admin");
+        String viewer = app.issueKey(tenant, "viewer");
+        assertThat(app.get("/api/v1/tenants/" + tenant, viewer).status()).isEqualTo(200);
+
+        Response list = app.get("/api/v1/tenants/" + tenant + "/api-keys", admin);
+        assertThat(list.status()).isEqualTo(200);
+        var viewerRow = java.util.stream.StreamSupport.stream(list.json().get("api_keys").spliterator(), false)
+                .filter(k -> k.get("role").asText().equals("viewer")).findFirst().orElseThrow();
+        assertThat(viewer).startsWith(viewerRow.get("prefix").asText());
+        assertThat(viewerRow.get("last_used_at").isNull()).isFalse();
+        assertThat(list.body()).doesNotContain(viewer).doesNotContain("key_hash");
+
+        Response revoked = app.send("DELETE", "/api/v1/tenants/" + tenant + "/api-keys/" + viewerRow.get("key_id").asText(), admin, null, null);
+        assertThat(revoked.status()).isEqualTo(204);
+        int status = 200;
+        for (int i = 0; i < 70 && status != 401; i++) {
+            Thread.sleep(100);
+            status = app.get("/api/v1/tenants/" + tenant, viewer).status();
+        }
+        assertThat(status).as("a revoked key stops working within the 5 s cache").isEqualTo(401);
+
+        var audit = app.get("/api/v1/tenants/" + tenant + "/audit", admin).json().get("entries");
+        assertThat(audit.findValuesAsText("action")).contains("api_key.issued", "api_key.revoked");
+        assertThat(app.send("DELETE", "/api/v1/tenants/" + tenant + "/api-keys/" + viewerRow.get("key_id").asText(), admin, null, null).status())
+                .isEqualTo(404);
+    }
+}
