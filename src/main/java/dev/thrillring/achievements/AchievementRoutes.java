@@ -27,12 +27,12 @@ public final class AchievementRoutes {
     }
 
     private void catalogue(Context ctx) {
-        ctx.json(service.catalogue(Requests.principal(ctx), ctx.queryParam("platform")));
+        ctx.json(service.catalogue(Requests.principal(ctx), Requests.nameQuery(ctx, "platform")));
     }
 
     private void progress(Context ctx) {
         ctx.json(service.progress(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"),
-                ctx.queryParam("platform"), ctx.queryParam("user_id")));
+                Requests.nameQuery(ctx, "platform"), Requests.userIdQuery(ctx, "user_id")));
     }
 
     private void custom(Context ctx) {

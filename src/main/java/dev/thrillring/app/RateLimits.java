@@ -37,10 +37,23 @@ public final class RateLimits {
         }
     }
 
+    /**
+     * Drops the buckets that have refilled completely: a new one would hold as many tokens, so
+     * nobody gains by the eviction (unlike clearing all, which a client rotating addresses could
+     * use to reset everyone's limits). If every bucket is busy the map may grow past the mark.
+     */
+    private void evictFull(long now) {
+        buckets.values().removeIf(b -> {
+            synchronized (b) {
+                return b.tokens + (now - b.last) / 1e9 * b.rate >= 2.0 * b.rate;
+            }
+        });
+    }
+
     /** Takes one token from the bucket {@code key} of {@code ratePerSecond}. */
     public Decision take(String key, int ratePerSecond) {
         long now = System.nanoTime();
-        if (buckets.size() > MAX_BUCKETS) buckets.clear();
+        if (buckets.size() > MAX_BUCKETS) evictFull(now);
         Bucket b = buckets.compute(key, (k, old) -> old == null || old.rate != ratePerSecond ? new Bucket(ratePerSecond, now) : old);
         return b.take(now);
     }

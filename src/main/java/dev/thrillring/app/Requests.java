@@ -40,6 +40,25 @@ public final class Requests {
         throw new Problem.Invalid(name, "must be a UUID");
     }
 
+    private static final java.util.regex.Pattern VISIBLE = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,128}");
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{1,49}");
+
+    /** An optional user id query parameter: 1 to 128 visible ASCII characters, as in facts. */
+    public static String userIdQuery(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) return null;
+        if (!VISIBLE.matcher(v).matches()) throw new Problem.Invalid(name, "must be 1 to 128 visible ASCII characters");
+        return v;
+    }
+
+    /** An optional platform, board or similar name query parameter. */
+    public static String nameQuery(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) return null;
+        if (!NAME.matcher(v).matches()) throw new Problem.Invalid(name, "must be a name of 2 to 50 of a-z, 0-9, '_', '-'");
+        return v;
+    }
+
     /** The body as a JSON tree, with its content type checked. */
     public static JsonNode tree(Context ctx) {
         requireJson(ctx);

@@ -176,6 +176,8 @@ public final class Server implements AutoCloseable {
         }
         ctx.header("RateLimit-Limit", Integer.toString(d.limit()));
         ctx.header("RateLimit-Remaining", Integer.toString(d.remaining()));
+        // Remaining can exceed Limit by the burst; the policy header says so in the draft's terms.
+        ctx.header("RateLimit-Policy", d.limit() + ";w=1;burst=" + 2 * d.limit());
     }
 
     public int port() { return http.port(); }

@@ -18,9 +18,17 @@ public final class LeaderboardRoutes {
         routes.put("/api/v1/tenants/{tenant_id}/leaderboard-privacy", r::privacy, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
         routes.post("/api/v1/tenants/{tenant_id}/leaderboards", r::createBoard, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
         routes.get("/api/v1/gamification/leaderboards/{board_key}/history", r::history, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
-        routes.sse("/api/v1/gamification/leaderboards/{board_key}/stream", client -> service.stream(
-                Requests.principal(client.ctx()), client.ctx().pathParam("board_key"), client.ctx().queryParam("platform"), client,
-                client.ctx().header("Last-Event-ID")), Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
+        routes.get("/api/v1/gamification/leaderboards/{board_key}/stream", r::stream,
+                Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
+    }
+
+    private void stream(Context ctx) throws Exception {
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            throw new dev.thrillring.problems.Problem.NotAcceptable("Accept: this route answers text/event-stream only");
+        }
+        service.stream(Requests.principal(ctx), ctx.pathParam("board_key"), Requests.nameQuery(ctx, "platform"), ctx,
+                ctx.header("Last-Event-ID"));
     }
 
     private void leaderboard(Context ctx) {
@@ -29,14 +37,19 @@ public final class LeaderboardRoutes {
         int around = ctx.queryParamAsClass("around", Integer.class).getOrDefault(-1);
         if (afterRank < 0) throw new dev.thrillring.problems.Problem.Invalid("after_rank", "must be 0 or more");
         if (around > 50) throw new dev.thrillring.problems.Problem.Invalid("around", "must be at most 50");
-        ctx.json(service.leaderboard(Requests.principal(ctx), ctx.queryParam("platform"), ctx.queryParam("leaderboard_type"),
-                ctx.queryParam("time_period"), limit, ctx.queryParam("period"), ctx.queryParam("user_id"), ctx.queryParam("industry"),
+        String industry = ctx.queryParam("industry");
+        if (industry != null && (industry.isBlank() || industry.length() > 100 || industry.indexOf('\0') >= 0)) {
+            throw new dev.thrillring.problems.Problem.Invalid("industry", "must have 1 to 100 characters");
+        }
+        ctx.json(service.leaderboard(Requests.principal(ctx), Requests.nameQuery(ctx, "platform"), Requests.nameQuery(ctx, "leaderboard_type"),
+                Requests.nameQuery(ctx, "time_period"), limit, ctx.queryParam("period"), Requests.userIdQuery(ctx, "user_id"), industry,
                 afterRank, around));
     }
 
     private void history(Context ctx) {
         int periods = ctx.queryParamAsClass("periods", Integer.class).getOrDefault(12);
-        ctx.json(service.history(Requests.principal(ctx), ctx.pathParam("board_key"), ctx.queryParam("platform"), ctx.queryParam("user_id"), periods));
+        ctx.json(service.history(Requests.principal(ctx), ctx.pathParam("board_key"), Requests.nameQuery(ctx, "platform"),
+                Requests.userIdQuery(ctx, "user_id"), periods));
     }
 
     private void createBoard(Context ctx) {

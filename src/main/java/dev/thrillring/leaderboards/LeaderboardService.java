@@ -166,7 +166,11 @@ public final class LeaderboardService {
     }
 
     /** Streams a board's rank changes to {@code client} (Server-Sent Events), resuming after {@code lastEventId}. */
-    public void stream(Principal caller, String boardKey, String platform, io.javalin.http.sse.SseClient client, String lastEventId) {
+    /**
+     * The live stream of a public board. The board is resolved before the SSE handshake so that a
+     * wrong board or platform answers with a problem status, not a 200 stream carrying an error.
+     */
+    public void stream(Principal caller, String boardKey, String platform, io.javalin.http.Context ctx, String lastEventId) throws Exception {
         UUID me = caller.tenantId().orElse(null);
         String p = platform != null ? platform : me == null ? null : tenants.platformOf(me).orElseThrow();
         if (p == null) throw new Problem.Invalid("platform", "is required for a platform admin");
@@ -175,8 +179,10 @@ public final class LeaderboardService {
                 .filter(b -> b.key().equals(boardKey)).findFirst()
                 .orElseThrow(() -> new Problem.NotFound("no board '" + boardKey + "' on platform " + p));
         if (!board.visibility().equals("public")) throw new Problem.Invalid("board_key", "only public boards stream live");
-        client.keepAlive();
-        live.subscribe(board.id(), client, lastEventId);
+        new io.javalin.http.sse.SseHandler(client -> {
+            client.keepAlive();
+            live.subscribe(board.id(), client, lastEventId);
+        }).handle(ctx);
     }
 
     private static String json(Object v) {

@@ -11,7 +11,7 @@ import java.util.Map;
 public abstract sealed class Problem extends RuntimeException
         permits Problem.Malformed, Problem.Invalid, Problem.NotFound, Problem.Conflict,
                 Problem.Forbidden, Problem.Unauthenticated, Problem.TooLarge, Problem.Unsupported,
-                Problem.Unprocessable, Problem.TooManyRequests {
+                Problem.Unprocessable, Problem.TooManyRequests, Problem.NotAcceptable {
 
     private final int status;
     private final String title;
@@ -92,6 +92,11 @@ public abstract sealed class Problem extends RuntimeException
 
     public static final class TooLarge extends Problem {
         public TooLarge(String detail) { super(413, "Content too large", detail); }
+    }
+
+    /** The client does not accept what the route answers with (e.g. a stream asked for without text/event-stream). */
+    public static final class NotAcceptable extends Problem {
+        public NotAcceptable(String detail) { super(406, "Not acceptable", detail); }
     }
 
     public static final class Unsupported extends Problem {

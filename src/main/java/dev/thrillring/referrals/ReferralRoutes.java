@@ -66,7 +66,7 @@ public final class ReferralRoutes {
     }
 
     private void rewards(Context ctx) {
-        ctx.json(Map.of("rewards", conversions.rewards(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), ctx.queryParam("beneficiary"))));
+        ctx.json(Map.of("rewards", conversions.rewards(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), Requests.userIdQuery(ctx, "beneficiary"))));
     }
 
     private void paid(Context ctx) {

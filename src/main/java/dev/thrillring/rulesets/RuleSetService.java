@@ -165,9 +165,10 @@ public final class RuleSetService {
         scope.inTenant(tenant, tx -> {
             store.lockTenant(tx, tenant);
             Optional<RuleSetStore.Version> before = store.active(tx, tenant);
+            if (before.isEmpty()) return null; // already on the platform base: nothing changed, nothing to audit
             store.deactivate(tx, tenant);
             audit.record(tx, tenant, actor(caller), "ruleset.deactivated", "ruleset",
-                    before.map(b -> Map.of("active_version", b.version())).orElse(null), Map.of("active_version", "platform base"));
+                    Map.of("active_version", before.get().version()), Map.of("active_version", "platform base"));
             store.notifyChange(tx, tenant);
             return null;
         });
