@@ -92,6 +92,7 @@ public final class AchievementService {
     public CatalogueView catalogue(Principal caller, String platform) {
         if (caller.role() == Role.PLATFORM_ADMIN) {
             if (platform == null) throw new Problem.Invalid("platform", "is required for a platform admin");
+            caller.requirePlatform(platform);
             return new CatalogueView(platform, db.asOwner(owner -> queries.catalogue(owner, platform, null)));
         }
         UUID tenant = caller.tenantId().orElseThrow();
@@ -171,7 +172,7 @@ public final class AchievementService {
         store.forgetCatalogue();
         int backfilled = scope.inTenant(tenant, tx -> {
             tx.update(ACHIEVEMENTS).set(ACHIEVEMENTS.STATUS, "active").where(ACHIEVEMENTS.ID.eq(id)).execute();
-            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller.role().wireName() + ":" + caller.keyId(), "achievement.custom_created",
+            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller, "achievement.custom_created",
                     "achievement/" + id, null, Map.of("key", c.key(), "trigger", customTrigger(c), "points", c.points()));
             return store.backfill(tx, platform, tenant, id, definitionOf(c));
         });

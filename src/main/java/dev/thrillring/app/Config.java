@@ -71,7 +71,8 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
         String audience = nonBlank(env.get("THRILLRING_JWT_AUDIENCE")).orElseThrow(() ->
                 new IllegalArgumentException("THRILLRING_JWT_AUDIENCE is required when JWT is configured"));
         return Optional.of(new dev.thrillring.auth.JwtVerifier.Settings(secret, file, url, issuer, audience,
-                env.getOrDefault("THRILLRING_JWT_TENANT_CLAIM", "tenant_id"), env.getOrDefault("THRILLRING_JWT_ROLES_CLAIM", "roles")));
+                env.getOrDefault("THRILLRING_JWT_TENANT_CLAIM", "tenant_id"), env.getOrDefault("THRILLRING_JWT_ROLES_CLAIM", "roles"),
+                env.getOrDefault("THRILLRING_JWT_PLATFORM_CLAIM", "platform")));
     }
 
     private static Optional<String> nonBlank(String s) {

@@ -26,6 +26,8 @@ import io.javalin.config.SizeUnit;
 import dev.thrillring.facts.FactRoutes;
 import dev.thrillring.facts.FactService;
 import dev.thrillring.problems.Problem;
+import dev.thrillring.platforms.PlatformRoutes;
+import dev.thrillring.platforms.PlatformService;
 import dev.thrillring.tenants.TenantRoutes;
 import dev.thrillring.tenants.TenantService;
 import io.javalin.Javalin;
@@ -72,9 +74,9 @@ public final class Server implements AutoCloseable {
         try {
             List<String> platforms = db.dsl().select(PLATFORMS.NAME).from(PLATFORMS).fetch(PLATFORMS.NAME);
             registry.loadPlatforms(platforms);
-            AuthService auth = new AuthService(db.dsl(), AdminKey.resolveHash(config.adminKey(), config.dataDir()),
-                    config.jwt().map(dev.thrillring.auth.JwtVerifier::new));
             TenantService tenants = new TenantService(scope);
+            AuthService auth = new AuthService(db.dsl(), AdminKey.resolveHash(config.adminKey(), config.dataDir()),
+                    config.jwt().map(dev.thrillring.auth.JwtVerifier::new), tenants::platformOf);
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine);
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
             achievements.syncPlatforms(ruleFiles, platforms);
@@ -115,6 +117,7 @@ public final class Server implements AutoCloseable {
                 ErrorMapping.register(c.routes);
                 HealthRoutes.register(c.routes, db, registry, metrics);
                 TenantRoutes.register(c.routes, tenants);
+                PlatformRoutes.register(c.routes, new PlatformService(db.dsl()));
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
                 RuleSetRoutes.register(c.routes, ruleSets);
                 AchievementRoutes.register(c.routes, achievements);
@@ -147,9 +150,12 @@ public final class Server implements AutoCloseable {
         if (!allowed.contains(principal.role())) {
             throw new Problem.Forbidden("the " + principal.role().wireName() + " role may not use this route");
         }
-        // A tenant's key never reaches a handler of another tenant's route, whatever the handler checks.
+        // A key never reaches a handler of a tenant or platform it may not act for, whatever the
+        // handler checks: a tenant's key stays in its tenant, a platform admin in its platform.
+        String pathPlatform = ctx.pathParamMap().get("platform");
+        if (pathPlatform != null) principal.requirePlatform(pathPlatform);
         String pathTenant = ctx.pathParamMap().get("tenant_id");
-        if (pathTenant != null && principal.role() != Role.PLATFORM_ADMIN) {
+        if (pathTenant != null && !principal.isOperator()) {
             try {
                 if (!principal.canActFor(java.util.UUID.fromString(pathTenant))) {
                     throw new Problem.Forbidden("this key may not act for tenant " + pathTenant);

@@ -3,6 +3,7 @@ package dev.thrillring.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thrillring.app.Json;
+import dev.thrillring.auth.Principal;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static dev.thrillring.db.schema.Tables.AUDIT_LOG;
+import static dev.thrillring.db.schema.Tables.PLATFORM_AUDIT_LOG;
 
 /** The append-only log of administrative changes, written in the same transaction as the change. */
 public final class AuditStore {
@@ -21,9 +23,9 @@ public final class AuditStore {
     public record Entry(long id, String actor, String action, String target, Object before, Object after, OffsetDateTime at) {}
 
     /** Records a change inside the caller's tenant transaction. */
-    public void record(DSLContext tx, UUID tenantId, String actor, String action, String target, Object before, Object after) {
+    public void record(DSLContext tx, UUID tenantId, Principal actor, String action, String target, Object before, Object after) {
         tx.insertInto(AUDIT_LOG)
-                .set(AUDIT_LOG.TENANT_ID, tenantId).set(AUDIT_LOG.ACTOR, actor).set(AUDIT_LOG.ACTION, action)
+                .set(AUDIT_LOG.TENANT_ID, tenantId).set(AUDIT_LOG.ACTOR, actor(actor)).set(AUDIT_LOG.ACTION, action)
                 .set(AUDIT_LOG.TARGET, target).set(AUDIT_LOG.BEFORE, Json.jsonb(before)).set(AUDIT_LOG.AFTER, Json.jsonb(after))
                 .execute();
     }
@@ -36,6 +38,27 @@ public final class AuditStore {
                         read(r.getBefore()), read(r.getAfter()), r.getAt()));
     }
 
+    /** Records a platform-level change (admin keys, tenants created) inside the caller's transaction. */
+    public void recordPlatform(DSLContext tx, String platform, Principal actor, String action, String target, Object before, Object after) {
+        tx.insertInto(PLATFORM_AUDIT_LOG)
+                .set(PLATFORM_AUDIT_LOG.PLATFORM, platform).set(PLATFORM_AUDIT_LOG.ACTOR, actor(actor)).set(PLATFORM_AUDIT_LOG.ACTION, action)
+                .set(PLATFORM_AUDIT_LOG.TARGET, target).set(PLATFORM_AUDIT_LOG.BEFORE, Json.jsonb(before))
+                .set(PLATFORM_AUDIT_LOG.AFTER, Json.jsonb(after))
+                .execute();
+    }
+
+    /** The platform's latest entries, newest first. */
+    public List<Entry> latestOfPlatform(DSLContext tx, String platform, int limit) {
+        return tx.selectFrom(PLATFORM_AUDIT_LOG).where(PLATFORM_AUDIT_LOG.PLATFORM.eq(platform))
+                .orderBy(PLATFORM_AUDIT_LOG.ID.desc()).limit(limit)
+                .fetch(r -> new Entry(r.getId(), r.getActor(), r.getAction(), r.getTarget(),
+                        read(r.getBefore()), read(r.getAfter()), r.getAt()));
+    }
+
+    /** How an actor is written in both logs: role and key id (or token subject). */
+    public static String actor(Principal p) {
+        return p.role().wireName() + ":" + p.keyId();
+    }
 
     private static Object read(JSONB json) {
         if (json == null) return null;

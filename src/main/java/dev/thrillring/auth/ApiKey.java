@@ -7,7 +7,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * API key format {@code trk_<8-char id>_<32-char secret>}: the id part is a prefix safe to show
+ * API key format {@code trk_<8-char id>_<32-char secret>} ({@code trp_} for platform admin keys,
+ * so the lookup knows where to look): the id part is a prefix safe to show
  * and log; only a SHA-256 of the whole key is stored. Keys carry 190 random bits, so a fast
  * hash is enough (a slow password hash protects guessable secrets, not random ones).
  */
@@ -17,12 +18,20 @@ public final class ApiKey {
 
     private ApiKey() {}
 
-    /** A fresh random key. */
+    public static final String TENANT_PREFIX = "trk_";
+    public static final String PLATFORM_PREFIX = "trp_";
+
+    /** A fresh random tenant key. */
     public static String generate() {
-        return "trk_" + random(8) + "_" + random(32);
+        return TENANT_PREFIX + random(8) + "_" + random(32);
     }
 
-    /** The part of a key that may be shown again: {@code trk_XXXXXXXX}. */
+    /** A fresh random platform admin key. */
+    public static String generatePlatformKey() {
+        return PLATFORM_PREFIX + random(8) + "_" + random(32);
+    }
+
+    /** The part of a key that may be shown again: {@code trk_XXXXXXXX} or {@code trp_XXXXXXXX}. */
     public static String prefix(String key) {
         return key.length() >= 12 ? key.substring(0, 12) : key;
     }

@@ -6,7 +6,9 @@ import org.jooq.DSLContext;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Turns an {@code Authorization: Bearer <key>} header into a {@link Principal}. Lookups are cached
@@ -24,15 +26,18 @@ public final class AuthService {
     private record Cached(Optional<Principal> principal, long expiresAtNanos) {}
 
     private final Optional<JwtVerifier> jwt;
+    private final Function<UUID, Optional<String>> platformOfTenant;
 
     /**
-     * @param adminKeyHash SHA-256 hex of the platform admin key
-     * @param jwt          verifier of bearer JWTs, when the operator configured one
+     * @param adminKeyHash     SHA-256 hex of the operator's key
+     * @param jwt              verifier of bearer JWTs, when the operator configured one
+     * @param platformOfTenant a tenant's platform, for deciding what a platform admin reaches
      */
-    public AuthService(DSLContext dsl, String adminKeyHash, Optional<JwtVerifier> jwt) {
+    public AuthService(DSLContext dsl, String adminKeyHash, Optional<JwtVerifier> jwt, Function<UUID, Optional<String>> platformOfTenant) {
         this.store = new AuthStore(dsl);
         this.adminKeyHash = adminKeyHash;
         this.jwt = jwt;
+        this.platformOfTenant = platformOfTenant;
     }
 
     /** @throws Problem.Unauthenticated when the header is missing, malformed or names no active key */
@@ -46,17 +51,20 @@ public final class AuthService {
         String key = authorizationHeader.substring(7).trim();
         if (jwt.isPresent() && JwtVerifier.looksLikeJwt(key)) {
             if (key.length() > 8192) throw new Problem.Unauthenticated("the bearer token is too long");
-            return jwt.get().verify(key);
+            return jwt.get().verify(key, platformOfTenant);
         }
         if (key.isEmpty() || key.length() > 200) throw new Problem.Unauthenticated("the bearer token is empty or too long");
         String hash = ApiKey.hash(key);
-        if (ApiKey.sameHash(hash, adminKeyHash)) return Principal.platformAdmin();
+        if (ApiKey.sameHash(hash, adminKeyHash)) return Principal.operator();
 
         long now = System.nanoTime();
         Cached c = cache.get(hash);
         if (c == null || c.expiresAtNanos - now < 0) {
             if (cache.size() >= CACHE_MAX) cache.clear();
-            c = new Cached(store.principalFor(hash), now + CACHE_TTL.toNanos());
+            Optional<Principal> p = key.startsWith(ApiKey.PLATFORM_PREFIX)
+                    ? store.platformKeyFor(hash).map(k -> Principal.platformAdmin(k.keyId(), k.platform(), platformOfTenant))
+                    : store.principalFor(hash);
+            c = new Cached(p, now + CACHE_TTL.toNanos());
             cache.put(hash, c);
         }
         return c.principal.orElseThrow(() -> new Problem.Unauthenticated("unknown or revoked API key"));

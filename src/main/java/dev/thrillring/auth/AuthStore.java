@@ -16,7 +16,15 @@ final class AuthStore {
     Optional<Principal> principalFor(String keyHash) {
         return dsl.select(DSL.field("key_id", UUID.class), DSL.field("tenant_id", UUID.class), DSL.field("role", String.class))
                 .from(DSL.table("api_key_principal({0})", DSL.val(keyHash)))
-                .fetchOptional(r -> new Principal(r.value1().toString(),
-                        Role.tenantKeyRole(r.value3()).orElseThrow(), Optional.of(r.value2())));
+                .fetchOptional(r -> Principal.tenant(r.value1().toString(), Role.tenantKeyRole(r.value3()).orElseThrow(), r.value2()));
     }
+
+    /** The platform a platform admin key administers, when the key exists and is not revoked. */
+    Optional<PlatformKey> platformKeyFor(String keyHash) {
+        return dsl.select(DSL.field("key_id", UUID.class), DSL.field("platform", String.class))
+                .from(DSL.table("platform_key_principal({0})", DSL.val(keyHash)))
+                .fetchOptional(r -> new PlatformKey(r.value1().toString(), r.value2()));
+    }
+
+    record PlatformKey(String keyId, String platform) {}
 }

@@ -33,7 +33,7 @@ public final class JwtVerifier {
 
     /** Operator settings; at least one key source, and the issuer and audience to expect. */
     public record Settings(Optional<String> hs256Secret, Optional<Path> jwksFile, Optional<String> jwksUrl,
-                           String issuer, String audience, String tenantClaim, String rolesClaim) {}
+                           String issuer, String audience, String tenantClaim, String rolesClaim, String platformClaim) {}
 
     /** Roles in the order a token holding several is given the strongest. */
     private static final List<Role> STRENGTH = List.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.INGEST, Role.VIEWER);
@@ -78,7 +78,7 @@ public final class JwtVerifier {
     }
 
     /** @throws Problem.Unauthenticated when the token is not valid for this service */
-    public Principal verify(String token) {
+    public Principal verify(String token, java.util.function.Function<UUID, Optional<String>> platformOfTenant) {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
@@ -93,9 +93,16 @@ public final class JwtVerifier {
                 .orElseThrow(() -> new Problem.Unauthenticated("the token grants none of the roles "
                         + STRENGTH.stream().map(Role::wireName).toList() + " in claim '" + settings.rolesClaim() + "'"));
         Object tenant = claims.getClaim(settings.tenantClaim());
-        if (role == Role.PLATFORM_ADMIN) return new Principal("jwt:" + claims.getSubject(), role, Optional.empty());
+        if (role == Role.PLATFORM_ADMIN) {
+            // A token never makes an operator: it administers the one platform it names.
+            Object platform = claims.getClaim(settings.platformClaim());
+            if (!(platform instanceof String p) || !p.matches("[a-z][a-z0-9_-]{1,49}")) {
+                throw new Problem.Unauthenticated("a platform_admin token must name its platform in claim '" + settings.platformClaim() + "'");
+            }
+            return Principal.platformAdmin("jwt:" + claims.getSubject(), p, platformOfTenant);
+        }
         try {
-            return new Principal("jwt:" + claims.getSubject(), role, Optional.of(UUID.fromString(String.valueOf(tenant))));
+            return Principal.tenant("jwt:" + claims.getSubject(), role, UUID.fromString(String.valueOf(tenant)));
         } catch (IllegalArgumentException e) {
             throw new Problem.Unauthenticated("the token's '" + settings.tenantClaim() + "' claim is not a tenant id");
         }

@@ -4,12 +4,34 @@ import dev.thrillring.problems.Problem;
 
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
-/** The verified caller of a request: its role and, unless a platform admin, its one tenant. */
-public record Principal(String keyId, Role role, Optional<UUID> tenantId) {
+/**
+ * The verified caller of a request: its role and its reach. A tenant's key reaches its one
+ * tenant. A platform admin reaches the tenants of its platform; the operator (the bootstrap
+ * admin key) is a platform admin without a platform and reaches every tenant.
+ *
+ * @param platform       for a platform admin, the one platform it administers; empty for the operator
+ * @param platformOfTenant looks up a tenant's platform, to decide a platform admin's reach
+ */
+public record Principal(String keyId, Role role, Optional<UUID> tenantId, Optional<String> platform,
+                        Function<UUID, Optional<String>> platformOfTenant) {
 
-    public static Principal platformAdmin() {
-        return new Principal("admin", Role.PLATFORM_ADMIN, Optional.empty());
+    private static final Function<UUID, Optional<String>> NO_LOOKUP = t -> Optional.empty();
+
+    /** A tenant's key or token. */
+    public static Principal tenant(String keyId, Role role, UUID tenant) {
+        return new Principal(keyId, role, Optional.of(tenant), Optional.empty(), NO_LOOKUP);
+    }
+
+    /** The operator: every platform. */
+    public static Principal operator() {
+        return new Principal("admin", Role.PLATFORM_ADMIN, Optional.empty(), Optional.empty(), NO_LOOKUP);
+    }
+
+    /** The admin of one platform's tenants. */
+    public static Principal platformAdmin(String keyId, String platform, Function<UUID, Optional<String>> platformOfTenant) {
+        return new Principal(keyId, Role.PLATFORM_ADMIN, Optional.empty(), Optional.of(platform), platformOfTenant);
     }
 
     /**
@@ -17,11 +39,22 @@ public record Principal(String keyId, Role role, Optional<UUID> tenantId) {
      * for steps the service takes itself after checking the caller (activating generated rules).
      */
     public static Principal system(Principal caller) {
-        return new Principal(caller.keyId(), caller.role == Role.PLATFORM_ADMIN ? Role.PLATFORM_ADMIN : Role.TENANT_ADMIN, caller.tenantId());
+        return new Principal(caller.keyId(), caller.role == Role.PLATFORM_ADMIN ? Role.PLATFORM_ADMIN : Role.TENANT_ADMIN,
+                caller.tenantId(), caller.platform(), caller.platformOfTenant());
+    }
+
+    public boolean isOperator() {
+        return role == Role.PLATFORM_ADMIN && platform.isEmpty();
+    }
+
+    /** True when the caller administers {@code p} (the operator administers every platform). */
+    public boolean administers(String p) {
+        return role == Role.PLATFORM_ADMIN && platform.map(mine -> mine.equals(p)).orElse(true);
     }
 
     public boolean canActFor(UUID tenant) {
-        return role == Role.PLATFORM_ADMIN || tenantId.map(tenant::equals).orElse(false);
+        if (role == Role.PLATFORM_ADMIN) return platform.isEmpty() || platformOfTenant.apply(tenant).equals(platform);
+        return tenantId.map(tenant::equals).orElse(false);
     }
 
     /**
@@ -36,5 +69,17 @@ public record Principal(String keyId, Role role, Optional<UUID> tenantId) {
     /** @throws Problem.Forbidden when the caller may not act for {@code tenant} */
     public void requireTenant(UUID tenant) {
         if (!canActFor(tenant)) throw new Problem.Forbidden("this API key may not act for tenant " + tenant);
+    }
+
+    /** @throws Problem.Forbidden when the caller is a platform admin of another platform */
+    public void requirePlatform(String p) {
+        if (role == Role.PLATFORM_ADMIN && !administers(p)) {
+            throw new Problem.Forbidden("this key administers platform " + platform.orElseThrow() + ", not " + p);
+        }
+    }
+
+    @Override public String toString() {
+        return "Principal[" + role.wireName() + ":" + keyId + tenantId.map(t -> " tenant " + t).orElse("")
+                + platform.map(p -> " platform " + p).orElse("") + "]";
     }
 }

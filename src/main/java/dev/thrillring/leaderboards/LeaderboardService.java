@@ -174,6 +174,7 @@ public final class LeaderboardService {
         UUID me = caller.tenantId().orElse(null);
         String p = platform != null ? platform : me == null ? null : tenants.platformOf(me).orElseThrow();
         if (p == null) throw new Problem.Invalid("platform", "is required for a platform admin");
+        caller.requirePlatform(p);
         if (me != null && !p.equals(tenants.platformOf(me).orElseThrow())) throw new Problem.Forbidden("this key's tenant is on another platform");
         LeaderboardStore.Board board = scope.inTenant(me == null ? new UUID(0, 0) : me, tx -> store.boards(tx, p, me)).stream()
                 .filter(b -> b.key().equals(boardKey)).findFirst()
@@ -248,6 +249,7 @@ public final class LeaderboardService {
         Tenant myTenant = me == null ? null : tenants.get(caller, me);
         String p = platform != null ? platform : myTenant != null ? myTenant.platform() : null;
         if (p == null) throw new Problem.Invalid("platform", "is required for a platform admin");
+        caller.requirePlatform(p);
         if (myTenant != null && !p.equals(myTenant.platform())) throw new Problem.Forbidden("this key's tenant is on platform " + myTenant.platform());
         if (limit < 1 || limit > 1000) throw new Problem.Invalid("limit", "must be from 1 to 1000");
         if (period != null && !PERIOD.matcher(period).matches()) throw new Problem.Invalid("period", "must be all, 2026-11-24, 2026-W48 or 2026-11");
@@ -416,7 +418,7 @@ public final class LeaderboardService {
             }
             LeaderboardStore.Board created = store.insertBoard(tx, tenant, platform, r.key(), r.name().strip(), r.source(),
                 period, zone, visibility, max);
-            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller.role().wireName() + ":" + caller.keyId(), "leaderboard.created",
+            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller, "leaderboard.created",
                     "leaderboard/" + created.id(), null, Map.of("key", r.key(), "source", r.source(), "time_period", period,
                             "time_zone", zone, "visibility", visibility));
             return created;
@@ -436,7 +438,7 @@ public final class LeaderboardService {
             Map<String, Object> after = new LinkedHashMap<>();
             after.put("opted_in", optedIn);
             after.put("display_name", displayName);
-            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller.role().wireName() + ":" + caller.keyId(),
+            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller,
                     "leaderboard.privacy_changed", "tenant/" + tenant, null, after);
             return null;
         });

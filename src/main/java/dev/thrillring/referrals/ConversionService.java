@@ -215,9 +215,9 @@ public final class ConversionService {
             }
             String status = decision.equals("approve") ? "approved" : "rejected";
             tx.update(REFERRAL_CONVERSIONS).set(REFERRAL_CONVERSIONS.STATUS, status).set(REFERRAL_CONVERSIONS.REVIEW_NOTE, note)
-                    .set(REFERRAL_CONVERSIONS.REVIEWED_BY, caller.role().wireName() + ":" + caller.keyId())
+                    .set(REFERRAL_CONVERSIONS.REVIEWED_BY, dev.thrillring.audit.AuditStore.actor(caller))
                     .where(REFERRAL_CONVERSIONS.ID.eq(conversion)).execute();
-            audit.record(tx, tenant, caller.role().wireName() + ":" + caller.keyId(), "referral.reviewed", "conversion/" + conversion,
+            audit.record(tx, tenant, caller, "referral.reviewed", "conversion/" + conversion,
                     Map.of("status", "pending_review"), note == null ? Map.of("status", status) : Map.of("status", status, "note", note));
             if (status.equals("approved")) {
                 UUID codeId = row.get(REFERRAL_CONVERSIONS.REFERRAL_CODE_ID);

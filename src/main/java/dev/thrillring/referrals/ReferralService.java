@@ -103,7 +103,7 @@ public final class ReferralService {
                 throw new Problem.Conflict("program_name", "the tenant already has a program named '" + p.programName() + "'");
             }
             ReferralStore.Program created = store.insertProgram(tx, tenant, p.programName(), platform, Json.jsonb(rewards), Json.jsonb(fraud), p.landingUrl());
-            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller.role().wireName() + ":" + caller.keyId(), "referral.program_created",
+            new dev.thrillring.audit.AuditStore().record(tx, tenant, caller, "referral.program_created",
                     "referral_program/" + created.programId(), null, Map.of("program_name", p.programName(), "reward_structure", rewards, "fraud", fraud));
             return created;
         }));

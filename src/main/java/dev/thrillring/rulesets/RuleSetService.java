@@ -90,8 +90,8 @@ public final class RuleSetService {
         RuleSetStore.Version v = scope.inTenant(tenant, tx -> {
             store.lockTenant(tx, tenant);
             int n = store.nextVersion(tx, tenant);
-            RuleSetStore.Version created = store.insert(tx, tenant, n, checksum, actor(caller), comment, files);
-            audit.record(tx, tenant, actor(caller), "ruleset.version_created", "ruleset/v" + n, null,
+            RuleSetStore.Version created = store.insert(tx, tenant, n, checksum, dev.thrillring.audit.AuditStore.actor(caller), comment, files);
+            audit.record(tx, tenant, caller, "ruleset.version_created", "ruleset/v" + n, null,
                     Map.of("version", n, "checksum", checksum, "files", files.stream().map(RuleSetStore.StoredFile::path).toList()));
             return created;
         });
@@ -119,7 +119,7 @@ public final class RuleSetService {
                 store.lockTenant(tx, tenant);
                 Optional<RuleSetStore.Version> before = store.active(tx, tenant);
                 store.activate(tx, tenant, version);
-                audit.record(tx, tenant, actor(caller), "ruleset.activated", "ruleset/v" + version,
+                audit.record(tx, tenant, caller, "ruleset.activated", "ruleset/v" + version,
                         before.map(b -> Map.of("active_version", b.version())).orElse(null), Map.of("active_version", version));
                 store.notifyChange(tx, tenant);
                 return store.find(tx, tenant, version).orElseThrow();
@@ -167,7 +167,7 @@ public final class RuleSetService {
             Optional<RuleSetStore.Version> before = store.active(tx, tenant);
             if (before.isEmpty()) return null; // already on the platform base: nothing changed, nothing to audit
             store.deactivate(tx, tenant);
-            audit.record(tx, tenant, actor(caller), "ruleset.deactivated", "ruleset",
+            audit.record(tx, tenant, caller, "ruleset.deactivated", "ruleset",
                     Map.of("active_version", before.get().version()), Map.of("active_version", "platform base"));
             store.notifyChange(tx, tenant);
             return null;
@@ -322,7 +322,6 @@ public final class RuleSetService {
     }
 
 
-    private static String actor(Principal p) { return p.role().wireName() + ":" + p.keyId(); }
 
     private static VersionView view(RuleSetStore.Version v, List<RuleSetStore.StoredFile> files, Integer rules) {
         return new VersionView(v.version(), v.checksum(), v.author(), v.comment(), v.status(), v.createdAt(), v.activatedAt(),

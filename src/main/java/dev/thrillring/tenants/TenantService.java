@@ -44,13 +44,21 @@ public final class TenantService {
         String industry = req.industry() == null || req.industry().isBlank() ? null : req.industry().strip();
         if (industry != null && industry.length() > 100) errors.add(new Violation("industry", "must have at most 100 characters"));
         if (!errors.isEmpty()) throw new Problem.Invalid(errors);
+        caller.requirePlatform(req.platform());
 
         UUID id = UUID.randomUUID();
         Tenant t = scope.inTenant(id, tx -> {
             if (!store.platformExists(tx, req.platform())) {
                 throw new Problem.Invalid("platform", "unknown platform '" + req.platform() + "'");
             }
-            return store.insert(tx, id, name, req.platform(), industry);
+            Tenant created = store.insert(tx, id, name, req.platform(), industry);
+            Map<String, Object> after = new java.util.LinkedHashMap<>();
+            after.put("name", name);
+            after.put("platform", req.platform());
+            if (industry != null) after.put("industry", industry);
+            audit.record(tx, id, caller, "tenant.created", "tenant/" + id, null, after);
+            audit.recordPlatform(tx, req.platform(), caller, "tenant.created", "tenant/" + id, null, after);
+            return created;
         });
         platformOf.put(id, t.platform());
         return t;
@@ -76,7 +84,7 @@ public final class TenantService {
         return scope.inTenant(tenantId, tx -> {
             if (store.find(tx, tenantId).isEmpty()) throw new Problem.NotFound("no tenant " + tenantId);
             IssuedKey issued = store.insertKey(tx, UUID.randomUUID(), tenantId, r.wireName(), ApiKey.prefix(key), ApiKey.hash(key), key);
-            audit.record(tx, tenantId, actor(caller), "api_key.issued", "api_key/" + issued.keyId(), null,
+            audit.record(tx, tenantId, caller, "api_key.issued", "api_key/" + issued.keyId(), null,
                     Map.of("role", r.wireName(), "prefix", issued.prefix()));
             return issued;
         });
@@ -97,6 +105,7 @@ public final class TenantService {
     /** Sets a tenant's request rate (platform admins); null returns it to the service default. */
     public Tenant setRateLimit(Principal caller, UUID tenantId, Integer perSecond) {
         if (caller.role() != Role.PLATFORM_ADMIN) throw new Problem.Forbidden("only a platform admin changes a tenant's rate limit");
+        caller.requireTenant(tenantId);
         if (perSecond != null && (perSecond < 1 || perSecond > 100_000)) {
             throw new Problem.Invalid("rate_limit_per_second", "must be from 1 to 100000, or null for the default");
         }
@@ -104,7 +113,7 @@ public final class TenantService {
             if (store.find(tx, tenantId).isEmpty()) throw new Problem.NotFound("no tenant " + tenantId);
             Integer before = store.rateLimit(tx, tenantId);
             store.setRateLimit(tx, tenantId, perSecond);
-            audit.record(tx, tenantId, actor(caller), "tenant.rate_limit_changed", "tenant/" + tenantId,
+            audit.record(tx, tenantId, caller, "tenant.rate_limit_changed", "tenant/" + tenantId,
                     before == null ? null : Map.of("rate_limit_per_second", before), perSecond == null ? null : Map.of("rate_limit_per_second", perSecond));
             return store.find(tx, tenantId).orElseThrow();
         });
@@ -123,12 +132,11 @@ public final class TenantService {
         caller.require(tenantId, java.util.Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), "revoke API keys");
         scope.inTenant(tenantId, tx -> {
             if (!store.revoke(tx, tenantId, keyId)) throw new Problem.NotFound("no active API key " + keyId);
-            audit.record(tx, tenantId, actor(caller), "api_key.revoked", "api_key/" + keyId, Map.of("revoked", false), Map.of("revoked", true));
+            audit.record(tx, tenantId, caller, "api_key.revoked", "api_key/" + keyId, Map.of("revoked", false), Map.of("revoked", true));
             return null;
         });
     }
 
-    private static String actor(Principal p) { return p.role().wireName() + ":" + p.keyId(); }
 
     /** The platform of an existing tenant; empty when there is no such tenant. */
     public Optional<String> platformOf(UUID tenantId) {

@@ -47,7 +47,7 @@ class JwtAuthTest {
         Path jwks = Files.createTempFile("jwks", ".json");
         Files.writeString(jwks, new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
         app = TestServer.start(TestServer.tempDir(), c -> c.withJwt(new JwtVerifier.Settings(Optional.of(SECRET), Optional.of(jwks),
-                Optional.empty(), "https://id.example", "thrillring", "tenant_id", "roles")));
+                Optional.empty(), "https://id.example", "thrillring", "tenant_id", "roles", "platform")));
         tenantA = app.createTenant("JWT A", "bizosaas");
         tenantB = app.createTenant("JWT B", "bizosaas");
     }
@@ -104,5 +104,52 @@ class JwtAuthTest {
         assertThat(status(sign(JWSAlgorithm.HS256, mac, null, claims(tenantA, List.of("superuser")).build()), tenantA)).isEqualTo(401);
         // API keys keep working beside JWTs.
         assertThat(app.get("/api/v1/tenants/" + tenantA, app.issueKey(tenantA, "viewer")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldScopeAPlatformAdminTokenToThePlatformItNames() throws Exception {
+        var mac = new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8));
+        String dove = app.createTenant("JWT dove", "coreldove");
+        String saasAdmin = sign(JWSAlgorithm.HS256, mac, null, claims(null, "platform_admin").claim("platform", "bizosaas").build());
+        assertThat(status(saasAdmin, tenantA)).isEqualTo(200);
+        assertThat(status(saasAdmin, dove)).isEqualTo(403);
+        assertThat(app.get("/api/v1/platforms/bizosaas/tenants", saasAdmin).status()).isEqualTo(200);
+        assertThat(app.get("/api/v1/platforms/coreldove/tenants", saasAdmin).status()).isEqualTo(403);
+        // A token never makes an operator: without a platform it is refused.
+        assertThat(status(sign(JWSAlgorithm.HS256, mac, null, claims(null, "platform_admin").build()), tenantA)).isEqualTo(401);
+        assertThat(status(sign(JWSAlgorithm.HS256, mac, null, claims(null, "platform_admin").claim("platform", List.of("a")).build()), tenantA))
+                .isEqualTo(401);
+    }
+
+    @Test
+    void shouldFetchSigningKeysFromAJwksUrl() throws Exception {
+        RSAKey served = new RSAKeyGenerator(2048).keyID("served-1").generate();
+        var jwksServer = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] body = new JWKSet(served.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+        jwksServer.createContext("/.well-known/jwks.json", ex -> {
+            fetches.incrementAndGet();
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        jwksServer.start();
+        String url = "http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/.well-known/jwks.json";
+        try (TestServer byUrl = TestServer.start(TestServer.tempDir(), c -> c.withJwt(new JwtVerifier.Settings(Optional.empty(), Optional.empty(),
+                Optional.of(url), "https://id.example", "thrillring", "tenant_id", "roles", "platform")))) {
+            String t = byUrl.createTenant("JWKS by URL", "bizosaas");
+            String ok = sign(JWSAlgorithm.RS256, new RSASSASigner(served), "served-1", claims(t, "viewer").build());
+            assertThat(byUrl.get("/api/v1/tenants/" + t, ok).status()).isEqualTo(200);
+            assertThat(fetches.get()).isPositive();
+            // A key the JWKS does not hold, even under the served key's id, is refused.
+            String forged = sign(JWSAlgorithm.RS256, new RSASSASigner(rsa), "served-1", claims(t, "viewer").build());
+            assertThat(byUrl.get("/api/v1/tenants/" + t, forged).status()).isEqualTo(401);
+            // HS256 is not configured on this server: an HMAC token is refused whatever it says.
+            assertThat(byUrl.get("/api/v1/tenants/" + t, sign(JWSAlgorithm.HS256, new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)), null,
+                    claims(t, "viewer").build())).status()).isEqualTo(401);
+        } finally {
+            jwksServer.stop(0);
+        }
     }
 }
