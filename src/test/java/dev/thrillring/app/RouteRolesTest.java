@@ -65,6 +65,55 @@ class RouteRolesTest {
         assertThat(checked).isGreaterThan(40);
     }
 
+    /** Well-formed bodies for the routes that take the tenant in the body rather than the path. */
+    static String bodyFor(String route, String tenantId) {
+        String t = "\"tenant_id\":\"" + tenantId + "\"";
+        return switch (route) {
+            case "/api/v1/facts" -> "{" + t + ",\"id\":\"walk-1\",\"type\":\"page_view\",\"user_id\":\"u1\","
+                    + "\"occurred_at\":\"2026-11-24T10:00:00Z\",\"attributes\":{}}";
+            case "/api/v1/achievements/custom", "/api/v1/gamification/achievements/custom" ->
+                    "{" + t + ",\"key\":\"walker\",\"name\":\"Walker\",\"metric\":\"leads\",\"threshold\":1}";
+            case "/api/v1/gamification/referral/generate-code", "/api/v1/gamification/referrals/generate" ->
+                    "{" + t + ",\"referrer_user_id\":\"u1\"}";
+            case "/api/v1/gamification/referral/track-conversion" -> "{" + t + ",\"referral_code\":\"ABCD2345\",\"referee_user_id\":\"u2\","
+                    + "\"conversion_type\":\"purchase\",\"conversion_value\":10}";
+            default -> null;
+        };
+    }
+
+    @Test
+    void shouldRefuseAnotherTenantNamedInTheBody() throws Exception {
+        String other = app.createTenant("Someone else's body", "bizosaas");
+        List<String> leaks = new ArrayList<>();
+        int checked = 0;
+        long rowsBefore;
+        try (var c = app.ownerConnection(); var rs = c.createStatement().executeQuery(
+                "SELECT (SELECT count(*) FROM facts WHERE tenant_id = '" + other + "') + (SELECT count(*) FROM referral_codes WHERE tenant_id = '"
+                        + other + "') + (SELECT count(*) FROM achievements WHERE tenant_id = '" + other + "')")) {
+            rs.next();
+            rowsBefore = rs.getLong(1);
+        }
+        for (Server.Route r : app.server.routes()) {
+            if (!r.method().equals("POST") || r.path().contains("{") || r.path().equals("/api/v1/tenants")) continue;
+            String body = bodyFor(r.path(), other);
+            assertThat(body).as("a body for " + r.path() + " (a new route that takes the tenant in its body belongs here)").isNotNull();
+            for (var k : keys.entrySet()) {
+                if (k.getKey() == Role.PLATFORM_ADMIN || !r.roles().contains(k.getKey())) continue;
+                Response res = app.send("POST", r.path(), k.getValue(), "application/json", body);
+                checked++;
+                if (res.status() != 403) leaks.add(k.getKey() + ": POST " + r.path() + " -> " + res.status() + " " + res.body());
+            }
+        }
+        assertThat(leaks).isEmpty();
+        assertThat(checked).isGreaterThanOrEqualTo(6);
+        try (var c = app.ownerConnection(); var rs = c.createStatement().executeQuery(
+                "SELECT (SELECT count(*) FROM facts WHERE tenant_id = '" + other + "') + (SELECT count(*) FROM referral_codes WHERE tenant_id = '"
+                        + other + "') + (SELECT count(*) FROM achievements WHERE tenant_id = '" + other + "')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("nothing written for the other tenant").isEqualTo(rowsBefore);
+        }
+    }
+
     @Test
     void shouldRefuseEveryRoleARouteDoesNotList() {
         List<String> leaks = new ArrayList<>();
