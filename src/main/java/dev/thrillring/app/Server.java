@@ -34,10 +34,13 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,8 @@ import static dev.thrillring.db.schema.Tables.PLATFORMS;
 /** Wires the service: database, rule engine, services and the HTTP server. */
 public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
+    /** Longer than the keep-alive of the JDK client (30 s) and of common load balancers (60 s). */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(75);
 
     private final Javalin http;
     private final Database db;
@@ -108,8 +113,16 @@ public final class Server implements AutoCloseable {
                 c.http.maxRequestSize = config.maxBodyBytes();
                 c.jetty.multipartConfig.maxFileSize(RuleSetCompiler.Limits.DEFAULT.maxResourceBytes(), SizeUnit.BYTES);
                 c.jetty.multipartConfig.maxTotalRequestSize(RuleSetCompiler.Limits.DEFAULT.maxTotalBytes() + 65_536L, SizeUnit.BYTES);
-                c.jetty.host = config.host();
-                c.jetty.port = config.port();
+                // Our own connector only to outlive clients' keep-alive pools: Jetty's 30 s idle
+                // timeout equals the JDK client's, so a pooled connection could be reused just as
+                // Jetty closed it and the request got no answer at all.
+                c.jetty.addConnector((server, httpConfig) -> {
+                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                    connector.setHost(config.host());
+                    connector.setPort(config.port());
+                    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                    return connector;
+                });
                 c.jsonMapper(new JavalinJackson(Json.mapper(), true));
                 c.requestLogger.http(metrics::recordRequest);
                 RateLimits limits = new RateLimits();
@@ -187,6 +200,12 @@ public final class Server implements AutoCloseable {
     }
 
     public int port() { return http.port(); }
+
+    /** The idle timeout of every connector the server listens on, as Jetty applies it. */
+    List<Duration> idleTimeouts() {
+        return java.util.Arrays.stream(http.jettyServer().server().getConnectors())
+                .map(c -> Duration.ofMillis(c.getIdleTimeout())).toList();
+    }
 
     /** A route and the roles it accepts, as registered. */
     public record Route(String method, String path, Set<RouteRole> roles) {}

@@ -30,6 +30,15 @@ class OperationsTest {
     }
 
     @Test
+    void shouldKeepIdleConnectionsOpenLongerThanTheJdkClientPoolsThem() {
+        // The JDK client (jdk.httpclient.keepalive.timeout) and Jetty both default to 30 s: with equal
+        // timeouts a pooled connection is reused just as the server closes it and gets no answer.
+        assertThat(app.server.idleTimeouts()).isNotEmpty()
+                .allSatisfy(t -> assertThat(t).isGreaterThan(java.time.Duration.ofSeconds(60)));
+        assertThat(app.get("/health", null).status()).isEqualTo(200);
+    }
+
+    @Test
     void shouldExposePrometheusMetricsPerRoute() {
         String tenant = app.createTenant("Metered", "coreldove");
         String key = app.issueKey(tenant, "ingest");
