@@ -6,7 +6,7 @@ import dev.thrillring.db.Database;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.AchievementDefinitions;
 import dev.thrillring.engine.AchievementDefinitions.Definition;
-import dev.thrillring.engine.PlatformRuleFiles;
+import dev.thrillring.engine.BaseRules;
 import dev.thrillring.engine.model.Outcome;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.problems.Problem.Violation;
@@ -60,11 +60,14 @@ public final class AchievementService {
      * Makes each platform's catalogue match the achievements its base rules track, and backfills
      * new ones (or ones made easier) for subjects that already meet them.
      */
-    public void syncPlatforms(PlatformRuleFiles files, List<String> platforms) {
+    public void syncPlatforms(BaseRules files, List<String> platforms) {
         for (String p : platforms) syncPlatform(files, p);
     }
 
-    public void syncPlatform(PlatformRuleFiles files, String platform) {
+    /** Another process synced a platform's catalogue: drop the cached lookups so they are read again. */
+    public void catalogueChanged() { store.forgetCatalogue(); }
+
+    public void syncPlatform(BaseRules files, String platform) {
         List<Definition> defs = AchievementDefinitions.from(files.load(platform));
         Set<String> seen = new HashSet<>();
         for (Definition d : defs) {

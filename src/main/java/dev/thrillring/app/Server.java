@@ -18,6 +18,8 @@ import dev.thrillring.engine.RuleEngine;
 import dev.thrillring.engine.RuleFileWatcher;
 import dev.thrillring.engine.RuleSetCompiler;
 import dev.thrillring.engine.RuleSetRegistry;
+import dev.thrillring.rulesets.PlatformBaseRules;
+import dev.thrillring.rulesets.PlatformRuleSetService;
 import dev.thrillring.rulesets.RuleSetNotifier;
 import dev.thrillring.rulesets.RuleSetOverlays;
 import dev.thrillring.rulesets.RuleSetRoutes;
@@ -73,8 +75,10 @@ public final class Server implements AutoCloseable {
         TenantScope scope = new TenantScope(db.dsl(), db.dataSource());
         RuleEngine engine = new RuleEngine(metrics.registry());
         PlatformRuleFiles ruleFiles = new PlatformRuleFiles(config.rulesDir(), config.tablesDir());
-        RuleSetRegistry registry = new RuleSetRegistry(new RuleSetCompiler(), ruleFiles, engine,
-                new RuleSetOverlays(scope), config.maxCompiledOverlays(), metrics.registry());
+        PlatformBaseRules baseRules = new PlatformBaseRules(ruleFiles, db.dsl());
+        RuleSetOverlays overlays = new RuleSetOverlays(scope);
+        RuleSetRegistry registry = new RuleSetRegistry(new RuleSetCompiler(), baseRules, engine,
+                overlays, config.maxCompiledOverlays(), metrics.registry());
         List<AutoCloseable> closeables = new ArrayList<>(List.of(registry, db));
         try {
             List<String> platforms = db.dsl().select(PLATFORMS.NAME).from(PLATFORMS).fetch(PLATFORMS.NAME);
@@ -84,11 +88,16 @@ public final class Server implements AutoCloseable {
                     config.jwt().map(dev.thrillring.auth.JwtVerifier::new), tenants::platformOf);
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine);
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
-            achievements.syncPlatforms(ruleFiles, platforms);
+            achievements.syncPlatforms(baseRules, platforms);
             LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());
+            PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(db.dsl(), baseRules, registry, overlays, engine,
+                    p -> achievements.syncPlatform(baseRules, p));
             FactService facts = new FactService(scope, tenants, engine, registry, achievements, leaderboards, metrics.registry());
             Listener listener = new Listener(db, Map.of(
-                    RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant),
+                    RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, p -> {
+                        platformRuleSets.reloadPlatform(p);
+                        achievements.catalogueChanged();
+                    }),
                     LeaderboardService.CHANNEL, leaderboards::applyNotification),
                     () -> {
                         registry.invalidateAll();
@@ -101,7 +110,7 @@ public final class Server implements AutoCloseable {
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);
-                    achievements.syncPlatform(ruleFiles, p);
+                    achievements.syncPlatform(baseRules, p);
                 });
                 closeables.addFirst(watcher);
                 watcher.start();
@@ -132,7 +141,7 @@ public final class Server implements AutoCloseable {
                 TenantRoutes.register(c.routes, tenants);
                 PlatformRoutes.register(c.routes, new PlatformService(db.dsl()));
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
-                RuleSetRoutes.register(c.routes, ruleSets);
+                RuleSetRoutes.register(c.routes, ruleSets, platformRuleSets);
                 AchievementRoutes.register(c.routes, achievements);
                 LeaderboardRoutes.register(c.routes, leaderboards);
                 ReferralRoutes.register(c.routes, referrals, conversions, config.trustedProxies());

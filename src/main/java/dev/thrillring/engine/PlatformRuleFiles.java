@@ -13,10 +13,10 @@ import java.util.stream.Stream;
  * (shared by every platform; platform names start with a letter, so none is called {@code _common}),
  * then {@code rules/<platform>/} and {@code decision-tables/<platform>/}.
  */
-public record PlatformRuleFiles(Path rulesDir, Path tablesDir) {
+public record PlatformRuleFiles(Path rulesDir, Path tablesDir) implements BaseRules {
     public static final String COMMON = "_common";
 
-    public List<RuleResource> load(String platform) {
+    @Override public List<RuleResource> load(String platform) {
         List<RuleResource> out = new ArrayList<>();
         for (String folder : List.of(COMMON, platform)) {
             addFrom(rulesDir.resolve(folder), rulesDir.getFileName() + "/" + folder, out);

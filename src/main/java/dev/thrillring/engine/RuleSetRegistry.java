@@ -33,7 +33,7 @@ public final class RuleSetRegistry implements AutoCloseable {
     static final long DISPOSE_AFTER_MS = 10_000;
 
     private final RuleSetCompiler compiler;
-    private final PlatformRuleFiles files;
+    private final BaseRules files;
     private final RuleEngine engine;
     private final Overlay.Source overlays;
     private final int maxOverlays;
@@ -60,7 +60,7 @@ public final class RuleSetRegistry implements AutoCloseable {
         }
     }
 
-    public RuleSetRegistry(RuleSetCompiler compiler, PlatformRuleFiles files, RuleEngine engine,
+    public RuleSetRegistry(RuleSetCompiler compiler, BaseRules files, RuleEngine engine,
                            Overlay.Source overlays, int maxOverlays, MeterRegistry registry) {
         this.compiler = compiler;
         this.files = files;
@@ -81,14 +81,31 @@ public final class RuleSetRegistry implements AutoCloseable {
     public synchronized void reloadPlatform(String platform) {
         long t0 = System.nanoTime();
         List<RuleResource> rules = files.load(platform);
-        CompiledRuleSet set = compiler.compile("platform-" + platform, platform + "@base-" + RuleSetCompiler.checksum(rules).substring(0, 8), rules);
+        installPlatform(platform, rules, compileBase(platform, rules));
+        log.info("rule set {} loaded: {} rules in {} ms", platformBase(platform).version(), platformBase(platform).ruleCount(),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Compiles a candidate base for {@code platform} without installing it. */
+    public CompiledRuleSet compileBase(String platform, List<RuleResource> rules) {
+        return compiler.compile("platform-" + platform, platform + "@base-" + RuleSetCompiler.checksum(rules).substring(0, 8), rules);
+    }
+
+    /** Compiles a tenant overlay on a candidate base (to check an activation breaks no tenant). */
+    public CompiledRuleSet compileOverlayOn(List<RuleResource> base, CompiledRuleSet baseSet, UUID tenant, int version, List<RuleResource> overlay) {
+        List<RuleResource> all = new ArrayList<>(base);
+        all.addAll(overlay);
+        return compiler.compile("tenant-" + tenant, baseSet.version() + "+v" + version, all);
+    }
+
+    /** Swaps in a platform's new base; tenant overlays of the platform rebuild on next use. */
+    public synchronized void installPlatform(String platform, List<RuleResource> rules, CompiledRuleSet set) {
         warmUp(set);
         Base old = platforms.put(platform, new Base(rules, set));
         if (old != null) {
             disposeLater(old.set);
             invalidatePlatform(platform);
         }
-        log.info("rule set {} loaded: {} rules in {} ms", set.version(), set.ruleCount(), (System.nanoTime() - t0) / 1_000_000);
     }
 
     public boolean ready() { return ready; }
@@ -135,9 +152,7 @@ public final class RuleSetRegistry implements AutoCloseable {
     /** Compiles base + overlay for a tenant without installing it (drafts, dry runs, activation). */
     public CompiledRuleSet compileOverlay(UUID tenant, String platform, int version, List<RuleResource> overlay) {
         Base base = base(platform);
-        List<RuleResource> all = new ArrayList<>(base.rules);
-        all.addAll(overlay);
-        return compiler.compile("tenant-" + tenant, base.set.version() + "+v" + version, all);
+        return compileOverlayOn(base.rules, base.set, tenant, version, overlay);
     }
 
     /** Swaps in the tenant's new rule set (or its platform base when {@code set} is empty). */

@@ -114,6 +114,7 @@ public final class LeaderboardService {
     public void applyCommitted(List<Change> changes) { apply(changes, true); }
 
     private void apply(List<Change> changes, boolean local) {
+        Map<UUID, List<RankEvent>> events = new LinkedHashMap<>();
         for (Change c : changes) {
             if (!c.live()) continue;
             String key = c.board() + "|" + c.period();
@@ -138,30 +139,32 @@ public final class LeaderboardService {
             event.put("score", c.entry().score());
             event.put("overtaken", overtaken.stream().map(o -> pseudonym(o, c.board())).toList());
             live.publish(c.board(), json(event));
-            if (local) recordEvents(c, before, after, overtaken);
+            if (local) collectEvents(c, before, after, overtaken, events);
         }
+        // One commit for every event of the fact, across tenants: one per event cost 2.5x the throughput.
+        Map<UUID, java.util.function.Consumer<DSLContext>> writes = new LinkedHashMap<>();
+        events.forEach((tenant, list) -> writes.put(tenant, tx -> store.events(tx, tenant, list)));
+        scope.inEachTenant(writes);
     }
 
-    private void recordEvents(Change c, long before, long after, List<RankIndex.Entry> overtaken) {
+    /** A {@code leaderboard.rank_changed} event to store for one subject. */
+    record RankEvent(String userId, Map<String, Object> data) {}
+
+    private void collectEvents(Change c, long before, long after, List<RankIndex.Entry> overtaken, Map<UUID, List<RankEvent>> events) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("board_id", c.board().toString());
         data.put("period", c.period());
         data.put("rank", after);
         data.put("previous_rank", before == 0 ? null : before);
         data.put("score", c.entry().score());
-        scope.inTenant(c.entry().tenantId(), tx -> {
-            store.event(tx, c.entry().tenantId(), c.entry().userId(), "leaderboard.rank_changed", data);
-            return null;
-        });
+        events.computeIfAbsent(c.entry().tenantId(), t -> new ArrayList<>()).add(new RankEvent(c.entry().userId(), data));
+        RankIndex index = index(c.board(), c.period());
         for (RankIndex.Entry o : overtaken) {
             Map<String, Object> passed = new LinkedHashMap<>(data);
             passed.put("overtaken", true);
-            passed.put("rank", index(c.board(), c.period()).rank(o.tenantId(), o.userId()));
+            passed.put("rank", index.rank(o.tenantId(), o.userId()));
             passed.remove("previous_rank");
-            scope.inTenant(o.tenantId(), tx -> {
-                store.event(tx, o.tenantId(), o.userId(), "leaderboard.rank_changed", passed);
-                return null;
-            });
+            events.computeIfAbsent(o.tenantId(), t -> new ArrayList<>()).add(new RankEvent(o.userId(), passed));
         }
     }
 

@@ -108,9 +108,12 @@ final class LeaderboardStore {
                 .fetch(r -> new PeriodScore(r.value1(), r.value2()));
     }
 
-    void event(DSLContext tx, UUID tenant, String user, String type, Map<String, Object> data) {
+    /** A tenant's {@code leaderboard.rank_changed} events, in one statement. */
+    void events(DSLContext tx, UUID tenant, List<LeaderboardService.RankEvent> events) {
         var g = dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS;
-        tx.insertInto(g).set(g.TENANT_ID, tenant).set(g.USER_ID, user).set(g.EVENT_TYPE, type).set(g.EVENT_DATA, Json.jsonb(data)).execute();
+        var insert = tx.insertInto(g, g.TENANT_ID, g.USER_ID, g.EVENT_TYPE, g.EVENT_DATA);
+        for (LeaderboardService.RankEvent e : events) insert = insert.values(tenant, e.userId(), "leaderboard.rank_changed", Json.jsonb(e.data()));
+        insert.execute();
     }
 
     void setPrivacy(DSLContext tx, UUID tenant, boolean optedIn, String displayName) {

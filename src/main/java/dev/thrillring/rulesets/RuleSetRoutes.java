@@ -20,11 +20,15 @@ import java.util.Map;
 /** {@code /api/v1/rulesets/{tenant_id}/...}: versions, activation, rollback, diff, dry runs, audit. */
 public final class RuleSetRoutes {
     private final RuleSetService service;
+    private final PlatformRuleSetService platforms;
 
-    private RuleSetRoutes(RuleSetService service) { this.service = service; }
+    private RuleSetRoutes(RuleSetService service, PlatformRuleSetService platforms) {
+        this.service = service;
+        this.platforms = platforms;
+    }
 
-    public static void register(RoutesConfig routes, RuleSetService service) {
-        RuleSetRoutes r = new RuleSetRoutes(service);
+    public static void register(RoutesConfig routes, RuleSetService service, PlatformRuleSetService platforms) {
+        RuleSetRoutes r = new RuleSetRoutes(service, platforms);
         Role[] authors = {Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST};
         Role[] admins = {Role.PLATFORM_ADMIN, Role.TENANT_ADMIN};
         Role[] readers = {Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER};
@@ -39,17 +43,63 @@ public final class RuleSetRoutes {
         routes.get(base + "/diff", r::diff, readers);
         routes.post(base + "/dry-run", r::dryRun, authors);
         routes.get(base + "/audit", r::audit, authors);
+
+        // A platform's base rules, under every tenant of the platform: its platform admins only.
+        String platform = "/api/v1/platforms/{platform}/rulesets";
+        routes.get(platform, r::platformBase, Role.PLATFORM_ADMIN);
+        routes.get(platform + "/files", r::platformBaseFile, Role.PLATFORM_ADMIN);
+        routes.post(platform + "/versions", r::platformUpload, Role.PLATFORM_ADMIN);
+        routes.get(platform + "/versions", r::platformList, Role.PLATFORM_ADMIN);
+        routes.get(platform + "/versions/{version}", r::platformGet, Role.PLATFORM_ADMIN);
+        routes.post(platform + "/versions/{version}/activate", r::platformActivate, Role.PLATFORM_ADMIN);
+        routes.post(platform + "/deactivate", r::platformDeactivate, Role.PLATFORM_ADMIN);
     }
 
     private void upload(Context ctx) {
+        var v = service.createVersion(Requests.principal(ctx), tenant(ctx), uploads(ctx), ctx.formParam("comment"));
+        ctx.status(HttpStatus.CREATED).json(v);
+    }
+
+    private static List<RuleSetService.Upload> uploads(Context ctx) {
         String ct = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         if (!ct.startsWith("multipart/form-data")) {
             throw new Problem.Unsupported("upload rule files as multipart/form-data: 'files' parts and an optional 'comment'");
         }
         List<RuleSetService.Upload> uploads = new ArrayList<>();
         for (UploadedFile f : ctx.uploadedFiles()) uploads.add(new RuleSetService.Upload(f.filename(), read(f)));
-        var v = service.createVersion(Requests.principal(ctx), tenant(ctx), uploads, ctx.formParam("comment"));
+        return uploads;
+    }
+
+    private void platformBase(Context ctx) {
+        ctx.json(platforms.current(Requests.principal(ctx), ctx.pathParam("platform")));
+    }
+
+    private void platformBaseFile(Context ctx) {
+        String path = ctx.queryParam("path");
+        if (path == null || path.isBlank()) throw new Problem.Invalid("path", "name the file, as the base listing shows it");
+        sendFile(ctx, path, platforms.currentFile(Requests.principal(ctx), ctx.pathParam("platform"), path));
+    }
+
+    private void platformUpload(Context ctx) {
+        var v = platforms.createVersion(Requests.principal(ctx), ctx.pathParam("platform"), uploads(ctx), ctx.formParam("comment"));
         ctx.status(HttpStatus.CREATED).json(v);
+    }
+
+    private void platformList(Context ctx) {
+        ctx.json(Map.of("versions", platforms.list(Requests.principal(ctx), ctx.pathParam("platform"))));
+    }
+
+    private void platformGet(Context ctx) {
+        ctx.json(platforms.get(Requests.principal(ctx), ctx.pathParam("platform"), version(ctx)));
+    }
+
+    private void platformActivate(Context ctx) {
+        ctx.json(platforms.activate(Requests.principal(ctx), ctx.pathParam("platform"), version(ctx)));
+    }
+
+    private void platformDeactivate(Context ctx) {
+        platforms.deactivate(Requests.principal(ctx), ctx.pathParam("platform"));
+        ctx.json(platforms.current(Requests.principal(ctx), ctx.pathParam("platform")));
     }
 
     private void list(Context ctx) {
@@ -61,8 +111,11 @@ public final class RuleSetRoutes {
     }
 
     private void file(Context ctx) {
-        byte[] content = service.file(Requests.principal(ctx), tenant(ctx), version(ctx), ctx.pathParam("path"));
-        String path = ctx.pathParam("path").toLowerCase(Locale.ROOT);
+        sendFile(ctx, ctx.pathParam("path"), service.file(Requests.principal(ctx), tenant(ctx), version(ctx), ctx.pathParam("path")));
+    }
+
+    private static void sendFile(Context ctx, String name, byte[] content) {
+        String path = name.toLowerCase(Locale.ROOT);
         ctx.contentType(path.endsWith(".xlsx") ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 : path.endsWith(".xls") ? "application/vnd.ms-excel"
                 : path.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8");

@@ -259,35 +259,51 @@ public final class RuleSetService {
 
     /** Compiles base + the version's rule files and reads its scenarios; all errors at once. */
     private Build build(UUID tenant, String platform, int version, List<RuleSetStore.StoredFile> files) {
-        List<RuleResource> rules = new ArrayList<>();
-        List<Scenario> found = new ArrayList<>();
+        List<RuleResource> rules = files.stream().filter(f -> !f.kind().equals("scenario"))
+                .map(f -> new RuleResource(f.path(), f.content())).toList();
+        return new Build(compileWithScenarios("tenant " + tenant, files, () -> registry.compileOverlay(tenant, platform, version, rules)),
+                scenariosOf(files));
+    }
+
+    /**
+     * Runs {@code compile} and parses the scenario files beside it, reporting the errors of both
+     * at once: an author fixes everything in one round.
+     */
+    static CompiledRuleSet compileWithScenarios(String what, List<RuleSetStore.StoredFile> files,
+                                                java.util.function.Supplier<CompiledRuleSet> compile) {
         List<RuleSetInvalid.Error> errors = new ArrayList<>();
         for (RuleSetStore.StoredFile f : files) {
-            if (f.kind().equals("scenario")) {
-                try {
-                    found.addAll(Scenario.parse(f.path(), f.content()));
-                } catch (RuleSetInvalid e) {
-                    errors.addAll(e.errors());
-                }
-            } else {
-                rules.add(new RuleResource(f.path(), f.content()));
+            if (!f.kind().equals("scenario")) continue;
+            try {
+                Scenario.parse(f.path(), f.content());
+            } catch (RuleSetInvalid e) {
+                errors.addAll(e.errors());
             }
         }
         CompiledRuleSet set;
         try {
-            set = registry.compileOverlay(tenant, platform, version, rules);
+            set = compile.get();
         } catch (RuleSetInvalid e) {
             errors.addAll(0, e.errors());
-            throw new RuleSetInvalid("tenant " + tenant, errors);
+            throw new RuleSetInvalid(what, errors);
         }
         if (!errors.isEmpty()) {
             set.dispose();
-            throw new RuleSetInvalid("tenant " + tenant, errors);
+            throw new RuleSetInvalid(what, errors);
         }
-        return new Build(set, found);
+        return set;
     }
 
-    private static List<RuleSetStore.StoredFile> checkUploads(List<Upload> uploads) {
+    /** The scenarios of a stored version (already checked when it was uploaded). */
+    static List<Scenario> scenariosOf(List<RuleSetStore.StoredFile> files) {
+        List<Scenario> found = new ArrayList<>();
+        for (RuleSetStore.StoredFile f : files) {
+            if (f.kind().equals("scenario")) found.addAll(Scenario.parse(f.path(), f.content()));
+        }
+        return found;
+    }
+
+    static List<RuleSetStore.StoredFile> checkUploads(List<Upload> uploads) {
         if (uploads.isEmpty()) throw new Problem.Invalid("files", "upload at least one file (DRL, decision table or scenario)");
         List<Problem.Violation> errors = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -323,7 +339,7 @@ public final class RuleSetService {
 
 
 
-    private static VersionView view(RuleSetStore.Version v, List<RuleSetStore.StoredFile> files, Integer rules) {
+    static VersionView view(RuleSetStore.Version v, List<RuleSetStore.StoredFile> files, Integer rules) {
         return new VersionView(v.version(), v.checksum(), v.author(), v.comment(), v.status(), v.createdAt(), v.activatedAt(),
                 files.stream().map(f -> new FileInfo(f.path(), f.kind(), f.content().length)).toList(), rules);
     }

@@ -21,7 +21,7 @@ class RuleSetNotifierTest {
         LinkedBlockingQueue<UUID> changed = new LinkedBlockingQueue<>();
         CountDownLatch resynced = new CountDownLatch(1);
         try (Connection c = app.ownerConnection();
-             Listener listener = new Listener(app.server.database(), Map.of(RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(changed::add)),
+             Listener listener = new Listener(app.server.database(), Map.of(RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(changed::add, p -> {})),
                      resynced::countDown)) {
             // The shared server listens too: wait for one more listener, then send as another node would.
             int before = listeners(c);

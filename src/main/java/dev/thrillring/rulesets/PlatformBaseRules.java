@@ -1,0 +1,56 @@
+package dev.thrillring.rulesets;
+
+import dev.thrillring.engine.BaseRules;
+import dev.thrillring.engine.PlatformRuleFiles;
+import dev.thrillring.engine.RuleResource;
+import org.jooq.DSLContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A platform's base rules as the registry compiles them: the shipped files, then the files of the
+ * version its platform admin activated. An uploaded file replaces the shipped file of the same
+ * name (so an analyst edits {@code achievements.drl.xlsx} and uploads it back); other uploaded
+ * files are added. Scenario files are checks, not rules, and are left out.
+ */
+public final class PlatformBaseRules implements BaseRules {
+    /** Where uploaded files appear in compile errors and listings. */
+    static final String UPLOADED = "uploaded";
+
+    private final PlatformRuleFiles shipped;
+    private final DSLContext dsl;
+    private final PlatformRuleSetStore store = new PlatformRuleSetStore();
+
+    public PlatformBaseRules(PlatformRuleFiles shipped, DSLContext dsl) {
+        this.shipped = shipped;
+        this.dsl = dsl;
+    }
+
+    @Override public List<RuleResource> load(String platform) {
+        List<RuleSetStore.StoredFile> uploaded = dsl.transactionResult(cfg -> {
+            DSLContext tx = org.jooq.impl.DSL.using(cfg);
+            return store.active(tx, platform).map(v -> store.files(tx, platform, v.version())).orElse(List.of());
+        });
+        return combine(platform, uploaded);
+    }
+
+    /** The shipped files with {@code uploaded} laid over them. */
+    List<RuleResource> combine(String platform, List<RuleSetStore.StoredFile> uploaded) {
+        List<RuleSetStore.StoredFile> rules = uploaded.stream().filter(f -> !f.kind().equals("scenario")).toList();
+        Set<String> replaced = rules.stream().map(RuleSetStore.StoredFile::path).collect(Collectors.toSet());
+        List<RuleResource> out = new ArrayList<>();
+        for (RuleResource r : shipped.load(platform)) {
+            if (!replaced.contains(fileName(r.path()))) out.add(r);
+        }
+        for (RuleSetStore.StoredFile f : rules) out.add(new RuleResource(UPLOADED + "/" + platform + "/" + f.path(), f.content()));
+        return out;
+    }
+
+    /** The shipped files of the platform, as an analyst downloads them to edit. */
+    List<RuleResource> shipped(String platform) { return shipped.load(platform); }
+
+    static String fileName(String path) { return path.substring(path.lastIndexOf('/') + 1); }
+}

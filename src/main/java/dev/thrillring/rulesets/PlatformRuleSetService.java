@@ -1,0 +1,197 @@
+package dev.thrillring.rulesets;
+
+import dev.thrillring.audit.AuditStore;
+import dev.thrillring.auth.Principal;
+import dev.thrillring.auth.Role;
+import dev.thrillring.engine.CompiledRuleSet;
+import dev.thrillring.engine.Overlay;
+import dev.thrillring.engine.RuleEngine;
+import dev.thrillring.engine.RuleResource;
+import dev.thrillring.engine.RuleSetCompiler;
+import dev.thrillring.engine.RuleSetInvalid;
+import dev.thrillring.engine.RuleSetRegistry;
+import dev.thrillring.engine.ScenarioRunner;
+import dev.thrillring.problems.Problem;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import static dev.thrillring.db.schema.Tables.PLATFORMS;
+
+/**
+ * A platform's base rules, managed by its platform admins: versions uploaded (validated against
+ * the shipped files, then stored immutable) and activated for every tenant of the platform. An
+ * activation runs the version's scenarios and recompiles every tenant's active rule set on the
+ * new base first; if one tenant's rules would break, nothing changes and the tenants are named.
+ */
+public final class PlatformRuleSetService {
+    private final DSLContext dsl;
+    private final PlatformBaseRules base;
+    private final RuleSetRegistry registry;
+    private final Overlay.Source overlays;
+    private final ScenarioRunner scenarios;
+    private final Consumer<String> baseChanged;
+    private final PlatformRuleSetStore store = new PlatformRuleSetStore();
+    private final AuditStore audit = new AuditStore();
+
+    /** {@code baseChanged} runs after a new base is live (the achievement catalogue follows it). */
+    public PlatformRuleSetService(DSLContext dsl, PlatformBaseRules base, RuleSetRegistry registry, Overlay.Source overlays,
+                                  RuleEngine engine, Consumer<String> baseChanged) {
+        this.dsl = dsl;
+        this.base = base;
+        this.registry = registry;
+        this.overlays = overlays;
+        this.scenarios = new ScenarioRunner(engine);
+        this.baseChanged = baseChanged;
+    }
+
+    /** One file of the platform's base as it serves now: shipped, or uploaded in the active version. */
+    public record BaseFile(String path, String source, int bytes) {}
+
+    /** The live base: its rule set version, the active uploaded version (if any) and every file. */
+    public record BaseView(String platform, String ruleSetVersion, int ruleCount, Integer activeVersion, List<BaseFile> files) {}
+
+    public BaseView current(Principal caller, String platform) {
+        Optional<Integer> active = inPlatform(caller, platform, tx -> store.active(tx, platform).map(RuleSetStore.Version::version));
+        CompiledRuleSet set = registry.platformBase(platform);
+        List<BaseFile> files = base.load(platform).stream().map(r -> new BaseFile(r.path(),
+                r.path().startsWith(PlatformBaseRules.UPLOADED + "/") ? "uploaded" : "shipped", r.content().length)).toList();
+        return new BaseView(platform, set.version(), set.ruleCount(), active.orElse(null), files);
+    }
+
+    /** The content of one live base file, by the path {@link #current} lists. */
+    public byte[] currentFile(Principal caller, String platform, String path) {
+        inPlatform(caller, platform, tx -> null);
+        return base.load(platform).stream().filter(r -> r.path().equals(path)).findFirst()
+                .orElseThrow(() -> new Problem.NotFound("no file '" + path + "' in the base rules of " + platform)).content();
+    }
+
+    /** Validates (compiled over the shipped files) and stores a new draft version. */
+    public RuleSetService.VersionView createVersion(Principal caller, String platform, List<RuleSetService.Upload> uploads, String comment) {
+        inPlatform(caller, platform, tx -> null);
+        List<RuleSetStore.StoredFile> files = RuleSetService.checkUploads(uploads);
+        if (comment != null && comment.length() > 2000) throw new Problem.Invalid("comment", "must have at most 2000 characters");
+        List<RuleResource> rules = base.combine(platform, files);
+        CompiledRuleSet set = RuleSetService.compileWithScenarios("platform " + platform, files, () -> registry.compileBase(platform, rules));
+        set.dispose();
+        String checksum = RuleSetCompiler.checksum(files.stream().map(f -> new RuleResource(f.path(), f.content())).toList());
+        RuleSetStore.Version v = inPlatform(caller, platform, tx -> {
+            store.lockPlatform(tx, platform);
+            RuleSetStore.Version created = store.insert(tx, platform, checksum, AuditStore.actor(caller), comment, files);
+            audit.recordPlatform(tx, platform, caller, "base_ruleset.version_created", "base_ruleset/v" + created.version(), null,
+                    Map.of("version", created.version(), "checksum", checksum, "files", files.stream().map(RuleSetStore.StoredFile::path).toList()));
+            return created;
+        });
+        return RuleSetService.view(v, files, set.ruleCount());
+    }
+
+    public List<RuleSetService.VersionView> list(Principal caller, String platform) {
+        return inPlatform(caller, platform, tx -> store.list(tx, platform).stream().map(v -> RuleSetService.view(v, List.of(), null)).toList());
+    }
+
+    public RuleSetService.VersionView get(Principal caller, String platform, int version) {
+        return inPlatform(caller, platform, tx -> RuleSetService.view(found(tx, platform, version), store.files(tx, platform, version), null));
+    }
+
+    /** A tenant whose active rule set does not compile on a candidate base. */
+    public record BrokenTenant(UUID tenantId, int version, List<RuleSetInvalid.Error> errors) {}
+
+    /**
+     * Compiles the new base, runs the version's scenarios, recompiles every tenant's active rule
+     * set on it; only when all pass is it stored active, swapped in and announced to every process.
+     */
+    public RuleSetService.Activation activate(Principal caller, String platform, int version) {
+        List<RuleSetStore.StoredFile> files = inPlatform(caller, platform, tx -> {
+            found(tx, platform, version);
+            return store.files(tx, platform, version);
+        });
+        return switchTo(caller, platform, Optional.of(version), files);
+    }
+
+    /** Puts the platform back on its shipped files only, with the same checks as an activation. */
+    public RuleSetService.Activation deactivate(Principal caller, String platform) {
+        inPlatform(caller, platform, tx -> null);
+        return switchTo(caller, platform, Optional.empty(), List.of());
+    }
+
+    private RuleSetService.Activation switchTo(Principal caller, String platform, Optional<Integer> version, List<RuleSetStore.StoredFile> files) {
+        List<RuleResource> rules = base.combine(platform, files);
+        CompiledRuleSet set = registry.compileBase(platform, rules);
+        try {
+            List<ScenarioRunner.Result> results = scenarios.run(set, RuleSetService.scenariosOf(files));
+            if (results.stream().anyMatch(r -> !r.passed())) {
+                throw new Problem.Unprocessable("Scenarios failed", results.stream().filter(r -> !r.passed()).count()
+                        + " of " + results.size() + " scenarios failed; the current base keeps serving", Map.of("scenarios", results));
+            }
+            List<BrokenTenant> broken = brokenTenants(caller, platform, rules, set);
+            if (!broken.isEmpty()) {
+                throw new Problem.Unprocessable("Tenant rule sets would break", broken.size()
+                        + " tenant rule set(s) do not compile on this base; fix or deactivate them first. The current base keeps serving",
+                        Map.of("tenants", broken));
+            }
+            RuleSetStore.Version v = inPlatform(caller, platform, tx -> {
+                store.lockPlatform(tx, platform);
+                Optional<RuleSetStore.Version> before = store.active(tx, platform);
+                store.activate(tx, platform, version);
+                Map<String, Object> was = new LinkedHashMap<>();
+                was.put("active_version", before.<Object>map(RuleSetStore.Version::version).orElse("shipped files"));
+                audit.recordPlatform(tx, platform, caller, version.isPresent() ? "base_ruleset.activated" : "base_ruleset.deactivated",
+                        "base_ruleset" + version.map(n -> "/v" + n).orElse(""), was,
+                        Map.of("active_version", version.<Object>map(n -> n).orElse("shipped files"), "rule_set_version", set.version()));
+                store.notifyChange(tx, platform);
+                return version.map(n -> store.find(tx, platform, n).orElseThrow()).orElse(null);
+            });
+            registry.installPlatform(platform, rules, set);
+            baseChanged.accept(platform);
+            RuleSetService.VersionView view = v == null ? null : RuleSetService.view(v, files, set.ruleCount());
+            return new RuleSetService.Activation(view, results);
+        } catch (RuntimeException e) {
+            set.dispose();
+            throw e;
+        }
+    }
+
+    /** Every tenant of the platform with an active version, compiled on the candidate base. */
+    private List<BrokenTenant> brokenTenants(Principal caller, String platform, List<RuleResource> rules, CompiledRuleSet set) {
+        List<UUID> tenants = inPlatform(caller, platform, tx -> store.tenantsOf(tx, platform));
+        List<BrokenTenant> broken = new ArrayList<>();
+        for (UUID t : tenants) {
+            Optional<Overlay> overlay = overlays.activeOverlay(t);
+            if (overlay.isEmpty()) continue;
+            try {
+                registry.compileOverlayOn(rules, set, t, overlay.get().version(), overlay.get().rules()).dispose();
+            } catch (RuleSetInvalid e) {
+                broken.add(new BrokenTenant(t, overlay.get().version(), e.errors()));
+            }
+        }
+        return broken;
+    }
+
+    /** Reloads a platform's base after another process changed it. */
+    public void reloadPlatform(String platform) {
+        registry.reloadPlatform(platform);
+    }
+
+    private RuleSetStore.Version found(DSLContext tx, String platform, int version) {
+        return store.find(tx, platform, version).orElseThrow(() -> new Problem.NotFound("no base rule set version " + version + " of " + platform));
+    }
+
+    /** Checks the caller administers {@code platform} and that it exists, then runs one transaction. */
+    private <T> T inPlatform(Principal caller, String platform, Function<DSLContext, T> work) {
+        if (caller.role() != Role.PLATFORM_ADMIN) throw new Problem.Forbidden("only a platform admin manages a platform's base rules");
+        caller.requirePlatform(platform);
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            if (!tx.fetchExists(PLATFORMS, PLATFORMS.NAME.eq(platform))) throw new Problem.NotFound("no platform '" + platform + "'");
+            return work.apply(tx);
+        });
+    }
+}
