@@ -39,23 +39,34 @@ final class LeaderboardStore {
      * Adds {@code value} to the subject's entry in the period bucket, in one upsert; the time the
      * score was reached moves only when the score changes (the tie-break: who got there first).
      */
-    RankIndex.Entry addScore(DSLContext tx, UUID board, String period, UUID tenant, String user, double value, String rule, OffsetDateTime at) {
-        BigDecimal v = BigDecimal.valueOf(value);
+    /** What one fact adds to one board period: the sum of its score outcomes there, per rule. */
+    record Score(UUID board, String period, BigDecimal value, Map<String, BigDecimal> byRule) {}
+
+    /**
+     * Adds a fact's scores to its subject's entries, one row per board period, in one statement;
+     * returns each entry as it stands now, keyed like {@link #key}.
+     */
+    Map<String, RankIndex.Entry> addScores(DSLContext tx, UUID tenant, String user, java.util.Collection<Score> scores, OffsetDateTime at) {
         var e = LEADERBOARD_ENTRIES;
-        var breakdown = DSL.field("coalesce({0}, '{}'::jsonb) || jsonb_build_object({1}::text, coalesce(({0}->>{1}::text)::numeric, 0) + {2})",
-                org.jooq.JSONB.class, e.SCORE_DATA, DSL.val(rule), DSL.val(v));
-        return tx.insertInto(e)
-                .set(e.LEADERBOARD_ID, board).set(e.PERIOD_KEY, period).set(e.TENANT_ID, tenant).set(e.USER_ID, user)
-                .set(e.SCORE, v).set(e.SCORE_DATA, Json.jsonb(Map.of(rule, v))).set(e.SCORE_REACHED_AT, at).set(e.LAST_ACTIVITY, at)
-                .onConflict(e.TENANT_ID, e.LEADERBOARD_ID, e.PERIOD_KEY, e.USER_ID)
+        var insert = tx.insertInto(e, e.LEADERBOARD_ID, e.PERIOD_KEY, e.TENANT_ID, e.USER_ID, e.SCORE, e.SCORE_DATA,
+                e.SCORE_REACHED_AT, e.LAST_ACTIVITY);
+        for (Score s : scores) insert = insert.values(s.board(), s.period(), tenant, user, s.value(), Json.jsonb(s.byRule()), at, at);
+        Map<String, RankIndex.Entry> out = new java.util.HashMap<>();
+        insert.onConflict(e.TENANT_ID, e.LEADERBOARD_ID, e.PERIOD_KEY, e.USER_ID)
                 .doUpdate()
-                .set(e.SCORE, e.SCORE.plus(v))
-                .set(e.SCORE_DATA, breakdown)
-                .set(e.SCORE_REACHED_AT, v.signum() == 0 ? e.SCORE_REACHED_AT : DSL.val(at))
-                .set(e.LAST_ACTIVITY, at).set(e.UPDATED_AT, DSL.currentOffsetDateTime())
-                .returningResult(e.SCORE, e.SCORE_REACHED_AT)
-                .fetchOne(r -> new RankIndex.Entry(tenant, user, r.value1(), r.value2().toInstant()));
+                .set(e.SCORE, e.SCORE.plus(DSL.excluded(e.SCORE)))
+                .set(e.SCORE_DATA, DSL.function("jsonb_add_numbers", org.jooq.JSONB.class, e.SCORE_DATA, DSL.excluded(e.SCORE_DATA)))
+                // A zero change does not count as reaching the score (ties go to who got there first).
+                .set(e.SCORE_REACHED_AT, DSL.when(DSL.excluded(e.SCORE).eq(BigDecimal.ZERO), e.SCORE_REACHED_AT)
+                        .otherwise(DSL.excluded(e.SCORE_REACHED_AT)))
+                .set(e.LAST_ACTIVITY, DSL.excluded(e.LAST_ACTIVITY)).set(e.UPDATED_AT, DSL.currentOffsetDateTime())
+                .returningResult(e.LEADERBOARD_ID, e.PERIOD_KEY, e.SCORE, e.SCORE_REACHED_AT)
+                .fetch()
+                .forEach(r -> out.put(key(r.value1(), r.value2()), new RankIndex.Entry(tenant, user, r.value3(), r.value4().toInstant())));
+        return out;
     }
+
+    static String key(UUID board, String period) { return board + "|" + period; }
 
     /** Every entry of a board period, across tenants: only for building a rank index, as the owner. */
     List<RankIndex.Entry> allEntries(DSLContext owner, UUID board, String period) {

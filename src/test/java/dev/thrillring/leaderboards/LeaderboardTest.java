@@ -68,6 +68,35 @@ class LeaderboardTest {
     }
 
     @Test
+    void shouldAddAFactsScoresPerBoardInOneEntryKeepingEachRulesShare() throws Exception {
+        String platform = platform();
+        Tenant t = tenant(platform, "retail");
+        String drl = "package overlay;\nimport dev.thrillring.engine.model.Fact;\nglobal dev.thrillring.engine.model.Outcomes outcomes;\n"
+                + "rule \"Points score\" when $f : Fact(type == \"points.earned\") then outcomes.score(\"performance\", $f.num(\"points\")); end\n"
+                + "rule \"Bonus score\" when Fact(type == \"points.earned\") then outcomes.score(\"performance\", 1); end\n";
+        assertThat(app.upload("/api/v1/rulesets/" + t.id + "/versions", t.admin, java.util.Map.of("s.drl", TestServer.text(drl)), null).status()).isEqualTo(201);
+        assertThat(app.post("/api/v1/rulesets/" + t.id + "/versions/1/activate", t.admin, "").status()).isEqualTo(200);
+        points(t, "solo", 5, null);
+        points(t, "solo", 7, null);
+
+        try (var c = app.ownerConnection(); var st = c.prepareStatement("SELECT l.leaderboard_key, e.score, e.score_data::text FROM leaderboard_entries e "
+                + "JOIN leaderboards l ON l.id = e.leaderboard_id WHERE e.tenant_id = ?::uuid AND e.user_id = 'solo' ORDER BY 1")) {
+            st.setString(1, t.id);
+            var rs = st.executeQuery();
+            List<String> keys = new ArrayList<>();
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+                assertThat(rs.getBigDecimal(2)).isEqualByComparingTo("14");
+                JsonNode shares = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(3));
+                assertThat(shares.get("Points score").decimalValue()).isEqualByComparingTo("12");
+                assertThat(shares.get("Bonus score").decimalValue()).isEqualByComparingTo("2");
+            }
+            // Every board fed by "performance": one entry each, however many rules scored on it.
+            assertThat(keys).containsExactly("all-time", "industry", "performance");
+        }
+    }
+
+    @Test
     void shouldRankByScoreThenWhoReachedItFirstWithPseudonymsUntilOptIn() throws Exception {
         String platform = platform();
         Tenant a = tenant(platform, "retail");
