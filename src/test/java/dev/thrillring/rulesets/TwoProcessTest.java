@@ -17,7 +17,7 @@ import java.util.Map;
 import static dev.thrillring.support.TestServer.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A second service process on the same database hears about an activation on the first. */
+/** A second service process on the same database hears about activations (tenant and platform) on the first. */
 class TwoProcessTest {
 
     @Test
@@ -89,6 +89,29 @@ class TwoProcessTest {
             }
             System.out.printf("second process saw the new ranks %d ms after the first committed them%n", (System.nanoTime() - s0) / 1_000_000);
             assertThat(overtaken).as("second process kept stale ranks").isTrue();
+
+            // A platform's base: activated on the first process, served by the second to the platform's tenants.
+            String platform = "twonode" + System.nanoTime() % 100000;
+            try (var c = first.ownerConnection()) {
+                c.createStatement().execute("INSERT INTO platforms (name) VALUES ('" + platform + "')");
+            }
+            String platformAdmin = first.post("/api/v1/platforms/" + platform + "/api-keys", TestServer.ADMIN_KEY, "").json().get("api_key").asText();
+            String onPlatform = first.createTenant("On the platform", platform);
+            String platformIngest = first.issueKey(onPlatform, "ingest");
+            assertThat(post(client, base2, platformIngest, onPlatform, "pb-warm", "task.done").body()).doesNotContain("Task points");
+            String taskPoints = "package platform;\nimport dev.thrillring.engine.model.Fact;\nglobal dev.thrillring.engine.model.Outcomes outcomes;\n"
+                    + "rule \"Task points\" when Fact(type == \"task.done\") then outcomes.points(3, \"task\"); end\n";
+            assertThat(first.upload("/api/v1/platforms/" + platform + "/rulesets/versions", platformAdmin, Map.of("tasks.drl", text(taskPoints)), null)
+                    .status()).isEqualTo(201);
+            assertThat(first.post("/api/v1/platforms/" + platform + "/rulesets/versions/1/activate", platformAdmin, "").status()).isEqualTo(200);
+            long p0 = System.nanoTime();
+            boolean based = false;
+            for (int i = 0; i < 200 && !based; i++) {
+                based = post(client, base2, platformIngest, onPlatform, "pb-" + i, "task.done").body().contains("Task points");
+                if (!based) Thread.sleep(50);
+            }
+            System.out.printf("second process served the new platform base %d ms after its activation returned%n", (System.nanoTime() - p0) / 1_000_000);
+            assertThat(based).as("second process kept the old platform base; its log:\n" + Files.readString(log)).isTrue();
         } finally {
             second.destroy();
             second.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -97,9 +120,13 @@ class TwoProcessTest {
     }
 
     private static HttpResponse<String> post(HttpClient c, String base, String key, String tenant, String id) throws Exception {
+        return post(c, base, key, tenant, id, "order.shipped");
+    }
+
+    private static HttpResponse<String> post(HttpClient c, String base, String key, String tenant, String id, String type) throws Exception {
         return c.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/facts"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"tenant_id\":\"" + tenant + "\",\"type\":\"order.shipped\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"tenant_id\":\"" + tenant + "\",\"type\":\"" + type + "\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
