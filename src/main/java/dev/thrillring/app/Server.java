@@ -98,8 +98,10 @@ public final class Server implements AutoCloseable {
                         platformRuleSets.reloadPlatform(p);
                         achievements.catalogueChanged();
                     }),
-                    LeaderboardService.CHANNEL, leaderboards::applyNotification),
+                    LeaderboardService.CHANNEL, leaderboards::applyNotification,
+                    AuthService.REVOKED_CHANNEL, auth::revoked),
                     () -> {
+                        auth.forgetAll();
                         registry.invalidateAll();
                         leaderboards.forgetIndexes();
                     });

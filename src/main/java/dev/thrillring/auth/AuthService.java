@@ -12,10 +12,13 @@ import java.util.function.Function;
 
 /**
  * Turns an {@code Authorization: Bearer <key>} header into a {@link Principal}. Lookups are cached
- * for a few seconds so that ingestion does not pay a query per request; a revoked key stops
- * working within that time.
+ * for a few seconds so that ingestion does not pay a query per request. A revocation is announced
+ * on {@link #REVOKED_CHANNEL} at commit and every node drops the key at once; the expiry bounds
+ * the damage when a node misses the announcement.
  */
 public final class AuthService {
+    /** {@code NOTIFY} channel carrying the id of a key just revoked. */
+    public static final String REVOKED_CHANNEL = "thrillring_key_revoked";
     static final Duration CACHE_TTL = Duration.ofSeconds(5);
     private static final int CACHE_MAX = 10_000;
 
@@ -69,4 +72,18 @@ public final class AuthService {
         }
         return c.principal.orElseThrow(() -> new Problem.Unauthenticated("unknown or revoked API key"));
     }
+
+    /** Announces to every node, when {@code tx} commits, that key {@code keyId} was revoked. */
+    public static void announceRevocation(DSLContext tx, UUID keyId) {
+        tx.select(org.jooq.impl.DSL.function("pg_notify", Object.class, org.jooq.impl.DSL.val(REVOKED_CHANNEL),
+                org.jooq.impl.DSL.val(keyId.toString()))).fetch();
+    }
+
+    /** Handles {@link #REVOKED_CHANNEL}: the key's cached lookup is dropped, so its next use is refused. */
+    public void revoked(String keyId) {
+        cache.values().removeIf(c -> c.principal.map(p -> keyId.equals(p.keyId())).orElse(false));
+    }
+
+    /** Drops every cached lookup (the notification channel was lost, and revocations with it). */
+    public void forgetAll() { cache.clear(); }
 }

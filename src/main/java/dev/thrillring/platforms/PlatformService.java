@@ -43,10 +43,11 @@ public final class PlatformService {
         return inPlatform(caller, platform, tx -> store.keys(tx, platform));
     }
 
-    /** Revokes at once; cached lookups on every node expire within 5 s. */
+    /** Revokes at once; every node drops the key when the revocation commits. */
     public void revokeKey(Principal caller, String platform, UUID keyId) {
         inPlatform(caller, platform, tx -> {
             if (!store.revoke(tx, platform, keyId)) throw new Problem.NotFound("no active platform admin key " + keyId);
+            dev.thrillring.auth.AuthService.announceRevocation(tx, keyId);
             audit.recordPlatform(tx, platform, caller, "platform_key.revoked", "platform_key/" + keyId,
                     Map.of("revoked", false), Map.of("revoked", true));
             return null;

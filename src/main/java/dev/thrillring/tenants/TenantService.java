@@ -132,6 +132,7 @@ public final class TenantService {
         caller.require(tenantId, java.util.Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN), "revoke API keys");
         scope.inTenant(tenantId, tx -> {
             if (!store.revoke(tx, tenantId, keyId)) throw new Problem.NotFound("no active API key " + keyId);
+            dev.thrillring.auth.AuthService.announceRevocation(tx, keyId);
             audit.record(tx, tenantId, caller, "api_key.revoked", "api_key/" + keyId, Map.of("revoked", false), Map.of("revoked", true));
             return null;
         });
