@@ -125,10 +125,11 @@ class JwtAuthTest {
     void shouldFetchSigningKeysFromAJwksUrl() throws Exception {
         RSAKey served = new RSAKeyGenerator(2048).keyID("served-1").generate();
         var jwksServer = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] body = new JWKSet(served.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        var jwks = new java.util.concurrent.atomic.AtomicReference<>(new JWKSet(served.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8));
         java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
         jwksServer.createContext("/.well-known/jwks.json", ex -> {
             fetches.incrementAndGet();
+            byte[] body = jwks.get();
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
@@ -148,6 +149,15 @@ class JwtAuthTest {
             // HS256 is not configured on this server: an HMAC token is refused whatever it says.
             assertThat(byUrl.get("/api/v1/tenants/" + t, sign(JWSAlgorithm.HS256, new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)), null,
                     claims(t, "viewer").build())).status()).isEqualTo(401);
+
+            // The identity provider rotates: a token under the new key id makes the service fetch the set again.
+            RSAKey rotated = new RSAKeyGenerator(2048).keyID("served-2").generate();
+            jwks.set(new JWKSet(rotated.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8));
+            int before = fetches.get();
+            String fresh = sign(JWSAlgorithm.RS256, new RSASSASigner(rotated), "served-2", claims(t, "viewer").build());
+            assertThat(byUrl.get("/api/v1/tenants/" + t, fresh).status()).as("a token under a rotated-in key").isEqualTo(200);
+            assertThat(fetches.get()).isGreaterThan(before);
+            assertThat(byUrl.get("/api/v1/tenants/" + t, ok).status()).as("the rotated-out key, no longer served").isEqualTo(401);
         } finally {
             jwksServer.stop(0);
         }
