@@ -166,11 +166,12 @@ public final class Server implements AutoCloseable {
         Set<RouteRole> allowed = ctx.routeRoles();
         if (allowed.contains(Role.PUBLIC)) {
             if (!ctx.path().equals("/health") && !ctx.path().equals("/ready")) {
-                limit(ctx, limits.take("ip:" + ctx.req().getRemoteAddr(), config.ratePublicPerSecond()), "this address");
+                // Behind a trusted proxy the peer is the proxy: the bucket is the client's, not one for all.
+                limit(ctx, limits.take("ip:" + ClientAddress.of(ctx, config.trustedProxies()), config.ratePublicPerSecond()), "this address");
             }
             return;
         }
-        var principal = auth.authenticate(ctx.header("Authorization"));
+        var principal = auth.authenticate(ctx.header("Authorization")).from(ClientAddress.of(ctx, config.trustedProxies()));
         if (!allowed.contains(principal.role())) {
             throw new Problem.Forbidden("the " + principal.role().wireName() + " role may not use this route");
         }

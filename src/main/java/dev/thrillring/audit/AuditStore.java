@@ -20,12 +20,13 @@ public final class AuditStore {
     private static final ObjectMapper JSON = Json.mapper();
 
     /** One entry: who did what to which target, with the state before and after. */
-    public record Entry(long id, String actor, String action, String target, Object before, Object after, OffsetDateTime at) {}
+    public record Entry(long id, String actor, String clientAddress, String action, String target, Object before, Object after, OffsetDateTime at) {}
 
     /** Records a change inside the caller's tenant transaction. */
     public void record(DSLContext tx, UUID tenantId, Principal actor, String action, String target, Object before, Object after) {
         tx.insertInto(AUDIT_LOG)
-                .set(AUDIT_LOG.TENANT_ID, tenantId).set(AUDIT_LOG.ACTOR, actor(actor)).set(AUDIT_LOG.ACTION, action)
+                .set(AUDIT_LOG.TENANT_ID, tenantId).set(AUDIT_LOG.ACTOR, actor(actor)).set(AUDIT_LOG.CLIENT_ADDRESS, actor.client())
+                .set(AUDIT_LOG.ACTION, action)
                 .set(AUDIT_LOG.TARGET, target).set(AUDIT_LOG.BEFORE, Json.jsonb(before)).set(AUDIT_LOG.AFTER, Json.jsonb(after))
                 .execute();
     }
@@ -34,14 +35,15 @@ public final class AuditStore {
     public List<Entry> latest(DSLContext tx, UUID tenantId, int limit) {
         return tx.selectFrom(AUDIT_LOG).where(AUDIT_LOG.TENANT_ID.eq(tenantId))
                 .orderBy(AUDIT_LOG.ID.desc()).limit(limit)
-                .fetch(r -> new Entry(r.getId(), r.getActor(), r.getAction(), r.getTarget(),
+                .fetch(r -> new Entry(r.getId(), r.getActor(), r.getClientAddress(), r.getAction(), r.getTarget(),
                         read(r.getBefore()), read(r.getAfter()), r.getAt()));
     }
 
     /** Records a platform-level change (admin keys, tenants created) inside the caller's transaction. */
     public void recordPlatform(DSLContext tx, String platform, Principal actor, String action, String target, Object before, Object after) {
         tx.insertInto(PLATFORM_AUDIT_LOG)
-                .set(PLATFORM_AUDIT_LOG.PLATFORM, platform).set(PLATFORM_AUDIT_LOG.ACTOR, actor(actor)).set(PLATFORM_AUDIT_LOG.ACTION, action)
+                .set(PLATFORM_AUDIT_LOG.PLATFORM, platform).set(PLATFORM_AUDIT_LOG.ACTOR, actor(actor))
+                .set(PLATFORM_AUDIT_LOG.CLIENT_ADDRESS, actor.client()).set(PLATFORM_AUDIT_LOG.ACTION, action)
                 .set(PLATFORM_AUDIT_LOG.TARGET, target).set(PLATFORM_AUDIT_LOG.BEFORE, Json.jsonb(before))
                 .set(PLATFORM_AUDIT_LOG.AFTER, Json.jsonb(after))
                 .execute();
@@ -51,7 +53,7 @@ public final class AuditStore {
     public List<Entry> latestOfPlatform(DSLContext tx, String platform, int limit) {
         return tx.selectFrom(PLATFORM_AUDIT_LOG).where(PLATFORM_AUDIT_LOG.PLATFORM.eq(platform))
                 .orderBy(PLATFORM_AUDIT_LOG.ID.desc()).limit(limit)
-                .fetch(r -> new Entry(r.getId(), r.getActor(), r.getAction(), r.getTarget(),
+                .fetch(r -> new Entry(r.getId(), r.getActor(), r.getClientAddress(), r.getAction(), r.getTarget(),
                         read(r.getBefore()), read(r.getAfter()), r.getAt()));
     }
 

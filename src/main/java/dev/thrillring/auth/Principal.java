@@ -13,25 +13,26 @@ import java.util.function.Function;
  *
  * @param platform       for a platform admin, the one platform it administers; empty for the operator
  * @param platformOfTenant looks up a tenant's platform, to decide a platform admin's reach
+ * @param client         the address the request came from (for the audit log); null outside a request
  */
 public record Principal(String keyId, Role role, Optional<UUID> tenantId, Optional<String> platform,
-                        Function<UUID, Optional<String>> platformOfTenant) {
+                        Function<UUID, Optional<String>> platformOfTenant, String client) {
 
     private static final Function<UUID, Optional<String>> NO_LOOKUP = t -> Optional.empty();
 
     /** A tenant's key or token. */
     public static Principal tenant(String keyId, Role role, UUID tenant) {
-        return new Principal(keyId, role, Optional.of(tenant), Optional.empty(), NO_LOOKUP);
+        return new Principal(keyId, role, Optional.of(tenant), Optional.empty(), NO_LOOKUP, null);
     }
 
     /** The operator: every platform. */
     public static Principal operator() {
-        return new Principal("admin", Role.PLATFORM_ADMIN, Optional.empty(), Optional.empty(), NO_LOOKUP);
+        return new Principal("admin", Role.PLATFORM_ADMIN, Optional.empty(), Optional.empty(), NO_LOOKUP, null);
     }
 
     /** The admin of one platform's tenants. */
     public static Principal platformAdmin(String keyId, String platform, Function<UUID, Optional<String>> platformOfTenant) {
-        return new Principal(keyId, Role.PLATFORM_ADMIN, Optional.empty(), Optional.of(platform), platformOfTenant);
+        return new Principal(keyId, Role.PLATFORM_ADMIN, Optional.empty(), Optional.of(platform), platformOfTenant, null);
     }
 
     /**
@@ -40,7 +41,12 @@ public record Principal(String keyId, Role role, Optional<UUID> tenantId, Option
      */
     public static Principal system(Principal caller) {
         return new Principal(caller.keyId(), caller.role == Role.PLATFORM_ADMIN ? Role.PLATFORM_ADMIN : Role.TENANT_ADMIN,
-                caller.tenantId(), caller.platform(), caller.platformOfTenant());
+                caller.tenantId(), caller.platform(), caller.platformOfTenant(), caller.client());
+    }
+
+    /** This caller, seen coming from {@code address}. */
+    public Principal from(String address) {
+        return new Principal(keyId, role, tenantId, platform, platformOfTenant, address);
     }
 
     public boolean isOperator() {

@@ -108,19 +108,5 @@ public final class ReferralRoutes {
         return d == null || d.isBlank() ? null : d.length() > 128 ? d.substring(0, 128) : d;
     }
 
-    /**
-     * The visitor's address: the peer's, unless the peer is a configured trusted proxy, in which
-     * case the last address in {@code X-Forwarded-For} that is not itself a trusted proxy.
-     */
-    String clientIp(Context ctx) {
-        String peer = ctx.req().getRemoteAddr();
-        String forwarded = ctx.header("X-Forwarded-For");
-        if (!trustedProxies.contains(peer) || forwarded == null) return peer;
-        List<String> hops = List.of(forwarded.split("\\s*,\\s*"));
-        for (int i = hops.size() - 1; i >= 0; i--) {
-            String hop = hops.get(i).trim();
-            if (!hop.isEmpty() && !trustedProxies.contains(hop)) return hop.length() > 45 ? peer : hop;
-        }
-        return peer;
-    }
+    String clientIp(Context ctx) { return dev.thrillring.app.ClientAddress.of(ctx, trustedProxies); }
 }

@@ -43,6 +43,15 @@ class ApiKeyLifecycleTest {
 
         var audit = app.get("/api/v1/tenants/" + tenant + "/audit", admin).json().get("entries");
         assertThat(audit.findValuesAsText("action")).contains("api_key.issued", "api_key.revoked");
+        assertThat(audit.get(0).get("client_address").asText()).as("no proxy header: the peer").isEqualTo("127.0.0.1");
+
+        // The test server trusts loopback as its proxy: the address the proxy appended is recorded,
+        // not the one the client wrote before it.
+        assertThat(app.send("POST", "/api/v1/tenants/" + tenant + "/api-keys", admin, "application/json", "{\"role\":\"viewer\"}",
+                java.util.Map.of("X-Forwarded-For", "198.51.100.66, 203.0.113.9")).status()).isEqualTo(201);
+        var latest = app.get("/api/v1/tenants/" + tenant + "/audit?limit=1", admin).json().get("entries").get(0);
+        assertThat(latest.get("action").asText()).isEqualTo("api_key.issued");
+        assertThat(latest.get("client_address").asText()).isEqualTo("203.0.113.9");
         assertThat(app.send("DELETE", "/api/v1/tenants/" + tenant + "/api-keys/" + viewerRow.get("key_id").asText(), admin, null, null).status())
                 .isEqualTo(404);
     }
