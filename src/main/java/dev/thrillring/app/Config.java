@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param databaseUrl     external PostgreSQL; empty means the embedded one under {@code dataDir}
  * @param appDbUser       login role the service runs as on an external database; empty means
  *                        the owner connection switches to {@code thrillring_app} with SET ROLE
+ * @param metricsToken    when set, {@code /metrics} asks for it as a bearer token
  */
 public record Config(String host, int port, Path dataDir, Optional<String> databaseUrl,
                      Optional<String> appDbUser, Optional<String> appDbPassword,
@@ -18,7 +19,7 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                      long maxBodyBytes, int poolSize, int maxCompiledOverlays, boolean watchRules,
                      String publicUrl, java.util.Set<String> trustedProxies,
                      int rateKeyPerSecond, int rateTenantPerSecond, int ratePublicPerSecond,
-                     Optional<dev.thrillring.auth.JwtVerifier.Settings> jwt) {
+                     Optional<dev.thrillring.auth.JwtVerifier.Settings> jwt, Optional<String> metricsToken) {
 
     /** Without JWT (API keys only). */
     public Config(String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> appDbUser,
@@ -27,14 +28,21 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                   int rateKeyPerSecond, int rateTenantPerSecond, int ratePublicPerSecond) {
         this(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,
                 maxCompiledOverlays, watchRules, publicUrl, trustedProxies, rateKeyPerSecond, rateTenantPerSecond, ratePublicPerSecond,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     /** A copy with JWT verification. */
     public Config withJwt(dev.thrillring.auth.JwtVerifier.Settings settings) {
         return new Config(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,
                 maxCompiledOverlays, watchRules, publicUrl, trustedProxies, rateKeyPerSecond, rateTenantPerSecond, ratePublicPerSecond,
-                Optional.of(settings));
+                Optional.of(settings), metricsToken);
+    }
+
+    /** A copy whose {@code /metrics} asks for {@code token}. */
+    public Config withMetricsToken(String token) {
+        return new Config(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,
+                maxCompiledOverlays, watchRules, publicUrl, trustedProxies, rateKeyPerSecond, rateTenantPerSecond, ratePublicPerSecond,
+                jwt, Optional.of(token));
     }
 
     public static Config fromEnv(Map<String, String> env) {
@@ -58,7 +66,8 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                 intVar(env, "THRILLRING_RATE_KEY_PER_SECOND", 1000),
                 intVar(env, "THRILLRING_RATE_TENANT_PER_SECOND", 2000),
                 intVar(env, "THRILLRING_RATE_PUBLIC_PER_SECOND", 50),
-                jwt(env));
+                jwt(env),
+                nonBlank(env.get("THRILLRING_METRICS_TOKEN")));
     }
 
     private static Optional<dev.thrillring.auth.JwtVerifier.Settings> jwt(Map<String, String> env) {

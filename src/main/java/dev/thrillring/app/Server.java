@@ -139,7 +139,7 @@ public final class Server implements AutoCloseable {
                 RateLimits limits = new RateLimits();
                 c.routes.beforeMatched(ctx -> authorise(ctx, auth, limits, tenants, config));
                 ErrorMapping.register(c.routes);
-                HealthRoutes.register(c.routes, db, registry, metrics);
+                HealthRoutes.register(c.routes, db, registry, metrics, config.metricsToken());
                 TenantRoutes.register(c.routes, tenants);
                 PlatformRoutes.register(c.routes, new PlatformService(db.dsl()));
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());

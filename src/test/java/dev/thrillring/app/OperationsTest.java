@@ -39,6 +39,20 @@ class OperationsTest {
     }
 
     @Test
+    void shouldAskForTheScrapeTokenWhenTheOperatorSetOne() {
+        try (TestServer guarded = TestServer.start(TestServer.tempDir(), c -> c.withMetricsToken("scrape-token-0123456789"))) {
+            Response none = guarded.get("/metrics", null);
+            assertThat(none.status()).isEqualTo(401);
+            assertThat(none.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(guarded.get("/metrics", "another-token").status()).isEqualTo(401);
+            Response ok = guarded.get("/metrics", "scrape-token-0123456789");
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.body()).contains("http_server_requests_seconds");
+            assertThat(guarded.get("/health", null).status()).as("health stays open for probes").isEqualTo(200);
+        }
+    }
+
+    @Test
     void shouldExposePrometheusMetricsPerRoute() {
         String tenant = app.createTenant("Metered", "coreldove");
         String key = app.issueKey(tenant, "ingest");
