@@ -48,6 +48,28 @@ class RowLevelSecurityTest {
         }
     }
 
+    /** Schema-wide: a table added later with a tenant column but no policy fails here, not in production. */
+    @Test
+    void shouldGuardEveryTableThatHoldsTenantRowsWithAForcedPolicy() throws Exception {
+        List<String> unguarded = new ArrayList<>();
+        int guarded = 0;
+        try (Connection c = app.ownerConnection(); ResultSet rs = c.createStatement().executeQuery("""
+                SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
+                       (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+                   AND (c.relname = 'tenants' OR EXISTS (SELECT 1 FROM pg_attribute a
+                        WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped))
+                 ORDER BY 1""")) {
+            while (rs.next()) {
+                if (rs.getBoolean(2) && rs.getBoolean(3) && rs.getLong(4) > 0) guarded++;
+                else unguarded.add(rs.getString(1) + " (rls " + rs.getBoolean(2) + ", forced " + rs.getBoolean(3) + ", policies " + rs.getLong(4) + ")");
+            }
+        }
+        assertThat(unguarded).isEmpty();
+        assertThat(guarded).isGreaterThan(15);
+    }
+
     @Test
     void shouldShowTenantAOnlyItsOwnRows() throws Exception {
         try (Connection c = app.appConnection()) {
