@@ -102,6 +102,25 @@ class RowLevelSecurityTest {
     }
 
     @Test
+    void shouldKeepEveryLogAndLedgerAppendOnlyForTheService() throws Exception {
+        List<String> writable = new ArrayList<>();
+        try (Connection c = app.ownerConnection()) {
+            for (String table : List.of("facts", "decisions", "gamification_events", "audit_log", "platform_audit_log", "reward_ledger")) {
+                for (String privilege : List.of("UPDATE", "DELETE", "TRUNCATE")) {
+                    try (PreparedStatement st = c.prepareStatement("SELECT has_table_privilege('thrillring_app', ?, ?)")) {
+                        st.setString(1, table);
+                        st.setString(2, privilege);
+                        ResultSet rs = st.executeQuery();
+                        rs.next();
+                        if (rs.getBoolean(1)) writable.add(privilege + " " + table);
+                    }
+                }
+            }
+        }
+        assertThat(writable).isEmpty();
+    }
+
+    @Test
     void shouldKeepFactsAppendOnlyForTheService() throws Exception {
         try (Connection c = app.appConnection()) {
             scopeTo(c, tenantA);
