@@ -55,7 +55,7 @@ public final class LeaderboardService {
 
     private record CachedBoards(List<LeaderboardStore.Board> boards, long loadedAt) {}
     /** In-memory standings of public board periods that have been read, keyed {@code board|period}. */
-    private final Map<String, RankIndex> indexes = new ConcurrentHashMap<>();
+    private final RankIndexes indexes = new RankIndexes();
 
     /** One committed score change of a subject on a board period; {@code live}: a public board, ranked in memory. */
     public record Change(UUID board, String period, RankIndex.Entry entry, boolean live) {}
@@ -134,7 +134,7 @@ public final class LeaderboardService {
             String key = c.board() + "|" + c.period();
             // The committing process keeps an index of every board it writes, so its events are complete;
             // the others update only the indexes they already serve reads from.
-            RankIndex index = local ? index(c.board(), c.period()) : indexes.get(key);
+            RankIndex index = local ? index(c.board(), c.period()) : indexes.ifHeld(key);
             if (index == null) continue;
             long before = index.rank(c.entry().tenantId(), c.entry().userId());
             index.put(c.entry());
@@ -248,7 +248,7 @@ public final class LeaderboardService {
 
     /** The rank index of a public board period, built from PostgreSQL on first use. */
     private RankIndex index(UUID board, String period) {
-        return indexes.computeIfAbsent(board + "|" + period, k -> new RankIndex(db.asOwner(owner -> store.allEntries(owner, board, period))));
+        return indexes.get(board + "|" + period, () -> new RankIndex(db.asOwner(owner -> store.allEntries(owner, board, period))));
     }
 
     /** The seed's {@code LeaderboardResponse}. */
