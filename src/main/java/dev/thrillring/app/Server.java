@@ -99,6 +99,7 @@ public final class Server implements AutoCloseable {
                         achievements.catalogueChanged();
                     }),
                     LeaderboardService.CHANNEL, leaderboards::applyNotification,
+                    LeaderboardService.PRIVACY_CHANNEL, leaderboards::privacyChanged,
                     AuthService.REVOKED_CHANNEL, auth::revoked),
                     () -> {
                         auth.forgetAll();

@@ -37,6 +37,11 @@ public final class LeaderboardService {
     private static final Pattern PERIOD = Pattern.compile("all|\\d{4}-\\d{2}-\\d{2}|\\d{4}-W\\d{2}|\\d{4}-\\d{2}");
     private static final Map<String, String> PERIOD_OF = Map.of("daily", "day", "weekly", "week", "monthly", "month", "all_time", "all_time");
 
+    /** A tenant whose privacy choice changed: every process drops its cached shown name. */
+    public static final String PRIVACY_CHANNEL = "thrillring_privacy";
+    /** Names shown on public boards (opted-in tenants), cached; see {@link ShownNames}. */
+    private final ShownNames shownNames = new ShownNames();
+
     /** Score changes travel to other processes on this channel, as JSON with the sending node. */
     public static final String CHANNEL = "thrillring_scores";
     private static final String NODE = UUID.randomUUID().toString();
@@ -79,17 +84,7 @@ public final class LeaderboardService {
         Map<UUID, Boolean> publicBoard = new HashMap<>();
         for (Outcome o : outcomes) {
             if (!o.kind().equals("score")) continue;
-            if (boards == null) {
-                boards = new ArrayList<>(platformBoards.computeIfAbsent(platform, p -> store.boards(tx, p, tenant).stream()
-                        .filter(b -> b.tenantId() == null).toList()));
-                CachedBoards own = customBoards.get(tenant);
-                if (own == null || System.currentTimeMillis() - own.loadedAt() > CUSTOM_TTL_MS) {
-                    own = new CachedBoards(store.boards(tx, platform, tenant).stream().filter(b -> tenant.equals(b.tenantId())).toList(),
-                            System.currentTimeMillis());
-                    customBoards.put(tenant, own);
-                }
-                boards.addAll(own.boards());
-            }
+            if (boards == null) boards = boards(tx, platform, tenant);
             String source = (String) o.details().get("board");
             BigDecimal value = BigDecimal.valueOf(((Number) o.details().get("value")).doubleValue());
             for (LeaderboardStore.Board b : boards) {
@@ -115,6 +110,33 @@ public final class LeaderboardService {
                     org.jooq.impl.DSL.val(payload(changes)))).fetch();
         }
         return changes;
+    }
+
+    /** The platform's boards and the tenant's own (none for a platform admin), from the caches, loading what is missing. */
+    private List<LeaderboardStore.Board> boards(DSLContext tx, String platform, UUID tenant) {
+        List<LeaderboardStore.Board> all = new ArrayList<>(platformBoards.computeIfAbsent(platform, p -> store.boards(tx, p, tenant).stream()
+                .filter(b -> b.tenantId() == null).toList()));
+        if (tenant == null) return all;
+        CachedBoards own = customBoards.get(tenant);
+        if (own == null || System.currentTimeMillis() - own.loadedAt() > CUSTOM_TTL_MS) {
+            own = new CachedBoards(store.boards(tx, platform, tenant).stream().filter(b -> tenant.equals(b.tenantId())).toList(),
+                    System.currentTimeMillis());
+            customBoards.put(tenant, own);
+        }
+        all.addAll(own.boards());
+        return all;
+    }
+
+    /** The boards as {@link #boards(DSLContext, String, UUID)} gives them, when every part is cached; else null. */
+    private List<LeaderboardStore.Board> cachedBoards(String platform, UUID tenant) {
+        List<LeaderboardStore.Board> shared = platformBoards.get(platform);
+        if (shared == null) return null;
+        if (tenant == null) return shared;
+        CachedBoards own = customBoards.get(tenant);
+        if (own == null || System.currentTimeMillis() - own.loadedAt() > CUSTOM_TTL_MS) return null;
+        List<LeaderboardStore.Board> all = new ArrayList<>(shared);
+        all.addAll(own.boards());
+        return all;
     }
 
     private final LiveRanks live = new LiveRanks();
@@ -230,7 +252,13 @@ public final class LeaderboardService {
     }
 
     /** Drops every index (after missed notifications); they are rebuilt from PostgreSQL on next read. */
-    public void forgetIndexes() { indexes.clear(); }
+    public void forgetIndexes() {
+        indexes.clear();
+        shownNames.forgetAll();
+    }
+
+    /** Handles {@link #PRIVACY_CHANNEL}: another process changed a tenant's privacy choice. */
+    public void privacyChanged(String tenant) { shownNames.forget(UUID.fromString(tenant)); }
 
     private static String payload(List<Change> changes) {
         List<List<Object>> rows = new ArrayList<>();
@@ -264,24 +292,36 @@ public final class LeaderboardService {
     public Map<String, Object> leaderboard(Principal caller, String platform, String type, String timePeriod, int limit,
                                            String period, String userId, String industry, long afterRank, int around) {
         UUID me = caller.tenantId().orElse(null);
-        Tenant myTenant = me == null ? null : tenants.get(caller, me);
-        String p = platform != null ? platform : myTenant != null ? myTenant.platform() : null;
+        String myPlatform = me == null ? null : tenants.platformOf(me).orElseThrow(() -> new Problem.NotFound("no tenant " + me));
+        String p = platform != null ? platform : myPlatform;
         if (p == null) throw new Problem.Invalid("platform", "is required for a platform admin");
         caller.requirePlatform(p);
-        if (myTenant != null && !p.equals(myTenant.platform())) throw new Problem.Forbidden("this key's tenant is on platform " + myTenant.platform());
+        if (myPlatform != null && !p.equals(myPlatform)) throw new Problem.Forbidden("this key's tenant is on platform " + myPlatform);
         if (limit < 1 || limit > 1000) throw new Problem.Invalid("limit", "must be from 1 to 1000");
         if (period != null && !PERIOD.matcher(period).matches()) throw new Problem.Invalid("period", "must be all, 2026-11-24, 2026-W48 or 2026-11");
         UUID scopeTenant = me == null ? new UUID(0, 0) : me;
+        String boardType = type == null ? "performance" : type;
+        // Public platform boards, the most read, come from the rank index with cached boards and
+        // names: no database round trip once warm. Anything the caches cannot answer takes the
+        // transaction below.
+        List<LeaderboardStore.Board> known = cachedBoards(p, me);
+        LeaderboardStore.Board fast = known == null ? null : pickOrNull(known, boardType, timePeriod);
+        if (fast != null && fast.visibility().equals("public") && fast.tenantId() == null) {
+            Instant now = clock.instant();
+            String key = period != null ? period : periodKey(fast, now);
+            return fromIndex(scopeTenant, fast, key, previousPeriodKey(fast, key), limit, me, userId, afterRank, around, now);
+        }
+        Tenant myTenant = me == null ? null : tenants.get(caller, me);
         return scope.inTenant(scopeTenant, tx -> {
-            List<LeaderboardStore.Board> boards = store.boards(tx, p, me);
-            LeaderboardStore.Board board = pick(boards, type == null ? "performance" : type, timePeriod);
+            List<LeaderboardStore.Board> boards = boards(tx, p, me);
+            LeaderboardStore.Board board = pick(boards, boardType, timePeriod);
             String ind = board.type().equals("industry") ? (industry != null ? industry : myTenant == null ? null : myTenant.industry()) : null;
             if (board.type().equals("industry") && ind == null) throw new Problem.Invalid("industry", "is required for an industry board");
             Instant now = clock.instant();
             String key = period != null ? period : periodKey(board, now);
             String previousKey = previousPeriodKey(board, key);
             if (board.visibility().equals("public") && board.tenantId() == null) {
-                return fromIndex(tx, board, key, previousKey, limit, me, userId, afterRank, around, now);
+                return fromIndex(scopeTenant, board, key, previousKey, limit, me, userId, afterRank, around, now);
             }
             List<LeaderboardStore.Standing> standings = store.standings(tx, board.id(), key, ind);
             Map<String, Long> previous = new HashMap<>();
@@ -327,7 +367,7 @@ public final class LeaderboardService {
     }
 
     /** Standings of a public board from its rank index: ranks in O(√n), names per privacy. */
-    private Map<String, Object> fromIndex(DSLContext tx, LeaderboardStore.Board board, String key, String previousKey, int limit,
+    private Map<String, Object> fromIndex(UUID scopeTenant, LeaderboardStore.Board board, String key, String previousKey, int limit,
                                           UUID me, String userId, long afterRank, int around, Instant now) {
         RankIndex index = index(board.id(), key);
         RankIndex previous = previousKey == null ? null : index(board.id(), previousKey);
@@ -340,7 +380,8 @@ public final class LeaderboardService {
             shown = (int) (mine + around - from);
         }
         List<RankIndex.Entry> slice = index.slice(from, shown);
-        Map<UUID, String> names = store.shownNames(tx, slice.stream().map(RankIndex.Entry::tenantId).collect(java.util.stream.Collectors.toSet()));
+        java.util.Set<UUID> listed = slice.stream().map(RankIndex.Entry::tenantId).collect(java.util.stream.Collectors.toSet());
+        Map<UUID, String> names = shownNames.of(listed, missing -> scope.inTenant(scopeTenant, tx -> store.shownNames(tx, missing)));
         List<Map<String, Object>> data = new ArrayList<>();
         List<Map<String, Object>> changes = new ArrayList<>();
         long rank = from;
@@ -458,9 +499,21 @@ public final class LeaderboardService {
             after.put("display_name", displayName);
             new dev.thrillring.audit.AuditStore().record(tx, tenant, caller,
                     "leaderboard.privacy_changed", "tenant/" + tenant, null, after);
+            tx.select(org.jooq.impl.DSL.function("pg_notify", Object.class, org.jooq.impl.DSL.val(PRIVACY_CHANNEL),
+                    org.jooq.impl.DSL.val(tenant.toString()))).fetch();
             return null;
         });
+        shownNames.forget(tenant);
         return Map.of("tenant_id", tenant, "opted_in", optedIn);
+    }
+
+    /** As {@link #pick}, or null where pick would refuse: the transaction path then answers with fresh boards. */
+    private static LeaderboardStore.Board pickOrNull(List<LeaderboardStore.Board> boards, String type, String timePeriod) {
+        try {
+            return pick(boards, type, timePeriod);
+        } catch (Problem.Invalid unknownToTheCache) {
+            return null;
+        }
     }
 
     private static LeaderboardStore.Board pick(List<LeaderboardStore.Board> boards, String type, String timePeriod) {

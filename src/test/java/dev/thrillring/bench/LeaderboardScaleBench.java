@@ -68,7 +68,12 @@ public final class LeaderboardScaleBench {
                 if (first.status() != 200) throw new IllegalStateException(first.body());
                 double[] topMs = new double[200];
                 double[] around = new double[200];
+                double[] health = new double[200];
                 for (int i = 0; i < 200; i++) {
+                    // Baseline in the same loop: the cheapest route, through the same client, server and machine.
+                    long h = System.nanoTime();
+                    client.get("/health", null);
+                    health[i] = (System.nanoTime() - h) / 1e6;
                     long t = System.nanoTime();
                     client.get("/api/v1/gamification/leaderboards?leaderboard_type=performance&limit=100", viewer);
                     topMs[i] = (System.nanoTime() - t) / 1e6;
@@ -78,7 +83,9 @@ public final class LeaderboardScaleBench {
                 }
                 Arrays.sort(topMs);
                 Arrays.sort(around);
+                Arrays.sort(health);
                 System.out.printf("| first read: rank index built from PostgreSQL | %d ms |%n", buildMs);
+                System.out.printf("| baseline: HTTP GET /health, p50 / p99 of 200 | %.2f / %.2f ms |%n", health[100], health[197]);
                 System.out.printf("| HTTP top-100 from the rank index, p50 / p99 of 200 | %.2f / %.2f ms |%n", topMs[100], topMs[197]);
                 System.out.printf("| HTTP around-me (11 rows, my rank, previous-period rank) p50 / p99 of 200 | %.2f / %.2f ms |%n", around[100], around[197]);
             }

@@ -90,6 +90,18 @@ class TwoProcessTest {
             System.out.printf("second process saw the new ranks %d ms after the first committed them%n", (System.nanoTime() - s0) / 1_000_000);
             assertThat(overtaken).as("second process kept stale ranks").isTrue();
 
+            // Privacy: an opt-in on the first process shows the name on the second, whose names were cached.
+            assertThat(get(client, base2, aViewer, board)).doesNotContain("Scorer A Inc");
+            String aAdmin = first.issueKey(a, "tenant_admin");
+            assertThat(first.send("PUT", "/api/v1/tenants/" + a + "/leaderboard-privacy", aAdmin, "application/json",
+                    "{\"opted_in\":true,\"display_name\":\"Scorer A Inc\"}").status()).isEqualTo(200);
+            boolean named = false;
+            for (int i = 0; i < 100 && !named; i++) {
+                named = get(client, base2, aViewer, board).contains("Scorer A Inc");
+                if (!named) Thread.sleep(20);
+            }
+            assertThat(named).as("second process kept showing a pseudonym after the opt-in").isTrue();
+
             // A platform's base: activated on the first process, served by the second to the platform's tenants.
             String platform = "twonode" + System.nanoTime() % 100000;
             try (var c = first.ownerConnection()) {
