@@ -125,18 +125,10 @@ public final class ConversionService {
             SubjectState state = subjects.load(tx, c.tenant, code.referrerUserId(), now);
             Evaluation e = engine.evaluate(ruleSets.forTenant(c.tenant, platform),
                     new Fact("conversion-" + UUID.randomUUID(), c.tenant, code.referrerUserId(), "referral.converted", now, attributes), state);
-            double score = 0;
-            List<Map<String, Object>> reasons = new ArrayList<>();
-            List<Map<String, Object>> rewards = new ArrayList<>();
-            for (Outcome o : e.outcomes()) {
-                if (o.kind().equals("fraud_signal")) {
-                    score += ((Number) o.details().get("weight")).doubleValue();
-                    reasons.add(Map.of("indicator", o.details().get("indicator"), "weight", o.details().get("weight"), "reason", o.details().get("reason")));
-                } else if (o.kind().equals("reward")) {
-                    rewards.add(Map.of("party", o.details().get("party"), "tier", o.details().get("tier"), "amount", o.details().get("amount")));
-                }
-            }
-            score = Math.min(1.0, score);
+            Scored scored = Scored.of(e);
+            double score = scored.score;
+            List<Map<String, Object>> reasons = scored.reasons;
+            List<Map<String, Object>> rewards = scored.rewards;
             double reviewAt = num(bands, "review_at", 0.3);
             double rejectAt = num(bands, "reject_at", 0.8);
             String status = score > rejectAt ? "rejected" : score >= reviewAt ? "pending_review" : "approved";
@@ -175,8 +167,77 @@ public final class ConversionService {
                 default -> "referral.rejected";
             }, Map.of("conversion_id", id, "score", score, "reasons", reasons));
             if (status.equals("approved")) settle(tx, c.tenant, platform, id, code, config, e, now);
+            if (signals.get("shared_ip_many_referees")) {
+                rescoreBurst(tx, c.tenant, platform, code, id, ip, signals.get("referrer_velocity"), state, reviewAt, now);
+            }
             return view(tx, c.tenant, id);
         });
+    }
+
+    /** What the fraud and reward rules decided about one conversion. */
+    private record Scored(double score, List<Map<String, Object>> reasons, List<Map<String, Object>> rewards) {
+        static Scored of(Evaluation e) {
+            double score = 0;
+            List<Map<String, Object>> reasons = new ArrayList<>();
+            List<Map<String, Object>> rewards = new ArrayList<>();
+            for (Outcome o : e.outcomes()) {
+                if (o.kind().equals("fraud_signal")) {
+                    score += ((Number) o.details().get("weight")).doubleValue();
+                    reasons.add(Map.of("indicator", o.details().get("indicator"), "weight", o.details().get("weight"), "reason", o.details().get("reason")));
+                } else if (o.kind().equals("reward")) {
+                    rewards.add(Map.of("party", o.details().get("party"), "tier", o.details().get("tier"), "amount", o.details().get("amount")));
+                }
+            }
+            return new Scored(Math.min(1.0, score), reasons, rewards);
+        }
+    }
+
+    /**
+     * A burst shows itself only from its third conversion from one address: the first ones looked
+     * like ordinary referees and were approved. While their rewards are still on hold, they are
+     * scored again by the same rules with what is known now (the address is shared, and the
+     * referrer's velocity if it fired). Those that reach the review band go back to the review
+     * queue and their held rewards are voided; a reviewer who approves them restores the rewards.
+     * Conversions whose rewards were already granted or paid are left to the refund route.
+     */
+    private void rescoreBurst(DSLContext tx, UUID tenant, String platform, ReferralStore.Code code, UUID current, String ip,
+                              boolean velocity, SubjectState state, double reviewAt, Instant now) {
+        var earlier = tx.selectFrom(REFERRAL_CONVERSIONS).where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant)
+                        .and(REFERRAL_CONVERSIONS.PROGRAM_ID.eq(code.programId()))
+                        .and(REFERRAL_CONVERSIONS.REFERRER_USER_ID.isNotDistinctFrom(code.referrerUserId()))
+                        .and(REFERRAL_CONVERSIONS.IP_ADDRESS.eq(ip)).and(REFERRAL_CONVERSIONS.STATUS.eq("approved"))
+                        .and(REFERRAL_CONVERSIONS.ID.ne(current))
+                        .and(REFERRAL_CONVERSIONS.CREATED_AT.ge(now.minus(java.time.Duration.ofDays(30)).atOffset(ZoneOffset.UTC))))
+                .orderBy(REFERRAL_CONVERSIONS.CREATED_AT).forUpdate().fetch();
+        for (var row : earlier) {
+            UUID id = row.getId();
+            List<UUID> held = ledger.rewardsOf(tx, tenant, id);
+            if (held.stream().anyMatch(r -> !ledger.reward(tx, tenant, r).state().equals("pending"))) continue;
+            Map<String, Object> signals = new LinkedHashMap<>();
+            read(row.getSignals()).forEach((k, v) -> signals.put((String) k, v));
+            signals.put("shared_ip_many_referees", true);
+            if (velocity) signals.put("referrer_velocity", true);
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            attributes.put("conversion_type", row.getConversionType());
+            attributes.put("conversion_value", row.getConversionValue() == null ? 0.0 : row.getConversionValue().doubleValue());
+            signals.forEach((k, v) -> attributes.put("signal_" + k, v));
+            Scored again = Scored.of(engine.evaluate(ruleSets.forTenant(tenant, platform),
+                    new Fact("rescore-" + id, tenant, code.referrerUserId(), "referral.converted", now, attributes), state));
+            if (again.score < reviewAt) continue;
+            List<Map<String, Object>> reasons = new ArrayList<>(again.reasons);
+            reasons.add(Map.of("indicator", "rescored", "weight", 0, "reason", "scored again when a later conversion showed this address is shared by a burst"));
+            tx.update(REFERRAL_CONVERSIONS).set(REFERRAL_CONVERSIONS.STATUS, "pending_review")
+                    .set(REFERRAL_CONVERSIONS.AI_VALIDATION_SCORE, BigDecimal.valueOf(again.score).setScale(2, RoundingMode.HALF_UP))
+                    .set(REFERRAL_CONVERSIONS.SIGNALS, Json.jsonb(signals)).set(REFERRAL_CONVERSIONS.FRAUD_REASONS, Json.jsonb(reasons))
+                    .where(REFERRAL_CONVERSIONS.ID.eq(id)).execute();
+            for (UUID reward : held) {
+                RewardLedger.Reward r = ledger.reward(tx, tenant, reward);
+                ledger.mark(tx, tenant, reward, "voided", r.amount().negate(), "re-scored: part of a burst from one address");
+                event(tx, tenant, r.beneficiary(), platform, "reward.voided", RewardLedger.view(ledger.reward(tx, tenant, reward)));
+            }
+            event(tx, tenant, code.referrerUserId(), platform, "referral.flagged",
+                    Map.of("conversion_id", id, "score", again.score, "reasons", reasons, "rescored", true));
+        }
     }
 
     /** Approved: rewards go into the ledger on hold, and the referrer's metrics and achievements count it. */

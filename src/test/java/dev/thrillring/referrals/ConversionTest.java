@@ -228,6 +228,43 @@ class ConversionTest {
     }
 
     @Test
+    void shouldSendABurstsEarlierConversionsBackToReviewWhileTheirRewardsAreOnHold() {
+        Tenant t = tenant();
+        String code = code(t, "burster", "");
+        assertThat(convert(t, code, "p1", "", "203.0.113.90", "dev-p1").json().get("status").asText()).isEqualTo("approved");
+        assertThat(convert(t, code, "p2", "", "203.0.113.90", "dev-p2").json().get("status").asText()).isEqualTo("approved");
+        // The third from one address reveals the burst; the first two looked ordinary on their own.
+        assertThat(convert(t, code, "p3", "", "203.0.113.90", "dev-p3").json().get("status").asText()).isEqualTo("pending_review");
+
+        JsonNode queue = app.get("/api/v1/referrals/" + t.id + "/review-queue", t.admin).json().get("conversions");
+        assertThat(queue.findValuesAsText("referee_user_id")).containsExactly("p1", "p2", "p3");
+        String p1 = null;
+        for (JsonNode c : queue) {
+            if (c.get("referee_user_id").asText().equals("p3")) continue;
+            if (c.get("referee_user_id").asText().equals("p1")) p1 = c.get("conversion_id").asText();
+            assertThat(c.get("reasons").findValuesAsText("indicator")).contains("shared_ip_many_referees", "rescored");
+            assertThat(c.get("rewards").findValuesAsText("state")).as("held rewards are voided").containsOnly("voided");
+        }
+
+        // A reviewer who knows p1 approves it: its rewards are held again.
+        Response approved = app.post("/api/v1/referrals/" + t.id + "/conversions/" + p1 + "/review", t.admin, "{\"decision\":\"approve\"}");
+        assertThat(approved.json().get("status").asText()).isEqualTo("approved");
+        assertThat(approved.json().get("rewards").findValuesAsText("state")).contains("pending", "voided");
+
+        // Rewards already granted (no hold) are not taken back by re-scoring: that is the refund route's job.
+        Tenant instant = tenant();
+        assertThat(app.post("/api/v1/referrals/" + instant.id + "/programs", instant.admin, "{\"program_name\":\"Instant\",\"hold_days\":0}").status())
+                .isEqualTo(201);
+        String fast = code(instant, "burster", ",\"program_type\":\"Instant\"");
+        Response q1 = convert(instant, fast, "q1", "", "203.0.113.91", "dev-q1");
+        convert(instant, fast, "q2", "", "203.0.113.91", "dev-q2");
+        assertThat(convert(instant, fast, "q3", "", "203.0.113.91", "dev-q3").json().get("status").asText()).isEqualTo("pending_review");
+        assertThat(app.get("/api/v1/referrals/" + instant.id + "/review-queue", instant.admin).json().get("conversions")
+                .findValuesAsText("referee_user_id")).containsExactly("q3");
+        assertThat(q1.json().get("rewards").findValuesAsText("state")).containsOnly("granted");
+    }
+
+    @Test
     void shouldRefuseAnExpiredCode() throws Exception {
         Tenant t = tenant();
         String code = code(t, "alice", ",\"expiry_days\":1");
