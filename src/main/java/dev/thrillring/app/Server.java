@@ -90,7 +90,7 @@ public final class Server implements AutoCloseable {
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
             achievements.syncPlatforms(baseRules, platforms);
             LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());
-            PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(db.dsl(), baseRules, registry, overlays, engine,
+            PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(db.dsl(), baseRules, registry, overlays, engine, ruleSets,
                     p -> achievements.syncPlatform(baseRules, p));
             FactService facts = new FactService(scope, tenants, engine, registry, achievements, leaderboards, metrics.registry());
             Listener listener = new Listener(db, Map.of(

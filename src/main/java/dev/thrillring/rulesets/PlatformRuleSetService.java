@@ -39,12 +39,14 @@ public final class PlatformRuleSetService {
     private final Overlay.Source overlays;
     private final ScenarioRunner scenarios;
     private final Consumer<String> baseChanged;
+    private final RuleSetService ruleSets;
     private final PlatformRuleSetStore store = new PlatformRuleSetStore();
     private final AuditStore audit = new AuditStore();
 
     /** {@code baseChanged} runs after a new base is live (the achievement catalogue follows it). */
     public PlatformRuleSetService(DSLContext dsl, PlatformBaseRules base, RuleSetRegistry registry, Overlay.Source overlays,
-                                  RuleEngine engine, Consumer<String> baseChanged) {
+                                  RuleEngine engine, RuleSetService ruleSets, Consumer<String> baseChanged) {
+        this.ruleSets = ruleSets;
         this.dsl = dsl;
         this.base = base;
         this.registry = registry;
@@ -99,6 +101,42 @@ public final class PlatformRuleSetService {
 
     public RuleSetService.VersionView get(Principal caller, String platform, int version) {
         return inPlatform(caller, platform, tx -> RuleSetService.view(found(tx, platform, version), store.files(tx, platform, version), null));
+    }
+
+    /** What changed from base version {@code from} to {@code to}. */
+    public RuleSetDiff.Result diff(Principal caller, String platform, int from, int to) {
+        return inPlatform(caller, platform, tx -> {
+            found(tx, platform, from);
+            found(tx, platform, to);
+            return RuleSetDiff.between(from, store.files(tx, platform, from), to, store.files(tx, platform, to));
+        });
+    }
+
+    /**
+     * Evaluates facts of one of the platform's tenants as they would be decided on base
+     * {@code version} (the live base when null) with the tenant's own active rules on top.
+     * Nothing is persisted: an analyst tries a base change on real subjects before it goes live.
+     */
+    public Map<String, Object> dryRun(Principal caller, String platform, UUID tenant, Integer version, com.fasterxml.jackson.databind.JsonNode facts) {
+        List<RuleSetStore.StoredFile> files = inPlatform(caller, platform, tx -> {
+            if (!store.tenantsOf(tx, platform).contains(tenant)) throw new Problem.Invalid("tenant_id", "is not a tenant of platform " + platform);
+            if (version == null) return null;
+            found(tx, platform, version);
+            return store.files(tx, platform, version);
+        });
+        var list = ruleSets.dryRunFacts(tenant, facts);
+        if (files == null) return ruleSets.evaluateDry(tenant, registry.forTenant(tenant, platform), list);
+        List<RuleResource> rules = base.combine(platform, files);
+        CompiledRuleSet candidate = registry.compileBase(platform, rules);
+        CompiledRuleSet set = candidate;
+        try {
+            Optional<Overlay> own = overlays.activeOverlay(tenant);
+            if (own.isPresent()) set = registry.compileOverlayOn(rules, candidate, tenant, own.get().version(), own.get().rules());
+            return ruleSets.evaluateDry(tenant, set, list);
+        } finally {
+            if (set != candidate) set.dispose();
+            candidate.dispose();
+        }
     }
 
     /** A tenant whose active rule set does not compile on a candidate base. */

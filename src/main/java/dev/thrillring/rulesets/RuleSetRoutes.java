@@ -53,6 +53,26 @@ public final class RuleSetRoutes {
         routes.get(platform + "/versions/{version}", r::platformGet, Role.PLATFORM_ADMIN);
         routes.post(platform + "/versions/{version}/activate", r::platformActivate, Role.PLATFORM_ADMIN);
         routes.post(platform + "/deactivate", r::platformDeactivate, Role.PLATFORM_ADMIN);
+        routes.get(platform + "/diff", r::platformDiff, Role.PLATFORM_ADMIN);
+        routes.post(platform + "/dry-run", r::platformDryRun, Role.PLATFORM_ADMIN);
+    }
+
+    private void platformDiff(Context ctx) {
+        int from = ctx.queryParamAsClass("from", Integer.class).get();
+        int to = ctx.queryParamAsClass("to", Integer.class).get();
+        ctx.json(platforms.diff(Requests.principal(ctx), ctx.pathParam("platform"), from, to));
+    }
+
+    private void platformDryRun(Context ctx) {
+        JsonNode body = dryRunBody(ctx, "tenant_id");
+        JsonNode tenant = body.get("tenant_id");
+        java.util.UUID tenantId;
+        try {
+            tenantId = java.util.UUID.fromString(tenant == null || !tenant.isTextual() ? "" : tenant.asText());
+        } catch (IllegalArgumentException e) {
+            throw new Problem.Invalid("tenant_id", "must name one of the platform's tenants by its id");
+        }
+        ctx.json(platforms.dryRun(Requests.principal(ctx), ctx.pathParam("platform"), tenantId, dryRunVersion(body), body.get("facts")));
     }
 
     private void upload(Context ctx) {
@@ -145,15 +165,27 @@ public final class RuleSetRoutes {
     }
 
     private void dryRun(Context ctx) {
+        JsonNode body = dryRunBody(ctx);
+        ctx.json(service.dryRun(Requests.principal(ctx), tenant(ctx), dryRunVersion(body), body.get("facts")));
+    }
+
+    /** {@code {"facts": [...], "version": n?}} and any {@code extra} fields; nothing else. */
+    private static JsonNode dryRunBody(Context ctx, String... extra) {
         JsonNode body = Requests.tree(ctx);
         if (!body.isObject()) throw new Problem.Invalid("(body)", "must be {\"facts\": [...], \"version\": n?}");
+        java.util.Set<String> known = new java.util.HashSet<>(List.of(extra));
+        known.add("facts");
+        known.add("version");
         body.fieldNames().forEachRemaining(n -> {
-            if (!n.equals("facts") && !n.equals("version")) throw new Problem.Invalid(n, "is not a known field");
+            if (!known.contains(n)) throw new Problem.Invalid(n, "is not a known field");
         });
+        return body;
+    }
+
+    private static Integer dryRunVersion(JsonNode body) {
         JsonNode v = body.get("version");
-        if (v != null && !v.isNull() && !v.canConvertToInt()) throw new Problem.Invalid("version", "must be a version number");
-        Integer version = v == null || v.isNull() ? null : v.intValue();
-        ctx.json(service.dryRun(Requests.principal(ctx), tenant(ctx), version, body.get("facts")));
+        if (v != null && !v.isNull() && (!v.canConvertToInt() || v.intValue() < 1)) throw new Problem.Invalid("version", "must be a version number");
+        return v == null || v.isNull() ? null : v.intValue();
     }
 
     private void audit(Context ctx) {

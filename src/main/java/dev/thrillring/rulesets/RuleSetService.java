@@ -223,7 +223,7 @@ public final class RuleSetService {
     public Map<String, Object> dryRun(Principal caller, UUID tenant, Integer version, JsonNode factsJson) {
         caller.require(tenant, AUTHORS, "dry-run rule sets");
         String platform = platformOf(tenant);
-        List<Fact> list = facts.parseDryRun(factsJson, tenant, MAX_DRY_RUN_FACTS);
+        List<Fact> list = dryRunFacts(tenant, factsJson);
         Build build = null;
         CompiledRuleSet set;
         if (version == null) {
@@ -237,22 +237,32 @@ public final class RuleSetService {
             set = build.set;
         }
         try {
-            Map<String, SubjectState> states = new HashMap<>();
-            List<DryRunResult> results = new ArrayList<>();
-            for (Fact f : list) {
-                SubjectState state = states.computeIfAbsent(String.valueOf(f.getUserId()),
-                        u -> scope.inTenant(tenant, tx -> subjects.load(tx, tenant, f.getUserId(), f.getOccurredAt())));
-                Evaluation e = engine.evaluate(set, f, state);
-                results.add(new DryRunResult(f.getType(), f.getUserId(), e.firedRules(), e.outcomes()));
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("rule_set_version", set.version());
-            out.put("persisted", false);
-            out.put("results", results);
-            return out;
+            return evaluateDry(tenant, set, list);
         } finally {
             if (build != null) build.set.dispose();
         }
+    }
+
+    /** Parses a dry run's facts for {@code tenant} (at most {@link #MAX_DRY_RUN_FACTS}). */
+    List<Fact> dryRunFacts(UUID tenant, JsonNode factsJson) {
+        return facts.parseDryRun(factsJson, tenant, MAX_DRY_RUN_FACTS);
+    }
+
+    /** Evaluates {@code list} against {@code set} from each subject's stored state, carrying changes along; writes nothing. */
+    Map<String, Object> evaluateDry(UUID tenant, CompiledRuleSet set, List<Fact> list) {
+        Map<String, SubjectState> states = new HashMap<>();
+        List<DryRunResult> results = new ArrayList<>();
+        for (Fact f : list) {
+            SubjectState state = states.computeIfAbsent(String.valueOf(f.getUserId()),
+                    u -> scope.inTenant(tenant, tx -> subjects.load(tx, tenant, f.getUserId(), f.getOccurredAt())));
+            Evaluation e = engine.evaluate(set, f, state);
+            results.add(new DryRunResult(f.getType(), f.getUserId(), e.firedRules(), e.outcomes()));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rule_set_version", set.version());
+        out.put("persisted", false);
+        out.put("results", results);
+        return out;
     }
 
     private record Build(CompiledRuleSet set, List<Scenario> scenarios) {}

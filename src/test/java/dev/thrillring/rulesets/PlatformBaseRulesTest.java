@@ -106,6 +106,18 @@ class PlatformBaseRulesTest {
         assertThat(up.json().get("status").asText()).isEqualTo("draft");
         assertThat(fact(first, ingest1, "t-1", "task.done").json().get("fired_rules").toString()).doesNotContain("Task points");
 
+        // Tried on a tenant's real subjects before it goes live; nothing is written.
+        Response dry = app.post(p.rulesets() + "/dry-run", p.admin(), "{\"tenant_id\":\"" + first + "\",\"version\":1,"
+                + "\"facts\":[{\"type\":\"task.done\",\"user_id\":\"u-1\"}]}");
+        assertThat(dry.status()).as(dry.body()).isEqualTo(200);
+        assertThat(dry.json().get("persisted").asBoolean()).isFalse();
+        assertThat(dry.json().get("results").get(0).get("fired_rules").toString()).contains("Task points");
+        assertThat(app.get("/api/v1/tenants/" + first + "/decisions/dry-1", app.issueKey(first, "viewer")).status()).isEqualTo(404);
+        String elsewhereTenant = app.createTenant("Not on this platform", "bizosaas");
+        Response foreign = app.post(p.rulesets() + "/dry-run", p.admin(), "{\"tenant_id\":\"" + elsewhereTenant + "\",\"facts\":[{\"type\":\"task.done\"}]}");
+        assertThat(foreign.status()).isEqualTo(422);
+        assertThat(foreign.json().get("errors").get(0).get("field").asText()).isEqualTo("tenant_id");
+
         Response act = app.post(p.rulesets() + "/versions/1/activate", p.admin(), "");
         assertThat(act.status()).as(act.body()).isEqualTo(200);
         assertThat(act.json().get("scenarios").get(0).get("passed").asBoolean()).isTrue();
@@ -185,6 +197,10 @@ class PlatformBaseRulesTest {
 
         String withoutFunction = TASK_POINTS.replace("function long taskBonus() { return 7; }", "").replace("taskBonus()", "5");
         assertThat(app.upload(p.rulesets() + "/versions", p.admin(), files("task-points.drl", withoutFunction), null).status()).isEqualTo(201);
+        Response diff = app.get(p.rulesets() + "/diff?from=1&to=2", p.admin());
+        assertThat(diff.status()).as(diff.body()).isEqualTo(200);
+        assertThat(diff.body()).contains("task-points.drl").contains("taskBonus");
+
         Response act = app.post(p.rulesets() + "/versions/2/activate", p.admin(), "");
         assertThat(act.status()).as(act.body()).isEqualTo(422);
         assertThat(act.json().get("title").asText()).isEqualTo("Tenant rule sets would break");
