@@ -59,6 +59,13 @@ public final class Requests {
         return v;
     }
 
+    /** A platform, board or similar name in the path. */
+    public static String namePath(Context ctx, String name) {
+        String v = ctx.pathParam(name);
+        if (!NAME.matcher(v).matches()) throw new Problem.Invalid(name, "must be a name of 2 to 50 of a-z, 0-9, '_', '-'");
+        return v;
+    }
+
     /** The body as a JSON tree, with its content type checked. */
     public static JsonNode tree(Context ctx) {
         requireJson(ctx);

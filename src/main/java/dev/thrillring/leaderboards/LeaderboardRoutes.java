@@ -20,6 +20,20 @@ public final class LeaderboardRoutes {
         routes.get("/api/v1/gamification/leaderboards/{board_key}/history", r::history, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
         routes.get("/api/v1/gamification/leaderboards/{board_key}/stream", r::stream,
                 Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
+        // For anyone: a platform's public boards, for pages that show them (pseudonyms unless opted in).
+        routes.get("/api/v1/public/leaderboards/{platform}/{board_key}", r::publicBoard, Role.PUBLIC);
+    }
+
+    private void publicBoard(Context ctx) {
+        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(25);
+        long afterRank = ctx.queryParamAsClass("after_rank", Long.class).getOrDefault(0L);
+        if (limit < 1 || limit > 100) throw new dev.thrillring.problems.Problem.Invalid("limit", "must be from 1 to 100");
+        if (afterRank < 0) throw new dev.thrillring.problems.Problem.Invalid("after_rank", "must be 0 or more");
+        var board = service.publicBoard(Requests.namePath(ctx, "platform"), Requests.namePath(ctx, "board_key"), limit,
+                ctx.queryParam("period"), afterRank);
+        // Shared caches may keep it briefly; live changes are on the authenticated stream.
+        ctx.header("Cache-Control", "public, max-age=5");
+        ctx.json(board);
     }
 
     private void stream(Context ctx) throws Exception {

@@ -114,8 +114,13 @@ public final class LeaderboardService {
 
     /** The platform's boards and the tenant's own (none for a platform admin), from the caches, loading what is missing. */
     private List<LeaderboardStore.Board> boards(DSLContext tx, String platform, UUID tenant) {
-        List<LeaderboardStore.Board> all = new ArrayList<>(platformBoards.computeIfAbsent(platform, p -> store.boards(tx, p, tenant).stream()
-                .filter(b -> b.tenantId() == null).toList()));
+        List<LeaderboardStore.Board> shared = platformBoards.get(platform);
+        if (shared == null) {
+            shared = store.boards(tx, platform, tenant).stream().filter(b -> b.tenantId() == null).toList();
+            // Only platforms that have boards are kept: a public request naming any platform must not grow the cache.
+            if (!shared.isEmpty()) platformBoards.put(platform, shared);
+        }
+        List<LeaderboardStore.Board> all = new ArrayList<>(shared);
         if (tenant == null) return all;
         CachedBoards own = customBoards.get(tenant);
         if (own == null || System.currentTimeMillis() - own.loadedAt() > CUSTOM_TTL_MS) {
@@ -364,6 +369,24 @@ public final class LeaderboardService {
             out.put("next_update", board.period().equals("all_time") ? null : nextReset(board, now));
             return out;
         });
+    }
+
+    /**
+     * A platform's public board for anyone: standings from the rank index with pseudonyms (names
+     * of opted-in tenants), no caller position. Private, opt-in, industry and tenant boards do not
+     * exist here: they answer 404 like an unknown board.
+     */
+    public Map<String, Object> publicBoard(String platform, String boardKey, int limit, String period, long afterRank) {
+        if (period != null && !PERIOD.matcher(period).matches()) throw new Problem.Invalid("period", "must be all, 2026-11-24, 2026-W48 or 2026-11");
+        UUID nobody = new UUID(0, 0);
+        List<LeaderboardStore.Board> shared = cachedBoards(platform, null);
+        if (shared == null) shared = scope.inTenant(nobody, tx -> boards(tx, platform, null));
+        LeaderboardStore.Board board = shared.stream()
+                .filter(b -> b.key().equals(boardKey) && b.visibility().equals("public") && b.tenantId() == null && !b.type().equals("industry"))
+                .findFirst().orElseThrow(() -> new Problem.NotFound("no public board '" + boardKey + "' on platform " + platform));
+        Instant now = clock.instant();
+        String key = period != null ? period : periodKey(board, now);
+        return fromIndex(nobody, board, key, previousPeriodKey(board, key), limit, null, null, afterRank, -1, now);
     }
 
     /** Standings of a public board from its rank index: ranks in O(√n), names per privacy. */

@@ -43,7 +43,7 @@ class RouteRolesTest {
         assertThat(routes).hasSizeGreaterThan(30);
         assertThat(routes).allSatisfy(r -> assertThat(r.roles()).as(r.method() + " " + r.path()).isNotEmpty());
         assertThat(routes.stream().filter(r -> r.roles().contains(Role.PUBLIC)).map(Server.Route::path))
-                .containsExactlyInAnyOrder("/health", "/ready", "/metrics", "/r/{code}");
+                .containsExactlyInAnyOrder("/health", "/ready", "/metrics", "/r/{code}", "/api/v1/public/leaderboards/{platform}/{board_key}");
     }
 
     @Test

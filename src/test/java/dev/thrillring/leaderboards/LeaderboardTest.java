@@ -97,6 +97,40 @@ class LeaderboardTest {
     }
 
     @Test
+    void shouldShowAPlatformsPublicBoardsToAnyoneWithoutTenantIdsAndNothingElse() throws Exception {
+        String platform = platform();
+        Tenant a = tenant(platform, "retail");
+        Tenant b = tenant(platform, "retail");
+        scoreRules(a);
+        scoreRules(b);
+        points(a, "amy", 7, null);
+        points(b, "bob", 3, null);
+        app.send("PUT", "/api/v1/tenants/" + b.id + "/leaderboard-privacy", b.admin, "application/json",
+                "{\"opted_in\":true,\"display_name\":\"Bob's Bikes\"}");
+
+        Response open = app.get("/api/v1/public/leaderboards/" + platform + "/performance?limit=10", null);
+        assertThat(open.status()).as(open.body()).isEqualTo(200);
+        assertThat(open.header("Cache-Control")).contains("max-age=5");
+        assertThat(open.json().get("leaderboard_data").findValuesAsText("score")).containsExactly("7.0", "3.0");
+        assertThat(names(open.json()).get(0)).startsWith("Player ");
+        assertThat(names(open.json()).get(1)).isEqualTo("Bob's Bikes · bob");
+        assertThat(open.body()).doesNotContain(a.id).doesNotContain(b.id).doesNotContain("\"amy\"");
+        assertThat(open.json().get("user_position").isNull()).isTrue();
+
+        // A tenant's own board, even a public one, and the opt-in industry board are not there; nor is another platform's name.
+        Response own = app.post("/api/v1/tenants/" + a.id + "/leaderboards", a.admin,
+                "{\"key\":\"shop-floor\",\"name\":\"Shop floor\",\"source\":\"performance\",\"visibility\":\"public\"}");
+        assertThat(own.status()).as(own.body()).isEqualTo(201);
+        assertThat(app.get("/api/v1/public/leaderboards/" + platform + "/shop-floor", null).status()).isEqualTo(404);
+        assertThat(app.get("/api/v1/public/leaderboards/" + platform + "/industry", null).status()).isEqualTo(404);
+        assertThat(app.get("/api/v1/public/leaderboards/noplatform/performance", null).status()).isEqualTo(404);
+        Response bad = app.get("/api/v1/public/leaderboards/" + platform + "/performance?limit=1000", null);
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.json().get("errors").get(0).get("field").asText()).isEqualTo("limit");
+        assertThat(app.get("/api/v1/public/leaderboards/Bad%20Name/performance", null).status()).isEqualTo(422);
+    }
+
+    @Test
     void shouldRankByScoreThenWhoReachedItFirstWithPseudonymsUntilOptIn() throws Exception {
         String platform = platform();
         Tenant a = tenant(platform, "retail");
