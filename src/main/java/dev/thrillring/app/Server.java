@@ -61,7 +61,10 @@ public final class Server implements AutoCloseable {
     /** Everything to stop, in order: HTTP first, the database last. */
     private final List<AutoCloseable> closeables;
 
-    private Server(Javalin http, Database db, List<AutoCloseable> closeables) {
+    private final RateLimitSync rateSync;
+
+    private Server(Javalin http, Database db, RateLimitSync rateSync, List<AutoCloseable> closeables) {
+        this.rateSync = rateSync;
         this.http = http;
         this.db = db;
         this.closeables = closeables;
@@ -119,6 +122,10 @@ public final class Server implements AutoCloseable {
                 watcher.start();
             }
 
+            RateLimits limits = new RateLimits();
+            RateLimitSync rateSync = new RateLimitSync(db.dsl(), limits);
+            closeables.addFirst(rateSync);
+            rateSync.start();
             Javalin http = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
                 c.concurrency.useVirtualThreads = true;
@@ -137,7 +144,6 @@ public final class Server implements AutoCloseable {
                 });
                 c.jsonMapper(new JavalinJackson(Json.mapper(), true));
                 c.requestLogger.http(metrics::recordRequest);
-                RateLimits limits = new RateLimits();
                 c.routes.beforeMatched(ctx -> authorise(ctx, auth, limits, tenants, config));
                 ErrorMapping.register(c.routes);
                 HealthRoutes.register(c.routes, db, registry, metrics, config.metricsToken());
@@ -152,7 +158,7 @@ public final class Server implements AutoCloseable {
             closeables.addFirst(http::stop);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),
                     (System.nanoTime() - t0) / 1_000_000);
-            return new Server(http, db, closeables);
+            return new Server(http, db, rateSync, closeables);
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -213,6 +219,9 @@ public final class Server implements AutoCloseable {
     }
 
     public int port() { return http.port(); }
+
+    /** Charges this node's rate-limit use to the shared buckets now, instead of at the next tick. */
+    void syncRateLimits() { rateSync.syncNow(); }
 
     /** The idle timeout of every connector the server listens on, as Jetty applies it. */
     List<Duration> idleTimeouts() {

@@ -38,4 +38,35 @@ class RateLimitTest {
                 "{\"rate_limit_per_second\":1000}").status()).isEqualTo(403);
         app.send("PUT", "/api/v1/tenants/" + slow + "/rate-limit", TestServer.ADMIN_KEY, "application/json", "{\"rate_limit_per_second\":null}");
     }
+
+    /** Two nodes on one database: what one node took counts on the other once they have synced. */
+    @Test
+    void shouldHoldATenantsLimitAcrossNodes() {
+        TestServer a = TestServer.shared();
+        String tenant = a.createTenant("Throttled on two nodes", "bizosaas");
+        String key = a.issueKey(tenant, "viewer");
+        assertThat(a.send("PUT", "/api/v1/tenants/" + tenant + "/rate-limit", TestServer.ADMIN_KEY, "application/json",
+                "{\"rate_limit_per_second\":1}").status()).isEqualTo(200);
+        Config second = new Config("127.0.0.1", 0, TestServer.tempDir(), java.util.Optional.of(a.server.database().jdbcUrl() + "?user=postgres"),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of(TestServer.ADMIN_KEY), java.nio.file.Path.of("rules"),
+                java.nio.file.Path.of("decision-tables"), 1_048_576, 4, 100, false, "http://127.0.0.1:7070", java.util.Set.of(), 100_000, 100_000, 100_000);
+        try (TestServer b = TestServer.wrap(Server.start(second))) {
+            String path = "/api/v1/tenants/" + tenant;
+            // The tenant's bucket holds 2 tokens (two seconds of 1/s). Node B takes one and syncs.
+            assertThat(b.get(path, key).status()).isEqualTo(200);
+            b.server.syncRateLimits();
+            // Node A has not seen the tenant yet: its own copy starts full, and it spends it.
+            int allowedOnA = 0;
+            while (a.get(path, key).status() == 200) allowedOnA++;
+            assertThat(allowedOnA).isEqualTo(2);
+            a.server.syncRateLimits();
+            b.server.syncRateLimits();
+            // Alone, B would still have a token; charged with A's use, it has none.
+            Response refused = b.get(path, key);
+            assertThat(refused.status()).as("node B must count what node A took").isEqualTo(429);
+            assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
+        } finally {
+            a.send("PUT", "/api/v1/tenants/" + tenant + "/rate-limit", TestServer.ADMIN_KEY, "application/json", "{\"rate_limit_per_second\":null}");
+        }
+    }
 }

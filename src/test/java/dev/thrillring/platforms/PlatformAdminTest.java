@@ -80,6 +80,7 @@ class PlatformAdminTest {
         int checked = 0;
         for (Server.Route r : app.server.routes()) {
             if (!r.path().contains("{tenant_id}") && !r.path().contains("{platform}")) continue;
+            if (r.roles().contains(dev.thrillring.auth.Role.PUBLIC)) continue; // for anyone by design (public boards)
             String path = r.path().replace("{tenant_id}", coreldoveTenant).replace("{platform}", "coreldove").replace("{version}", "1")
                     .replaceAll("\\{[a-z_]*id}", UUID.randomUUID().toString()).replaceAll("\\{[a-z_]+}", "placeholder");
             Response res = app.send(r.method(), path, bizosaasAdmin, "application/json", r.method().equals("GET") ? null : "{}");
