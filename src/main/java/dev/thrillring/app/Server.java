@@ -89,7 +89,7 @@ public final class Server implements AutoCloseable {
             TenantService tenants = new TenantService(scope);
             AuthService auth = new AuthService(db.dsl(), AdminKey.resolveHash(config.adminKey(), config.dataDir()),
                     config.jwt().map(dev.thrillring.auth.JwtVerifier::new), tenants::platformOf);
-            RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine);
+            RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine, baseRules);
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
             achievements.syncPlatforms(baseRules, platforms);
             LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());

@@ -88,14 +88,19 @@ public final class RuleSetRegistry implements AutoCloseable {
 
     /** Compiles a candidate base for {@code platform} without installing it. */
     public CompiledRuleSet compileBase(String platform, List<RuleResource> rules) {
-        return compiler.compile("platform-" + platform, platform + "@base-" + RuleSetCompiler.checksum(rules).substring(0, 8), rules);
+        return compiler.compile("platform-" + platform, baseLabel(platform, rules), rules);
     }
 
     /** Compiles a tenant overlay on a candidate base (to check an activation breaks no tenant). */
     public CompiledRuleSet compileOverlayOn(List<RuleResource> base, CompiledRuleSet baseSet, UUID tenant, int version, List<RuleResource> overlay) {
+        return compileOverlayOn(base, baseSet.version(), tenant, version, overlay);
+    }
+
+    /** Compiles a tenant overlay on base rules as given (read fresh from the database and files). */
+    public CompiledRuleSet compileOverlayOn(List<RuleResource> base, String baseLabel, UUID tenant, int version, List<RuleResource> overlay) {
         List<RuleResource> all = new ArrayList<>(base);
         all.addAll(overlay);
-        return compiler.compile("tenant-" + tenant, baseSet.version() + "+v" + version, all);
+        return compiler.compile("tenant-" + tenant, baseLabel + "+v" + version, all);
     }
 
     /** Swaps in a platform's new base; tenant overlays of the platform rebuild on next use. */
@@ -155,8 +160,20 @@ public final class RuleSetRegistry implements AutoCloseable {
         return compileOverlayOn(base.rules, base.set, tenant, version, overlay);
     }
 
+    /** The label a base compiled from {@code rules} carries; overlays on it carry it before {@code +v<n>}. */
+    public static String baseLabel(String platform, List<RuleResource> rules) {
+        return platform + "@base-" + RuleSetCompiler.checksum(rules).substring(0, 8);
+    }
+
     /** Swaps in the tenant's new rule set (or its platform base when {@code set} is empty). */
     public void install(UUID tenant, String platform, Optional<CompiledRuleSet> set) {
+        if (set.isPresent() && !set.get().version().startsWith(base(platform).set.version() + "+")) {
+            // Compiled on a base this node does not serve (it changed meanwhile, or its notice has not
+            // arrived): rebuild from the database on next use rather than serve a mix.
+            disposeLater(set.get());
+            invalidate(tenant);
+            return;
+        }
         set.ifPresent(this::warmUp);
         CompletableFuture<TenantRules> old = tenants.put(tenant, CompletableFuture.completedFuture(new TenantRules(platform, set)));
         disposeOverlayOf(old);

@@ -37,6 +37,25 @@ public final class PlatformBaseRules implements BaseRules {
         return combine(platform, uploaded);
     }
 
+    /** The base as the database has it at one moment: which version ({@link #identity}) and its rules. */
+    record Snapshot(String identity, List<RuleResource> rules) {}
+
+    Snapshot snapshot(String platform) {
+        record Read(String identity, List<RuleSetStore.StoredFile> files) {}
+        Read read = dsl.transactionResult(cfg -> {
+            DSLContext tx = org.jooq.impl.DSL.using(cfg);
+            return new Read(store.baseIdentity(tx, platform),
+                    store.active(tx, platform).map(v -> store.files(tx, platform, v.version())).orElse(List.of()));
+        });
+        return new Snapshot(read.identity(), combine(platform, read.files()));
+    }
+
+    /** Which base the platform serves now, inside the caller's transaction. */
+    String identity(DSLContext tx, String platform) { return store.baseIdentity(tx, platform); }
+
+    /** See {@link PlatformRuleSetStore#lockBase}. */
+    void lock(DSLContext tx, String platform, boolean exclusive) { store.lockBase(tx, platform, exclusive); }
+
     /** The shipped files with {@code uploaded} laid over them. */
     List<RuleResource> combine(String platform, List<RuleSetStore.StoredFile> uploaded) {
         List<RuleSetStore.StoredFile> rules = uploaded.stream().filter(f -> !f.kind().equals("scenario")).toList();

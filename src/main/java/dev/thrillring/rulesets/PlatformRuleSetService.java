@@ -169,13 +169,15 @@ public final class PlatformRuleSetService {
                 throw new Problem.Unprocessable("Scenarios failed", results.stream().filter(r -> !r.passed()).count()
                         + " of " + results.size() + " scenarios failed; the current base keeps serving", Map.of("scenarios", results));
             }
-            List<BrokenTenant> broken = brokenTenants(caller, platform, rules, set);
-            if (!broken.isEmpty()) {
-                throw new Problem.Unprocessable("Tenant rule sets would break", broken.size()
-                        + " tenant rule set(s) do not compile on this base; fix or deactivate them first. The current base keeps serving",
-                        Map.of("tenants", broken));
-            }
             RuleSetStore.Version v = inPlatform(caller, platform, tx -> {
+                // Held to the commit: no tenant activation of the platform can land between the check and the switch.
+                base.lock(tx, platform, true);
+                List<BrokenTenant> broken = brokenTenants(tx, platform, rules, set);
+                if (!broken.isEmpty()) {
+                    throw new Problem.Unprocessable("Tenant rule sets would break", broken.size()
+                            + " tenant rule set(s) do not compile on this base; fix or deactivate them first. The current base keeps serving",
+                            Map.of("tenants", broken));
+                }
                 store.lockPlatform(tx, platform);
                 Optional<RuleSetStore.Version> before = store.active(tx, platform);
                 store.activate(tx, platform, version);
@@ -198,8 +200,8 @@ public final class PlatformRuleSetService {
     }
 
     /** Every tenant of the platform with an active version, compiled on the candidate base. */
-    private List<BrokenTenant> brokenTenants(Principal caller, String platform, List<RuleResource> rules, CompiledRuleSet set) {
-        List<UUID> tenants = inPlatform(caller, platform, tx -> store.tenantsOf(tx, platform));
+    private List<BrokenTenant> brokenTenants(DSLContext tx, String platform, List<RuleResource> rules, CompiledRuleSet set) {
+        List<UUID> tenants = store.tenantsOf(tx, platform);
         List<BrokenTenant> broken = new ArrayList<>();
         for (UUID t : tenants) {
             Optional<Overlay> overlay = overlays.activeOverlay(t);

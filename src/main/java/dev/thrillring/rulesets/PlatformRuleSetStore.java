@@ -20,6 +20,21 @@ final class PlatformRuleSetStore {
                 DSL.function("hashtextextended", Long.class, DSL.val("platform-rulesets/" + platform), DSL.inline(0L)))).fetch();
     }
 
+    /**
+     * Orders base activations against tenant activations on the platform: a base activation holds it
+     * exclusively from its check of the tenants' rules to its commit, a tenant activation shares
+     * it while it commits, so neither can slip a change past the other's check.
+     */
+    void lockBase(DSLContext tx, String platform, boolean exclusive) {
+        tx.select(DSL.function(exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared", Object.class,
+                DSL.function("hashtextextended", Long.class, DSL.val("platform-base/" + platform), DSL.inline(0L)))).fetch();
+    }
+
+    /** Which base the platform serves, as the database says: the active version and when, or the shipped files. */
+    String baseIdentity(DSLContext tx, String platform) {
+        return active(tx, platform).map(v -> "v" + v.version() + "@" + v.activatedAt()).orElse("shipped");
+    }
+
     RuleSetStore.Version insert(DSLContext tx, String platform, String checksum, String author, String comment,
                                 List<RuleSetStore.StoredFile> files) {
         var p = PLATFORM_RULE_SET_VERSIONS;

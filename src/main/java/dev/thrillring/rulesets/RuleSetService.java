@@ -55,8 +55,10 @@ public final class RuleSetService {
     private final AuditStore audit = new AuditStore();
     private final SubjectStore subjects = new SubjectStore();
     private final FactParser facts = new FactParser(Clock.systemUTC());
+    private final PlatformBaseRules bases;
 
-    public RuleSetService(TenantScope scope, TenantService tenants, RuleSetRegistry registry, RuleEngine engine) {
+    public RuleSetService(TenantScope scope, TenantService tenants, RuleSetRegistry registry, RuleEngine engine, PlatformBaseRules bases) {
+        this.bases = bases;
         this.scope = scope;
         this.tenants = tenants;
         this.registry = registry;
@@ -106,7 +108,10 @@ public final class RuleSetService {
             store.find(tx, tenant, version).orElseThrow(() -> new Problem.NotFound("no rule set version " + version));
             return store.files(tx, tenant, version);
         });
-        Build build = build(tenant, platform, version, files);
+        // Compiled on the base as the database has it, and committed only if that base is still the one
+        // served: a base activation in between would not have checked this version.
+        PlatformBaseRules.Snapshot base = bases.snapshot(platform);
+        Build build = build(tenant, base, version, files);
         List<ScenarioRunner.Result> results = scenarios.run(build.set, build.scenarios);
         if (results.stream().anyMatch(r -> !r.passed())) {
             build.set.dispose();
@@ -117,6 +122,11 @@ public final class RuleSetService {
         try {
             v = scope.inTenant(tenant, tx -> {
                 store.lockTenant(tx, tenant);
+                bases.lock(tx, platform, false);
+                if (!bases.identity(tx, platform).equals(base.identity())) {
+                    throw new Problem.Conflict("version", "the platform's base rules changed while version " + version
+                            + " was being checked; activate it again");
+                }
                 Optional<RuleSetStore.Version> before = store.active(tx, tenant);
                 store.activate(tx, tenant, version);
                 audit.record(tx, tenant, caller, "ruleset.activated", "ruleset/v" + version,
@@ -269,10 +279,21 @@ public final class RuleSetService {
 
     /** Compiles base + the version's rule files and reads its scenarios; all errors at once. */
     private Build build(UUID tenant, String platform, int version, List<RuleSetStore.StoredFile> files) {
-        List<RuleResource> rules = files.stream().filter(f -> !f.kind().equals("scenario"))
-                .map(f -> new RuleResource(f.path(), f.content())).toList();
+        List<RuleResource> rules = overlayRules(files);
         return new Build(compileWithScenarios("tenant " + tenant, files, () -> registry.compileOverlay(tenant, platform, version, rules)),
                 scenariosOf(files));
+    }
+
+    /** As above, on the base of {@code snapshot} rather than the one this node has loaded. */
+    private Build build(UUID tenant, PlatformBaseRules.Snapshot snapshot, int version, List<RuleSetStore.StoredFile> files) {
+        List<RuleResource> rules = overlayRules(files);
+        String label = RuleSetRegistry.baseLabel(tenants.platformOf(tenant).orElseThrow(), snapshot.rules());
+        return new Build(compileWithScenarios("tenant " + tenant, files,
+                () -> registry.compileOverlayOn(snapshot.rules(), label, tenant, version, rules)), scenariosOf(files));
+    }
+
+    private static List<RuleResource> overlayRules(List<RuleSetStore.StoredFile> files) {
+        return files.stream().filter(f -> !f.kind().equals("scenario")).map(f -> new RuleResource(f.path(), f.content())).toList();
     }
 
     /**

@@ -171,6 +171,48 @@ class PlatformBaseRulesTest {
         assertThat(app.get(p.rulesets() + "/versions", p.admin()).json().get("versions")).isEmpty();
     }
 
+    /**
+     * A tenant activation checked against one base must not go live on another: while a base
+     * activation holds the platform (here: a connection holding its lock and switching the base),
+     * the tenant's commit waits, then sees the base changed and asks to be activated again.
+     */
+    @Test
+    void shouldRefuseATenantActivationWhoseBaseChangedWhileItWasChecked() throws Exception {
+        Platform p = platform();
+        String tenant = app.createTenant("Racing the base", p.name());
+        String admin = app.issueKey(tenant, "tenant_admin");
+        String overlay = "package overlay;\nimport dev.thrillring.engine.model.Fact;\nglobal dev.thrillring.engine.model.Outcomes outcomes;\n"
+                + "rule \"Race bonus\" when Fact(type == \"task.done\") then outcomes.points(1, \"race\"); end\n";
+        assertThat(app.upload("/api/v1/rulesets/" + tenant + "/versions", admin, files("race.drl", overlay), null).status()).isEqualTo(201);
+
+        try (var holder = app.ownerConnection()) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("SELECT pg_advisory_xact_lock(hashtextextended('platform-base/" + p.name() + "', 0))");
+            var activation = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> app.post("/api/v1/rulesets/" + tenant + "/versions/1/activate", admin, ""));
+            boolean waiting = false;
+            for (int i = 0; i < 200 && !waiting; i++) {
+                try (var look = app.ownerConnection(); var rs = look.createStatement().executeQuery(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
+                    rs.next();
+                    waiting = rs.getLong(1) > 0;
+                }
+                if (!waiting) Thread.sleep(25);
+            }
+            assertThat(waiting).as("the tenant activation waits for the base activation to commit").isTrue();
+            holder.createStatement().execute("INSERT INTO platform_rule_set_versions (platform, version, checksum, author, status, activated_at) "
+                    + "VALUES ('" + p.name() + "', 1, 'switched', 'test', 'active', now())");
+            holder.commit();
+            Response refused = activation.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+            assertThat(refused.json().get("field").asText()).isEqualTo("version");
+            assertThat(refused.json().get("detail").asText()).contains("activate it again");
+        }
+        assertThat(app.get("/api/v1/rulesets/" + tenant + "/versions/1", admin).json().get("status").asText()).isEqualTo("draft");
+        Response again = app.post("/api/v1/rulesets/" + tenant + "/versions/1/activate", admin, "");
+        assertThat(again.status()).as("checked against the current base this time").isEqualTo(200);
+    }
+
     @Test
     void shouldRefuseABaseThatWouldBreakATenantsActiveRuleSetAndNameTheTenant() throws Exception {
         Platform p = platform();
