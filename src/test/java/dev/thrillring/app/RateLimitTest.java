@@ -58,7 +58,8 @@ class RateLimitTest {
             // Node A has not seen the tenant yet: its own copy starts full, and it spends it.
             int allowedOnA = 0;
             while (a.get(path, key).status() == 200) allowedOnA++;
-            assertThat(allowedOnA).isEqualTo(2);
+            // 2 from its full copy, or 1 if its background sync (every 0.5 s) already charged B's use.
+            assertThat(allowedOnA).isBetween(1, 2);
             a.server.syncRateLimits();
             b.server.syncRateLimits();
             // Alone, B would still have a token; charged with A's use, it has none.
