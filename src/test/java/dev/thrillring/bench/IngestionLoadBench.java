@@ -47,7 +47,12 @@ public final class IngestionLoadBench {
 
             Result warm = run(http, url, key, tenant, clients, 5, "warm");
             Result facts = run(http, url, key, tenant, clients, seconds, "run");
+            // The product's latency target is set at half of peak load: an open-loop phase at that rate,
+            // each latency counted from when the request was due, so a stall is not hidden by waiting.
+            double half = facts.perSecond() / 2;
+            Result paced = paced(http, url, key, tenant, half, seconds, "paced");
             Double pgbench = pgbench(server.database().jdbcUrl(), clients, seconds);
+            double[] pgbenchPaced = pgbench == null ? null : pgbenchPaced(server.database().jdbcUrl(), clients, seconds, half);
 
             System.out.println("| measure | value |");
             System.out.println("|---|---|");
@@ -55,9 +60,16 @@ public final class IngestionLoadBench {
             System.out.printf("| facts decided per second (HTTP + rules + PostgreSQL), 1,000 users | %.0f |%n", facts.perSecond());
             System.out.printf("| latency p50 / p95 / p99 | %.1f / %.1f / %.1f ms |%n", facts.pct(50), facts.pct(95), facts.pct(99));
             System.out.printf("| failed requests | %d |%n", facts.failed);
+            System.out.printf("| at half that rate (%.0f facts/s offered, open loop): latency p50 / p95 / p99 | %.1f / %.1f / %.1f ms (%d failed) |%n",
+                    half, paced.pct(50), paced.pct(95), paced.pct(99), paced.failed);
             if (pgbench != null) {
                 System.out.printf("| pgbench -N transactions per second, same server, %d clients | %.0f |%n", clients, pgbench);
                 System.out.printf("| ratio facts/s : pgbench tps | %.2f |%n", facts.perSecond() / pgbench);
+                if (pgbenchPaced != null) {
+                    System.out.printf("| pgbench -N -R %.0f (same offered rate): latency p50 / p95 / p99 from schedule | %.1f / %.1f / %.1f ms |%n",
+                            half, pgbenchPaced[0], pgbenchPaced[1], pgbenchPaced[2]);
+                    System.out.printf("| ratio of p99 at half peak, facts : pgbench | %.0f |%n", paced.pct(99) / pgbenchPaced[2]);
+                }
             } else {
                 System.out.println("| pgbench | not found on this machine |");
             }
@@ -107,6 +119,39 @@ public final class IngestionLoadBench {
         return new Result(merged.length, failed.get(), elapsed, merged);
     }
 
+    /** Posts facts at {@code rate} per second for {@code seconds}, whatever the answers' pace. */
+    static Result paced(HttpClient http, String url, String key, String tenant, double rate, int seconds, String prefix) throws Exception {
+        int total = (int) (rate * seconds);
+        long[] lat = new long[total];
+        AtomicLong failed = new AtomicLong();
+        long t0 = System.nanoTime();
+        try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < total; i++) {
+                long due = t0 + (long) (i * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                int n = i;
+                requests.submit(() -> {
+                    String body = "{\"id\":\"" + prefix + "-" + n + "\",\"tenant_id\":\"" + tenant + "\",\"user_id\":\"u-" + (n % 1000)
+                            + "\",\"type\":\"order.shipped\",\"attributes\":{\"value\":" + (n % 200) + "}}";
+                    try {
+                        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() != 200) failed.incrementAndGet();
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                    }
+                    lat[n] = (System.nanoTime() - due) / 1000;
+                    return null;
+                });
+            }
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        return new Result(total, failed.get(), elapsed, Arrays.stream(lat).sorted().toArray());
+    }
+
     /** pgbench -N (no branch/teller updates) against a fresh pgbench database on the same server. */
     static Double pgbench(String jdbcUrl, int clients, int seconds) throws Exception {
         Matcher m = Pattern.compile("//([^:/]+):(\\d+)/").matcher(jdbcUrl);
@@ -123,6 +168,32 @@ public final class IngestionLoadBench {
         if (out == null) return null;
         Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(out);
         return tps.find() ? Double.parseDouble(tps.group(1)) : null;
+    }
+
+    /**
+     * pgbench -N at a fixed rate with a per-transaction log: p50, p95 and p99 of latency counted from
+     * each transaction's scheduled start (time + schedule lag), as the paced facts are.
+     */
+    static double[] pgbenchPaced(String jdbcUrl, int clients, int seconds, double rate) throws Exception {
+        Matcher m = Pattern.compile("//([^:/]+):(\\d+)/").matcher(jdbcUrl);
+        if (!m.find()) return null;
+        Path dir = java.nio.file.Files.createTempDirectory("pgbench-log");
+        String out = exec("pgbench", "-N", "-R", String.format(java.util.Locale.ROOT, "%.0f", rate), "-c", Integer.toString(clients), "-j", "2",
+                "-T", Integer.toString(seconds), "-l", "--log-prefix=" + dir.resolve("tx"), "-h", m.group(1), "-p", m.group(2), "-U", "postgres", "pgbench");
+        if (out == null) return null;
+        List<Long> micros = new ArrayList<>();
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path f : files.toList()) {
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    String[] c = line.trim().split("\\s+");
+                    if (c.length >= 7) micros.add(Long.parseLong(c[2]) + Long.parseLong(c[6]));
+                }
+            }
+        }
+        if (micros.isEmpty()) return null;
+        long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+        Result r = new Result(sorted.length, 0, seconds, sorted);
+        return new double[]{r.pct(50), r.pct(95), r.pct(99)};
     }
 
     static String exec(String... cmd) throws InterruptedException {
