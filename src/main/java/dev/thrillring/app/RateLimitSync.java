@@ -36,6 +36,7 @@ final class RateLimitSync implements AutoCloseable {
         return t;
     });
     private long runs;
+    private volatile boolean failing;
 
     RateLimitSync(DSLContext dsl, RateLimits limits) {
         this.dsl = dsl;
@@ -46,8 +47,11 @@ final class RateLimitSync implements AutoCloseable {
         timer.scheduleWithFixedDelay(() -> {
             try {
                 syncNow();
+                failing = false;
             } catch (RuntimeException e) {
-                log.warn("rate limits not synced with other nodes this round: {}", e.getMessage());
+                // Once per outage, not twice a second: each node goes on limiting alone meanwhile.
+                if (!failing) log.warn("rate limits not synced with other nodes until the database answers again: {}", e.getMessage());
+                failing = true;
             }
         }, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
