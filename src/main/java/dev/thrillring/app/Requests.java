@@ -59,6 +59,13 @@ public final class Requests {
         return v;
     }
 
+    /** An optional {@code limit} query parameter: {@code dflt} when absent, else 1 to {@code max}. */
+    public static int limitQuery(Context ctx, int dflt, int max) {
+        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(dflt);
+        if (limit < 1 || limit > max) throw new Problem.Invalid("limit", "must be between 1 and " + max);
+        return limit;
+    }
+
     /** A platform, board or similar name in the path. */
     public static String namePath(Context ctx, String name) {
         String v = ctx.pathParam(name);

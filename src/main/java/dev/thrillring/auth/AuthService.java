@@ -75,8 +75,7 @@ public final class AuthService {
 
     /** Announces to every node, when {@code tx} commits, that key {@code keyId} was revoked. */
     public static void announceRevocation(DSLContext tx, UUID keyId) {
-        tx.select(org.jooq.impl.DSL.function("pg_notify", Object.class, org.jooq.impl.DSL.val(REVOKED_CHANNEL),
-                org.jooq.impl.DSL.val(keyId.toString()))).fetch();
+        dev.thrillring.db.TransactionSignals.notifyAtCommit(tx, REVOKED_CHANNEL, keyId.toString());
     }
 
     /** Handles {@link #REVOKED_CHANNEL}: the key's cached lookup is dropped, so its next use is refused. */

@@ -3,6 +3,7 @@ package dev.thrillring.leaderboards;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
 import dev.thrillring.db.TenantScope;
+import dev.thrillring.db.TransactionSignals;
 import dev.thrillring.engine.Periods;
 import dev.thrillring.engine.model.Outcome;
 import dev.thrillring.problems.Problem;
@@ -106,8 +107,7 @@ public final class LeaderboardService {
             }
         }
         if (changes.stream().anyMatch(Change::live)) {
-            tx.select(org.jooq.impl.DSL.function("pg_notify", Object.class, org.jooq.impl.DSL.val(CHANNEL),
-                    org.jooq.impl.DSL.val(payload(changes)))).fetch();
+            TransactionSignals.notifyAtCommit(tx, CHANNEL, payload(changes));
         }
         return changes;
     }
@@ -120,27 +120,33 @@ public final class LeaderboardService {
             // Only platforms that have boards are kept: a public request naming any platform must not grow the cache.
             if (!shared.isEmpty()) platformBoards.put(platform, shared);
         }
-        List<LeaderboardStore.Board> all = new ArrayList<>(shared);
-        if (tenant == null) return all;
-        CachedBoards own = customBoards.get(tenant);
-        if (own == null || System.currentTimeMillis() - own.loadedAt() > CUSTOM_TTL_MS) {
+        if (tenant == null) return shared;
+        CachedBoards own = freshOwnBoards(tenant);
+        if (own == null) {
             own = new CachedBoards(store.boards(tx, platform, tenant).stream().filter(b -> tenant.equals(b.tenantId())).toList(),
                     System.currentTimeMillis());
             customBoards.put(tenant, own);
         }
-        all.addAll(own.boards());
-        return all;
+        return concat(shared, own.boards());
     }
 
     /** The boards as {@link #boards(DSLContext, String, UUID)} gives them, when every part is cached; else null. */
     private List<LeaderboardStore.Board> cachedBoards(String platform, UUID tenant) {
         List<LeaderboardStore.Board> shared = platformBoards.get(platform);
-        if (shared == null) return null;
-        if (tenant == null) return shared;
+        if (shared == null || tenant == null) return shared;
+        CachedBoards own = freshOwnBoards(tenant);
+        return own == null ? null : concat(shared, own.boards());
+    }
+
+    /** The tenant's own boards if cached within {@link #CUSTOM_TTL_MS}, else null. */
+    private CachedBoards freshOwnBoards(UUID tenant) {
         CachedBoards own = customBoards.get(tenant);
-        if (own == null || System.currentTimeMillis() - own.loadedAt() > CUSTOM_TTL_MS) return null;
+        return own == null || System.currentTimeMillis() - own.loadedAt() > CUSTOM_TTL_MS ? null : own;
+    }
+
+    private static List<LeaderboardStore.Board> concat(List<LeaderboardStore.Board> shared, List<LeaderboardStore.Board> own) {
         List<LeaderboardStore.Board> all = new ArrayList<>(shared);
-        all.addAll(own.boards());
+        all.addAll(own);
         return all;
     }
 
@@ -180,7 +186,7 @@ public final class LeaderboardService {
             event.put("score", c.entry().score());
             event.put("overtaken", overtaken.stream().map(o -> pseudonym(o, c.board())).toList());
             live.publish(c.board(), json(event));
-            if (local) collectEvents(c, before, after, overtaken, events);
+            if (local) collectEvents(c, index, before, after, overtaken, events);
         }
         // One commit for every event of the fact, across tenants: a transaction per event cut
         // ingestion to 40 % (docs/benchmarks.md).
@@ -192,7 +198,8 @@ public final class LeaderboardService {
     /** A {@code leaderboard.rank_changed} event to store for one subject. */
     record RankEvent(String userId, Map<String, Object> data) {}
 
-    private void collectEvents(Change c, long before, long after, List<RankIndex.Entry> overtaken, Map<UUID, List<RankEvent>> events) {
+    private void collectEvents(Change c, RankIndex index, long before, long after, List<RankIndex.Entry> overtaken,
+                               Map<UUID, List<RankEvent>> events) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("board_id", c.board().toString());
         data.put("period", c.period());
@@ -200,7 +207,6 @@ public final class LeaderboardService {
         data.put("previous_rank", before == 0 ? null : before);
         data.put("score", c.entry().score());
         events.computeIfAbsent(c.entry().tenantId(), t -> new ArrayList<>()).add(new RankEvent(c.entry().userId(), data));
-        RankIndex index = index(c.board(), c.period());
         for (RankIndex.Entry o : overtaken) {
             Map<String, Object> passed = new LinkedHashMap<>(data);
             passed.put("overtaken", true);
@@ -522,8 +528,7 @@ public final class LeaderboardService {
             after.put("display_name", displayName);
             new dev.thrillring.audit.AuditStore().record(tx, tenant, caller,
                     "leaderboard.privacy_changed", "tenant/" + tenant, null, after);
-            tx.select(org.jooq.impl.DSL.function("pg_notify", Object.class, org.jooq.impl.DSL.val(PRIVACY_CHANNEL),
-                    org.jooq.impl.DSL.val(tenant.toString()))).fetch();
+            TransactionSignals.notifyAtCommit(tx, PRIVACY_CHANNEL, tenant.toString());
             return null;
         });
         shownNames.forget(tenant);

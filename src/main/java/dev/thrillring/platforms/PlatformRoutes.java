@@ -2,7 +2,6 @@ package dev.thrillring.platforms;
 
 import dev.thrillring.app.Requests;
 import dev.thrillring.auth.Role;
-import dev.thrillring.problems.Problem;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -43,8 +42,7 @@ public final class PlatformRoutes {
     }
 
     private void audit(Context ctx) {
-        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(100);
-        if (limit < 1 || limit > 1000) throw new Problem.Invalid("limit", "must be between 1 and 1000");
+        int limit = Requests.limitQuery(ctx, 100, 1000);
         ctx.json(Map.of("entries", service.auditLog(Requests.principal(ctx), ctx.pathParam("platform"), limit)));
     }
 }

@@ -6,7 +6,6 @@ import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
 import dev.thrillring.problems.Problem;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -62,14 +61,7 @@ public final class PlatformService {
         return inPlatform(caller, platform, tx -> audit.latestOfPlatform(tx, platform, limit));
     }
 
-    /** Checks the caller administers {@code platform} and that it exists, then runs one transaction. */
     private <T> T inPlatform(Principal caller, String platform, Function<DSLContext, T> work) {
-        if (caller.role() != Role.PLATFORM_ADMIN) throw new Problem.Forbidden("only a platform admin acts on a platform");
-        caller.requirePlatform(platform);
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = DSL.using(cfg);
-            if (!store.exists(tx, platform)) throw new Problem.NotFound("no platform '" + platform + "'");
-            return work.apply(tx);
-        });
+        return PlatformScope.inPlatform(dsl, caller, platform, "only a platform admin acts on a platform", work);
     }
 }

@@ -7,7 +7,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-import static dev.thrillring.db.schema.Tables.PLATFORMS;
 import static dev.thrillring.db.schema.Tables.PLATFORM_ADMIN_KEYS;
 import static org.jooq.Records.mapping;
 
@@ -20,10 +19,6 @@ final class PlatformStore {
 
     /** A tenant of the platform, as its admin sees it in the list. */
     record TenantRow(UUID tenantId, String name, String industry, String status, OffsetDateTime createdAt) {}
-
-    boolean exists(DSLContext tx, String platform) {
-        return tx.fetchExists(PLATFORMS, PLATFORMS.NAME.eq(platform));
-    }
 
     OffsetDateTime insertKey(DSLContext tx, UUID id, String platform, String prefix, String hash, String createdBy) {
         return tx.insertInto(PLATFORM_ADMIN_KEYS)

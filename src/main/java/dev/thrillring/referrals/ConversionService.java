@@ -117,10 +117,7 @@ public final class ConversionService {
                     r.refereeUserId(), email, ip, device, c.value, clicked, now));
 
             // The rules decide: fraud weights and reward tiers, for the referrer as the subject.
-            Map<String, Object> attributes = new LinkedHashMap<>();
-            attributes.put("conversion_type", c.type);
-            attributes.put("conversion_value", c.value.doubleValue());
-            signals.forEach((k, v) -> attributes.put("signal_" + k, v));
+            Map<String, Object> attributes = conversionAttributes(c.type, c.value, signals);
             subjects.lock(tx, c.tenant, code.referrerUserId());
             SubjectState state = subjects.load(tx, c.tenant, code.referrerUserId(), now);
             Evaluation e = engine.evaluate(ruleSets.forTenant(c.tenant, platform),
@@ -211,18 +208,15 @@ public final class ConversionService {
                 .orderBy(REFERRAL_CONVERSIONS.CREATED_AT).forUpdate().fetch();
         for (var row : earlier) {
             UUID id = row.getId();
-            List<UUID> held = ledger.rewardsOf(tx, tenant, id);
-            if (held.stream().anyMatch(r -> !ledger.reward(tx, tenant, r).state().equals("pending"))) continue;
+            List<RewardLedger.Reward> held = ledger.rewardsOf(tx, tenant, id).stream().map(r -> ledger.reward(tx, tenant, r)).toList();
+            if (held.stream().anyMatch(r -> !r.state().equals("pending"))) continue;
             Map<String, Object> signals = new LinkedHashMap<>();
             read(row.getSignals()).forEach((k, v) -> signals.put((String) k, v));
             signals.put("shared_ip_many_referees", true);
             if (velocity) signals.put("referrer_velocity", true);
-            Map<String, Object> attributes = new LinkedHashMap<>();
-            attributes.put("conversion_type", row.getConversionType());
-            attributes.put("conversion_value", row.getConversionValue() == null ? 0.0 : row.getConversionValue().doubleValue());
-            signals.forEach((k, v) -> attributes.put("signal_" + k, v));
-            Scored again = Scored.of(engine.evaluate(ruleSets.forTenant(tenant, platform),
-                    new Fact("rescore-" + id, tenant, code.referrerUserId(), "referral.converted", now, attributes), state));
+            Scored again = Scored.of(engine.evaluate(ruleSets.forTenant(tenant, platform), new Fact("rescore-" + id, tenant,
+                    code.referrerUserId(), "referral.converted", now, conversionAttributes(row.getConversionType(), row.getConversionValue(), signals)),
+                    state));
             if (again.score < reviewAt) continue;
             List<Map<String, Object>> reasons = new ArrayList<>(again.reasons);
             reasons.add(Map.of("indicator", "rescored", "weight", 0, "reason", "scored again when a later conversion showed this address is shared by a burst"));
@@ -230,14 +224,22 @@ public final class ConversionService {
                     .set(REFERRAL_CONVERSIONS.AI_VALIDATION_SCORE, BigDecimal.valueOf(again.score).setScale(2, RoundingMode.HALF_UP))
                     .set(REFERRAL_CONVERSIONS.SIGNALS, Json.jsonb(signals)).set(REFERRAL_CONVERSIONS.FRAUD_REASONS, Json.jsonb(reasons))
                     .where(REFERRAL_CONVERSIONS.ID.eq(id)).execute();
-            for (UUID reward : held) {
-                RewardLedger.Reward r = ledger.reward(tx, tenant, reward);
-                ledger.mark(tx, tenant, reward, "voided", r.amount().negate(), "re-scored: part of a burst from one address");
-                event(tx, tenant, r.beneficiary(), platform, "reward.voided", RewardLedger.view(ledger.reward(tx, tenant, reward)));
+            for (RewardLedger.Reward r : held) {
+                ledger.mark(tx, tenant, r.rewardId(), "voided", r.amount().negate(), "re-scored: part of a burst from one address");
+                event(tx, tenant, r.beneficiary(), platform, "reward.voided", RewardLedger.view(ledger.reward(tx, tenant, r.rewardId())));
             }
             event(tx, tenant, code.referrerUserId(), platform, "referral.flagged",
                     Map.of("conversion_id", id, "score", again.score, "reasons", reasons, "rescored", true));
         }
+    }
+
+    /** The {@code referral.converted} fact's attributes: what converted, for how much, and each fraud signal. */
+    private static Map<String, Object> conversionAttributes(String type, BigDecimal value, Map<String, ?> signals) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("conversion_type", type);
+        attributes.put("conversion_value", value == null ? 0.0 : value.doubleValue());
+        signals.forEach((k, v) -> attributes.put("signal_" + k, v));
+        return attributes;
     }
 
     /** Approved: rewards go into the ledger on hold, and the referrer's metrics and achievements count it. */

@@ -29,13 +29,7 @@ public final class PlatformBaseRules implements BaseRules {
         this.dsl = dsl;
     }
 
-    @Override public List<RuleResource> load(String platform) {
-        List<RuleSetStore.StoredFile> uploaded = dsl.transactionResult(cfg -> {
-            DSLContext tx = org.jooq.impl.DSL.using(cfg);
-            return store.active(tx, platform).map(v -> store.files(tx, platform, v.version())).orElse(List.of());
-        });
-        return combine(platform, uploaded);
-    }
+    @Override public List<RuleResource> load(String platform) { return snapshot(platform).rules(); }
 
     /** The base as the database has it at one moment: which version ({@link #identity}) and its rules. */
     record Snapshot(String identity, List<RuleResource> rules) {}
@@ -44,8 +38,8 @@ public final class PlatformBaseRules implements BaseRules {
         record Read(String identity, List<RuleSetStore.StoredFile> files) {}
         Read read = dsl.transactionResult(cfg -> {
             DSLContext tx = org.jooq.impl.DSL.using(cfg);
-            return new Read(store.baseIdentity(tx, platform),
-                    store.active(tx, platform).map(v -> store.files(tx, platform, v.version())).orElse(List.of()));
+            var active = store.active(tx, platform);
+            return new Read(PlatformRuleSetStore.identityOf(active), active.map(v -> store.files(tx, platform, v.version())).orElse(List.of()));
         });
         return new Snapshot(read.identity(), combine(platform, read.files()));
     }
@@ -67,9 +61,6 @@ public final class PlatformBaseRules implements BaseRules {
         for (RuleSetStore.StoredFile f : rules) out.add(new RuleResource(UPLOADED + "/" + platform + "/" + f.path(), f.content()));
         return out;
     }
-
-    /** The shipped files of the platform, as an analyst downloads them to edit. */
-    List<RuleResource> shipped(String platform) { return shipped.load(platform); }
 
     static String fileName(String path) { return path.substring(path.lastIndexOf('/') + 1); }
 }

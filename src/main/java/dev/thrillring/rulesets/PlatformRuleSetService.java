@@ -2,8 +2,8 @@ package dev.thrillring.rulesets;
 
 import dev.thrillring.audit.AuditStore;
 import dev.thrillring.auth.Principal;
-import dev.thrillring.auth.Role;
 import dev.thrillring.engine.CompiledRuleSet;
+import dev.thrillring.platforms.PlatformScope;
 import dev.thrillring.engine.Overlay;
 import dev.thrillring.engine.RuleEngine;
 import dev.thrillring.engine.RuleResource;
@@ -13,7 +13,6 @@ import dev.thrillring.engine.RuleSetRegistry;
 import dev.thrillring.engine.ScenarioRunner;
 import dev.thrillring.problems.Problem;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +23,6 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import static dev.thrillring.db.schema.Tables.PLATFORMS;
 
 /**
  * A platform's base rules, managed by its platform admins: versions uploaded (validated against
@@ -165,10 +163,7 @@ public final class PlatformRuleSetService {
         CompiledRuleSet set = registry.compileBase(platform, rules);
         try {
             List<ScenarioRunner.Result> results = scenarios.run(set, RuleSetService.scenariosOf(files));
-            if (results.stream().anyMatch(r -> !r.passed())) {
-                throw new Problem.Unprocessable("Scenarios failed", results.stream().filter(r -> !r.passed()).count()
-                        + " of " + results.size() + " scenarios failed; the current base keeps serving", Map.of("scenarios", results));
-            }
+            RuleSetService.requirePassed(results, "the current base");
             RuleSetStore.Version v = inPlatform(caller, platform, tx -> {
                 // Held to the commit: no tenant activation of the platform can land between the check and the switch.
                 base.lock(tx, platform, true);
@@ -224,14 +219,7 @@ public final class PlatformRuleSetService {
         return store.find(tx, platform, version).orElseThrow(() -> new Problem.NotFound("no base rule set version " + version + " of " + platform));
     }
 
-    /** Checks the caller administers {@code platform} and that it exists, then runs one transaction. */
     private <T> T inPlatform(Principal caller, String platform, Function<DSLContext, T> work) {
-        if (caller.role() != Role.PLATFORM_ADMIN) throw new Problem.Forbidden("only a platform admin manages a platform's base rules");
-        caller.requirePlatform(platform);
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = DSL.using(cfg);
-            if (!tx.fetchExists(PLATFORMS, PLATFORMS.NAME.eq(platform))) throw new Problem.NotFound("no platform '" + platform + "'");
-            return work.apply(tx);
-        });
+        return PlatformScope.inPlatform(dsl, caller, platform, "only a platform admin manages a platform's base rules", work);
     }
 }

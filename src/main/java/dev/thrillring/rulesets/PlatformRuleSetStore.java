@@ -1,5 +1,6 @@
 package dev.thrillring.rulesets;
 
+import dev.thrillring.db.TransactionSignals;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -16,8 +17,7 @@ final class PlatformRuleSetStore {
 
     /** Serialises version numbering and activation per platform for the rest of the transaction. */
     void lockPlatform(DSLContext tx, String platform) {
-        tx.select(DSL.function("pg_advisory_xact_lock", Object.class,
-                DSL.function("hashtextextended", Long.class, DSL.val("platform-rulesets/" + platform), DSL.inline(0L)))).fetch();
+        TransactionSignals.lock(tx, "platform-rulesets/" + platform);
     }
 
     /**
@@ -26,13 +26,14 @@ final class PlatformRuleSetStore {
      * it while it commits, so neither can slip a change past the other's check.
      */
     void lockBase(DSLContext tx, String platform, boolean exclusive) {
-        tx.select(DSL.function(exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared", Object.class,
-                DSL.function("hashtextextended", Long.class, DSL.val("platform-base/" + platform), DSL.inline(0L)))).fetch();
+        TransactionSignals.lock(tx, "platform-base/" + platform, exclusive);
     }
 
     /** Which base the platform serves, as the database says: the active version and when, or the shipped files. */
-    String baseIdentity(DSLContext tx, String platform) {
-        return active(tx, platform).map(v -> "v" + v.version() + "@" + v.activatedAt()).orElse("shipped");
+    String baseIdentity(DSLContext tx, String platform) { return identityOf(active(tx, platform)); }
+
+    static String identityOf(Optional<RuleSetStore.Version> active) {
+        return active.map(v -> "v" + v.version() + "@" + v.activatedAt()).orElse("shipped");
     }
 
     RuleSetStore.Version insert(DSLContext tx, String platform, String checksum, String author, String comment,
@@ -88,8 +89,7 @@ final class PlatformRuleSetStore {
 
     /** Tells every process that the platform's base changed (delivered at commit). */
     void notifyChange(DSLContext tx, String platform) {
-        tx.select(DSL.function("pg_notify", Object.class, DSL.val(RuleSetNotifier.CHANNEL),
-                DSL.val(RuleSetNotifier.PLATFORM_PREFIX + platform + "|" + RuleSetNotifier.NODE))).fetch();
+        TransactionSignals.notifyAtCommit(tx, RuleSetNotifier.CHANNEL, RuleSetNotifier.PLATFORM_PREFIX + platform + "|" + RuleSetNotifier.NODE);
     }
 
     private static org.jooq.SelectJoinStep<org.jooq.Record7<Integer, String, String, String, String, OffsetDateTime, OffsetDateTime>> versions(DSLContext tx) {

@@ -189,8 +189,7 @@ public final class RuleSetRoutes {
     }
 
     private void audit(Context ctx) {
-        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(100);
-        if (limit < 1 || limit > 1000) throw new Problem.Invalid("limit", "must be between 1 and 1000");
+        int limit = Requests.limitQuery(ctx, 100, 1000);
         ctx.json(Map.of("entries", service.auditLog(Requests.principal(ctx), tenant(ctx), limit)));
     }
 

@@ -113,11 +113,8 @@ public final class RuleSetService {
         PlatformBaseRules.Snapshot base = bases.snapshot(platform);
         Build build = build(tenant, base, version, files);
         List<ScenarioRunner.Result> results = scenarios.run(build.set, build.scenarios);
-        if (results.stream().anyMatch(r -> !r.passed())) {
-            build.set.dispose();
-            throw new Problem.Unprocessable("Scenarios failed", results.stream().filter(r -> !r.passed()).count()
-                    + " of " + results.size() + " scenarios failed; the active version keeps serving", Map.of("scenarios", results));
-        }
+        if (!results.stream().allMatch(ScenarioRunner.Result::passed)) build.set.dispose();
+        requirePassed(results, "the active version");
         RuleSetStore.Version v;
         try {
             v = scope.inTenant(tenant, tx -> {
@@ -323,6 +320,13 @@ public final class RuleSetService {
             throw new RuleSetInvalid(what, errors);
         }
         return set;
+    }
+
+    /** Refuses an activation whose scenarios did not all pass; {@code serving} keeps serving. */
+    static void requirePassed(List<ScenarioRunner.Result> results, String serving) {
+        if (results.stream().allMatch(ScenarioRunner.Result::passed)) return;
+        throw new Problem.Unprocessable("Scenarios failed", results.stream().filter(r -> !r.passed()).count()
+                + " of " + results.size() + " scenarios failed; " + serving + " keeps serving", Map.of("scenarios", results));
     }
 
     /** The scenarios of a stored version (already checked when it was uploaded). */

@@ -1,5 +1,6 @@
 package dev.thrillring.rulesets;
 
+import dev.thrillring.db.TransactionSignals;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -24,8 +25,7 @@ final class RuleSetStore {
 
     /** Serialises version numbering and activation per tenant for the rest of the transaction. */
     void lockTenant(DSLContext tx, UUID tenantId) {
-        tx.select(DSL.function("pg_advisory_xact_lock", Object.class,
-                DSL.function("hashtextextended", Long.class, DSL.val("rulesets/" + tenantId), DSL.inline(0L)))).fetch();
+        TransactionSignals.lock(tx, "rulesets/" + tenantId);
     }
 
     int nextVersion(DSLContext tx, UUID tenantId) {
@@ -94,8 +94,7 @@ final class RuleSetStore {
 
     /** Tells every process that the tenant's active rule set changed (delivered at commit). */
     void notifyChange(DSLContext tx, UUID tenantId) {
-        tx.select(DSL.function("pg_notify", Object.class, DSL.val(RuleSetNotifier.CHANNEL),
-                DSL.val(tenantId + "|" + RuleSetNotifier.NODE))).fetch();
+        TransactionSignals.notifyAtCommit(tx, RuleSetNotifier.CHANNEL, tenantId + "|" + RuleSetNotifier.NODE);
     }
 
     private static org.jooq.SelectJoinStep<org.jooq.Record7<Integer, String, String, String, String, OffsetDateTime, OffsetDateTime>> versions(DSLContext tx) {

@@ -34,8 +34,7 @@ public final class SubjectStore {
      * every earlier fact's metric change (two concurrent facts cannot both see "9 orders").
      */
     public void lock(DSLContext tx, UUID tenantId, String userId) {
-        tx.select(DSL.function("pg_advisory_xact_lock", Object.class,
-                DSL.function("hashtextextended", Long.class, DSL.val("subject/" + tenantId + "/" + key(userId)), DSL.inline(0L)))).fetch();
+        dev.thrillring.db.TransactionSignals.lock(tx, "subject/" + tenantId + "/" + key(userId));
     }
 
     /** The subject's metrics in the periods that hold {@code at}, its unlocked achievements and referral record. */

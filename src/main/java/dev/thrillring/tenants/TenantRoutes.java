@@ -43,8 +43,7 @@ public final class TenantRoutes {
     }
 
     private void audit(Context ctx) {
-        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(100);
-        if (limit < 1 || limit > 1000) throw new dev.thrillring.problems.Problem.Invalid("limit", "must be between 1 and 1000");
+        int limit = Requests.limitQuery(ctx, 100, 1000);
         ctx.json(java.util.Map.of("entries", service.auditLog(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), limit)));
     }
 

@@ -42,9 +42,13 @@ class LeaderboardTest {
     }
 
     /** The platform has no rules of its own: scoring comes from a tenant overlay, as a custom platform would ship it. */
-    static void scoreRules(Tenant t) {
-        String drl = "package overlay;\nimport dev.thrillring.engine.model.Fact;\nglobal dev.thrillring.engine.model.Outcomes outcomes;\n"
-                + "rule \"Points score\" when $f : Fact(type == \"points.earned\") then outcomes.score(\"performance\", $f.num(\"points\")); end\n";
+    static final String POINTS_SCORE = "package overlay;\nimport dev.thrillring.engine.model.Fact;\nglobal dev.thrillring.engine.model.Outcomes outcomes;\n"
+            + "rule \"Points score\" when $f : Fact(type == \"points.earned\") then outcomes.score(\"performance\", $f.num(\"points\")); end\n";
+
+    static void scoreRules(Tenant t) { scoreRules(t, POINTS_SCORE); }
+
+    /** Uploads and activates {@code drl} as the tenant's version 1. */
+    static void scoreRules(Tenant t, String drl) {
         assertThat(app.upload("/api/v1/rulesets/" + t.id + "/versions", t.admin, java.util.Map.of("s.drl", TestServer.text(drl)), null).status()).isEqualTo(201);
         assertThat(app.post("/api/v1/rulesets/" + t.id + "/versions/1/activate", t.admin, "").status()).isEqualTo(200);
     }
@@ -71,11 +75,7 @@ class LeaderboardTest {
     void shouldAddAFactsScoresPerBoardInOneEntryKeepingEachRulesShare() throws Exception {
         String platform = platform();
         Tenant t = tenant(platform, "retail");
-        String drl = "package overlay;\nimport dev.thrillring.engine.model.Fact;\nglobal dev.thrillring.engine.model.Outcomes outcomes;\n"
-                + "rule \"Points score\" when $f : Fact(type == \"points.earned\") then outcomes.score(\"performance\", $f.num(\"points\")); end\n"
-                + "rule \"Bonus score\" when Fact(type == \"points.earned\") then outcomes.score(\"performance\", 1); end\n";
-        assertThat(app.upload("/api/v1/rulesets/" + t.id + "/versions", t.admin, java.util.Map.of("s.drl", TestServer.text(drl)), null).status()).isEqualTo(201);
-        assertThat(app.post("/api/v1/rulesets/" + t.id + "/versions/1/activate", t.admin, "").status()).isEqualTo(200);
+        scoreRules(t, POINTS_SCORE + "rule \"Bonus score\" when Fact(type == \"points.earned\") then outcomes.score(\"performance\", 1); end\n");
         points(t, "solo", 5, null);
         points(t, "solo", 7, null);
 
