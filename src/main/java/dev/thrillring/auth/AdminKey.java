@@ -38,7 +38,7 @@ public final class AdminKey {
             log.warn("""
 
                     ==================================================================
-                    Platform admin API key (shown once, stored only as a hash):
+                    Operator API key, admin of every platform (shown once, stored only as a hash):
                         {}
                     Set THRILLRING_ADMIN_KEY to choose your own, or delete
                     {} to generate a new one.
