@@ -119,14 +119,6 @@ final class LeaderboardStore {
                 .fetch(r -> new PeriodScore(r.value1(), r.value2()));
     }
 
-    /** A tenant's {@code leaderboard.rank_changed} events, in one statement. */
-    void events(DSLContext tx, UUID tenant, List<LeaderboardService.RankEvent> events) {
-        var g = dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS;
-        var insert = tx.insertInto(g, g.TENANT_ID, g.USER_ID, g.EVENT_TYPE, g.EVENT_DATA);
-        for (LeaderboardService.RankEvent e : events) insert = insert.values(tenant, e.userId(), "leaderboard.rank_changed", Json.jsonb(e.data()));
-        insert.execute();
-    }
-
     void setPrivacy(DSLContext tx, UUID tenant, boolean optedIn, String displayName) {
         tx.insertInto(LEADERBOARD_PRIVACY).set(LEADERBOARD_PRIVACY.TENANT_ID, tenant).set(LEADERBOARD_PRIVACY.OPTED_IN, optedIn)
                 .set(LEADERBOARD_PRIVACY.DISPLAY_NAME, displayName)
