@@ -53,8 +53,9 @@ final class GroupCommit {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     static final int MAX_GROUP = 1000;
     /** Groups of one tenant in flight at once on one node (on disjoint subjects). */
-    static final int WORKERS_PER_TENANT = 4;
+    static final int WORKERS_PER_TENANT = 2;
     static final int MAX_ATTEMPTS = 8;
+    private static boolean TRACE() { return Boolean.getBoolean("thrillring.trace.groups"); }
 
     private final TenantScope scope;
     private final RuleEngine engine;
@@ -201,7 +202,9 @@ final class GroupCommit {
             users.add(p.subject());
             periodKeys.addAll(p.periodKeys().values());
         }
+        long t0 = System.nanoTime();
         Read read = scope.inTenant(tenant, tx -> new Read(store.findAll(tx, tenant, ids), subjects.loadAll(tx, tenant, users, periodKeys)));
+        long t1 = System.nanoTime();
 
         // No connection is held from here until the write.
         List<Evaluated> evaluated = new ArrayList<>();
@@ -231,6 +234,7 @@ final class GroupCommit {
             }
         }
 
+        long t2 = System.nanoTime();
         List<Decision> decisions;
         try {
             decisions = evaluated.isEmpty() ? List.of() : scope.inTenant(tenant, tx -> write(tx, tenant, evaluated, read));
@@ -239,6 +243,8 @@ final class GroupCommit {
         } catch (RuntimeException e) {
             throw new WriteFailed(e);
         }
+        if (TRACE()) System.err.printf("group %d: read %d ms, evaluate %d ms, write %d ms%n", group.size(),
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         for (int i = 0; i < decisions.size(); i++) evaluated.get(i).pending().answer().complete(decisions.get(i));
         // The same id twice in one group: the later one is a replay of the first (or a conflict).
         for (Pending p : sameIdLater) {
