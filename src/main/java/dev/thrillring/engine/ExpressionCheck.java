@@ -76,13 +76,14 @@ final class ExpressionCheck {
 
     List<Problem> problems() { return problems; }
 
-    private static JavaParser parser() {
-        return new JavaParser(new ParserConfiguration()
+    /** One parser per thread: building one costs more than parsing a constraint, and they are not thread-safe. */
+    private static final ThreadLocal<JavaParser> PARSER = ThreadLocal.withInitial(() -> new JavaParser(new ParserConfiguration()
                 .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_21)
                 .setAttributeComments(false)
                 .setPreprocessUnicodeEscapes(true)
-                .setLexicalPreservationEnabled(false));
-    }
+                .setLexicalPreservationEnabled(false)));
+
+    private static JavaParser parser() { return PARSER.get(); }
 
     /** A pattern constraint, optionally a binding ({@code $t : track(...) != null}); null when refused. */
     Checked constraint(String text) {
@@ -155,7 +156,8 @@ final class ExpressionCheck {
             return t != null ? t : refuse(line, "name '" + f.getNameAsString() + "' is not a property a rule may read");
         }
         if (e instanceof BinaryExpr b) {
-            Type l = type(b.getLeft(), depth + 1);
+            // A chain (a || b || c ...) is long, not deep: only real nesting counts towards the limit.
+            Type l = type(b.getLeft(), b.getLeft() instanceof BinaryExpr ? depth : depth + 1);
             Type r = type(b.getRight(), depth + 1);
             if (l == null || r == null) return null;
             return switch (b.getOperator()) {
