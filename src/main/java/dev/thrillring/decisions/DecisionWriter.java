@@ -27,7 +27,7 @@ public final class DecisionWriter {
      */
     public void write(DSLContext tx, Decided d) {
         subjects.applyMetrics(tx, d.tenantId(), d.userId(), d.outcomes(), d.at());
-        writeParts(tx, d);
+        writeParts(tx, List.of(d));
     }
 
     /**
@@ -35,10 +35,15 @@ public final class DecisionWriter {
      * fact group writes every subject's metrics in one statement).
      */
     void writeParts(DSLContext tx, Decided d) {
+        writeParts(tx, List.of(d));
+    }
+
+    /** As {@link #writeParts(DSLContext, Decided)} for a group of one tenant's decisions, in arrival order. */
+    void writeParts(DSLContext tx, List<Decided> group) {
         for (DecisionListener l : listeners) {
-            Runnable after = l.record(tx, d);
+            Runnable after = l.recordAll(tx, group);
             if (after != null) TenantScope.afterCommit(tx, after);
         }
-        EventLog.append(tx, d.events());
+        for (Decided d : group) EventLog.append(tx, d.events());
     }
 }

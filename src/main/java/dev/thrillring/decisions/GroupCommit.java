@@ -272,10 +272,12 @@ final class GroupCommit {
         }
         if (!subjects.bumpVersions(tx, tenant, versions).isEmpty()) throw new Moved();
         subjects.writeMetrics(tx, tenant, metrics);
+        List<Decided> group = new ArrayList<>(evaluated.size());
         for (Evaluated e : evaluated) {
             FactInput f = e.pending().fact();
-            writer.writeParts(tx, new Decided(tenant, e.pending().platform(), f.userId(), e.evaluation().outcomes(), f.id(), f.occurredAt()));
+            group.add(new Decided(tenant, e.pending().platform(), f.userId(), e.evaluation().outcomes(), f.id(), f.occurredAt()));
         }
+        writer.writeParts(tx, group);
         return store.insertDecisions(tx, tenant, facts, evaluated.stream().map(Evaluated::evaluation).toList());
     }
 

@@ -86,6 +86,59 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
     }
 
     /**
+     * A group of one tenant's decisions: scores summed per subject and board period over the
+     * group, one upsert for all of them, one rank event per subject and board (on the subject's
+     * last decision of the group), and the notifications in as few messages as fit.
+     */
+    @Override
+    public Runnable recordAll(DSLContext tx, List<dev.thrillring.decisions.Decided> group) {
+        if (group.size() == 1) return record(tx, group.getFirst());
+        UUID tenant = group.getFirst().tenantId();
+        Map<String, LeaderboardStore.SubjectScore> rows = new LinkedHashMap<>();
+        Map<String, dev.thrillring.decisions.Decided> lastOf = new HashMap<>();
+        Map<UUID, Boolean> publicBoard = new HashMap<>();
+        for (dev.thrillring.decisions.Decided d : group) {
+            List<LeaderboardStore.Board> boards = null;
+            for (Outcome o : d.outcomes()) {
+                if (!o.kind().equals("score")) continue;
+                if (boards == null) boards = boards(tx, d.platform(), tenant);
+                String source = (String) o.details().get("board");
+                BigDecimal value = BigDecimal.valueOf(((Number) o.details().get("value")).doubleValue());
+                for (LeaderboardStore.Board b : boards) {
+                    if (!b.source().equals(source)) continue;
+                    String period = periodKey(b, d.at());
+                    String k = (d.userId() == null ? "" : d.userId()) + "|" + LeaderboardStore.key(b.id(), period);
+                    LeaderboardStore.SubjectScore was = rows.get(k);
+                    Map<String, BigDecimal> byRule = new java.util.TreeMap<>(was == null ? Map.of() : was.score().byRule());
+                    byRule.merge(o.rule(), value, BigDecimal::add);
+                    rows.put(k, new LeaderboardStore.SubjectScore(d.userId(), new LeaderboardStore.Score(b.id(), period,
+                            was == null ? value : was.score().value().add(value), byRule), d.at().atOffset(java.time.ZoneOffset.UTC)));
+                    lastOf.put(k, d);
+                    publicBoard.put(b.id(), b.visibility().equals("public"));
+                }
+            }
+        }
+        if (rows.isEmpty()) return null;
+        Map<String, RankIndex.Entry> now = store.addScoresAll(tx, tenant, rows.values());
+        List<Change> changes = new ArrayList<>();
+        for (var row : rows.entrySet()) {
+            LeaderboardStore.Score sc = row.getValue().score();
+            Change c = new Change(sc.board(), sc.period(), now.get(row.getKey()), publicBoard.get(sc.board()));
+            changes.add(c);
+            if (c.live()) {
+                Map<String, Object> event = rankChange(c);
+                if (event != null) lastOf.get(row.getKey()).emit("leaderboard.rank_changed", event);
+            }
+        }
+        // NOTIFY payloads must stay under 8,000 bytes: a large group is announced in slices.
+        List<Change> live = changes.stream().filter(Change::live).toList();
+        for (int i = 0; i < live.size(); i += 40) {
+            TransactionSignals.notifyAtCommit(tx, CHANNEL, payload(live.subList(i, Math.min(live.size(), i + 40))));
+        }
+        return () -> applyCommitted(changes);
+    }
+
+    /**
      * The {@code leaderboard.rank_changed} event of one score change on a public board, or null
      * when the rank stays: one event per board per decision, with the subjects it overtook listed
      * inside (at most {@link #MAX_OVERTAKEN}, and how many in all). Subjects of other tenants are
