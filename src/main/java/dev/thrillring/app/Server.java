@@ -116,7 +116,8 @@ public final class Server implements AutoCloseable {
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);
-                    achievements.syncPlatform(baseRules, p);
+                    // The catalogue comes from the very files just compiled, not from a second read that may see a later edit.
+                    achievements.syncPlatform(registry::platformRules, p);
                 });
                 closeables.addFirst(watcher);
                 watcher.start();

@@ -581,7 +581,7 @@ public final class LeaderboardService {
                 case "weekly" -> {
                     var monday = java.time.LocalDate.of(Integer.parseInt(key.substring(0, 4)), 1, 4)
                             .with(IsoFields.WEEK_OF_WEEK_BASED_YEAR, Integer.parseInt(key.substring(6))).with(DayOfWeek.MONDAY).minusWeeks(1);
-                    yield String.format("%d-W%02d", monday.get(IsoFields.WEEK_BASED_YEAR), monday.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+                    yield String.format(java.util.Locale.ROOT, "%d-W%02d", monday.get(IsoFields.WEEK_BASED_YEAR), monday.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
                 }
                 case "monthly" -> java.time.YearMonth.parse(key).minusMonths(1).toString();
                 default -> null;
