@@ -163,15 +163,15 @@ final class HostileCorpus {
     /** Every attempt. Second column: the word(s) the refusal must contain. */
     static final List<Attempt> ALL = List.of(
             // Java text blocks hiding code from a token check
-            drl("textBlockHidesGetenv", "text block|static call", TA,
+            drl("textBlockHidesGetenv", "text block|static call|statement", TA,
                     then("String s = " + TQ + "\n    x" + TQ + " + System.getenv(\"PATH\");\n    outcomes.points(1, s);")),
             drl("textBlockHidesEnvironmentMap", "text block|static call", AN,
                     then("outcomes.points(1, " + TQ + "\n    x" + TQ + " + System.getenv());")),
             drl("textBlockHidesUserHome", "text block|static call", PA,
                     then("outcomes.points(1, " + TQ + "\n    x" + TQ + " + System.getProperty(\"user.home\"));")),
-            drl("textBlockHidesSetProperty", "text block|static call", TA,
+            drl("textBlockHidesSetProperty", "text block|static call|statement", TA,
                     then("String s = " + TQ + "\n    x" + TQ + " + System.setProperty(\"thrillring.hostile.tb\", \"1\");\n    outcomes.points(1, \"x\");")),
-            drl("textBlockHidesNewFile", "text block|new", AN,
+            drl("textBlockHidesNewFile", "text block|new|statement", AN,
                     then("String s = " + TQ + "\n    x" + TQ + " + new java.io.File(\"@MARK@\").createNewFile();\n    outcomes.points(1, \"x\");")),
             drl("textBlockHidesThreadStart", "text block|new|lambda", PA,
                     then("String s = " + TQ + "\n    x" + TQ + "; " + SLEEPY_THREAD + "\n    outcomes.points(1, \"x\");")),
@@ -210,9 +210,9 @@ final class HostileCorpus {
                             + "    // note\r    new File(\"@MARK@\").createNewFile();\nend\n"),
 
             // spaced or commented qualified names
-            drl("spacedQualifiedSystem", "static call", TA,
+            drl("spacedQualifiedSystem", "static call|statement", TA,
                     then("java . lang . System . setProperty(\"thrillring.hostile.sp\", \"1\");")),
-            drl("commentedQualifiedSystem", "static call", AN,
+            drl("commentedQualifiedSystem", "static call|property access", AN,
                     then("outcomes.points(1, \"\" + java /**/ . lang /**/ . System.getProperty(\"user.home\"));")),
             drl("lineBrokenQualifiedPrintWriter", "new", PA,
                     then("new java\n        .io\n        .PrintWriter(\"@MARK@\").close();")),
@@ -223,29 +223,29 @@ final class HostileCorpus {
                     then("outcomes.points(1, Fact /* a */ . /* b */ class.getProtectionDomain().toString());")),
             drl("classLiteralInCondition", "class literal", PA, rule("", "Fact(type == String.class.getSimpleName())", "outcomes.points(1, \"x\");")),
             drl("getClassOnFact", "method", TA, then("outcomes.points(1, $f.getClass().getClassLoader().toString());")),
-            drl("classPropertyInConstraint", "class literal|method|name", AN,
+            drl("classPropertyInConstraint", "class literal|method|name|syntax", AN,
                     rule("", "Fact(class.simpleName != \"\")", "outcomes.points(1, \"x\");")),
-            drl("reflectionForName", "static call", PA, then("outcomes.points(1, Class.forName(\"java.lang.Runtime\").getName());")),
-            drl("reflectionMethodHandles", "static call", TA, then("outcomes.points(1, java.lang.invoke.MethodHandles.lookup().toString());")),
+            drl("reflectionForName", "static call|name", PA, then("outcomes.points(1, Class.forName(\"java.lang.Runtime\").getName());")),
+            drl("reflectionMethodHandles", "static call|property access", TA, then("outcomes.points(1, java.lang.invoke.MethodHandles.lookup().toString());")),
 
             // new of anything
             drl("newFormatterCreatesFile", "new", TA, then(FORMATTER + "\n    outcomes.points(1, \"x\");")),
             drl("newFileCreatesMarker", "new", AN, then("new java.io.File(\"@MARK@\").createNewFile();")),
             drl("newThreadStarts", "new|lambda", PA, then(SLEEPY_THREAD)),
-            drl("newArrayList", "new", TA, then("java.util.List l = new java.util.ArrayList();\n    outcomes.points(l.size(), \"x\");")),
+            drl("newArrayList", "new|statement", TA, then("java.util.List l = new java.util.ArrayList();\n    outcomes.points(l.size(), \"x\");")),
             drl("newStringBuilder", "new", AN, then("outcomes.points(1, new StringBuilder(\"x\").toString());")),
             drl("newInCondition", "new", PA, rule("", "Fact(type == new String(\"hostile.probe\"))", "outcomes.points(1, \"x\");")),
-            drl("anonymousClassSetsLocale", "new", TA,
+            drl("anonymousClassSetsLocale", "new|statement", TA,
                     then("Runnable r = new Runnable() { public void run() { " + THAI + " } };\n    r.run();")),
 
             // static calls
-            drl("getenvInReason", "static call", AN, then("outcomes.points(1, java.lang.System.getenv(\"PATH\"));")),
-            drl("userHomeInReason", "static call", PA, then("outcomes.points(1, System.getProperty(\"user.home\"));")),
-            drl("localeSetDefault", "static call", TA, then(THAI + "\n    outcomes.points(1, \"x\");")),
-            drl("timeZoneSetDefault", "static call", AN, then(CHATHAM + "\n    outcomes.points(1, \"x\");")),
-            drl("longGetLongReadsProperty", "static call", PA,
+            drl("getenvInReason", "static call|property access", AN, then("outcomes.points(1, java.lang.System.getenv(\"PATH\"));")),
+            drl("userHomeInReason", "static call|name", PA, then("outcomes.points(1, System.getProperty(\"user.home\"));")),
+            drl("localeSetDefault", "static call|statement", TA, then(THAI + "\n    outcomes.points(1, \"x\");")),
+            drl("timeZoneSetDefault", "static call|statement", AN, then(CHATHAM + "\n    outcomes.points(1, \"x\");")),
+            drl("longGetLongReadsProperty", "static call|name", PA,
                     then("outcomes.points(1, String.valueOf(Long.getLong(\"thrillring.hostile.secret\")));")),
-            drl("collectionsStaticCall", "static call", TA, then("outcomes.points(java.util.Collections.nCopies(3, \"x\").size(), \"x\");")),
+            drl("collectionsStaticCall", "static call|property access", TA, then("outcomes.points(java.util.Collections.nCopies(3, \"x\").size(), \"x\");")),
 
             // metadata evaluated while compiling
             drl("metadataCreatesFileInDraft", "metadata", AN,
@@ -274,8 +274,8 @@ final class HostileCorpus {
                     then("new MVELInterpretedRuntime(\"new java.util.Formatter('@MARK@').close()\", null, null).parse();")
                             .replace("package hostile;", "package org.mvel2;")),
             drl("packageNamedJavaIo", "package", AN, then("new PrintWriter(\"@MARK@\").close();").replace("package hostile;", "package java.io;")),
-            drl("packageNamedAfterTheEngine", "package", PA,
-                    then("outcomes.points(1, String.valueOf(RuleEngine.MAX_FIRINGS));").replace("package hostile;", "package dev.thrillring.engine;")),
+            drl("packageNamedAfterTheEngine", "package|name|property access", PA,
+                    then("outcomes.points(RuleEngine.MAX_FIRINGS, \"x\");").replace("package hostile;", "package dev.thrillring.engine;")),
 
             // imports
             drl("importJavaIoFile", "import", TA, "package hostile;\nimport java.io.File;\n" + HEAD.substring("package hostile;\n".length())
@@ -339,16 +339,16 @@ final class HostileCorpus {
             drl("whileLoop", "loop", AN, then("int i = 0;\n    while (i < 3) { i++; }\n    outcomes.points(i, \"x\");")),
             drl("forLoop", "loop", PA, then("for (int i = 0; i < 3; i++) { outcomes.points(1, \"x\"); }")),
             drl("doWhileLoop", "loop", TA, then("int i = 0;\n    do { i++; } while (i < 3);\n    outcomes.points(i, \"x\");")),
-            drl("lambdaRunnable", "lambda", AN, then("Runnable r = () -> { " + THAI + " };\n    r.run();")),
-            drl("methodReference", "method reference", PA, then("java.util.List.of(\"badge-a\", \"badge-b\").forEach(outcomes::unlock);")),
+            drl("lambdaRunnable", "lambda|statement", AN, then("Runnable r = () -> { " + THAI + " };\n    r.run();")),
+            drl("methodReference", "method reference|statement", PA, then("java.util.List.of(\"badge-a\", \"badge-b\").forEach(outcomes::unlock);")),
 
             // exhaustion refused at upload (never run: they would hang)
             drlNoRun("infiniteWhileLoop", "loop", TA, then("while (true) { }")),
             drlNoRun("infiniteForLoop", "loop", AN, then("for (;;) { }")),
-            drlNoRun("threadSleep", "static call", PA, then("Thread.sleep(60000);")),
+            drlNoRun("threadSleep", "static call|statement", PA, then("Thread.sleep(60000);")),
             drlNoRun("objectWaitOnOutcomes", "statement|method", TA, then("synchronized (outcomes) { outcomes.wait(60000); }")),
             drlNoRun("manyIdentifiersAfterImport125KB", "import|syntax|name", AN, manyIdentifiersAfterImport()),
-            drlNoRun("deepParentheses125KB", "syntax", PA, deepParentheses()),
+            drlNoRun("deepParentheses125KB", "syntax|nest", PA, deepParentheses()),
 
             // decision tables as CSV
             csv("csvFunctionsKeyword", "function", PA, Where.FILE, keyword("Functions", "function String greet() { " + FORMATTER + " return \"x\"; }")),
@@ -362,7 +362,7 @@ final class HostileCorpus {
                     new String[][]{{"RuleSet", "hostile"}, {"Import", FACT}, {"Variables", OUTCOMES}, {"EscapeQuotes", "false"}, {""}},
                     new String[][]{{"RuleTable Probe"}, {"CONDITION", "ACTION"}, {"Fact", ""},
                             {"type == \"$param\"", "outcomes.points($param, \"x\");"}, {"Fact type", "Points"}, {INJECTED_NEW, "1"}})),
-            csvNoRun("csvParamInjectsSystemExit", "static call", AN, Where.CELL, Tables.unescaped(Tables.simple("hostile", FACT, OUTCOMES,
+            csvNoRun("csvParamInjectsSystemExit", "static call|name", AN, Where.CELL, Tables.unescaped(Tables.simple("hostile", FACT, OUTCOMES,
                     "outcomes.points($param, \"x\");", "x\" || System.exit(0) || \"", "1"))),
             csv("csvRuleSetCellSmugglesImport", "package|import", PA, Where.FILE, Tables.simple("hostile; import java.io.File;", FACT, OUTCOMES,
                     "new File(\"@MARK@\").createNewFile();", "hostile.probe", "x")),
@@ -370,7 +370,7 @@ final class HostileCorpus {
                     KOREA.replace(";", ""))),
             csv("csvQueriesKeyword", "query", AN, Where.FILE, keyword("Queries", "query \"every fact\" $f : Fact() end")),
             csv("csvDeclareKeyword", "declare", PA, Where.FILE, keyword("Declare", "declare Hostile name : String end")),
-            csv("csvActionCellSetsLocale", "static call", TA, Where.CELL, Tables.simple("hostile", FACT, OUTCOMES, "$param", "hostile.probe", KOREA)),
+            csv("csvActionCellSetsLocale", "static call|statement", TA, Where.CELL, Tables.simple("hostile", FACT, OUTCOMES, "$param", "hostile.probe", KOREA)),
             csv("csvTimerColumn", "timer", AN, Where.CELL, withColumn("TIMER", "", "int: 1s 1s")),
             csv("csvDurationColumn", "duration", PA, Where.CELL, withColumn("DURATION", "", "1000")),
             csv("csvSalienceColumnExpression", "salience", TA, Where.CELL, withColumn("PRIORITY", "",
@@ -390,7 +390,7 @@ final class HostileCorpus {
                     "outcomes.points($param, \"x\");", "hostile.probe", INJECTED_STATEMENT)),
             xlsx("xlsxMetadataColumnCreatesFile", "metadata", AN, Where.CELL, Tables.unescaped(withColumn("METADATA", "note($param)",
                     "new java.util.Formatter(\"@MARK@\")"))),
-            xlsx("xlsxActionCellChangesTimeZone", "static call", PA, Where.CELL, Tables.simple("hostile", FACT, OUTCOMES, "$param",
+            xlsx("xlsxActionCellChangesTimeZone", "static call|statement", PA, Where.CELL, Tables.simple("hostile", FACT, OUTCOMES, "$param",
                     "hostile.probe", PLUS13)),
             xlsx("xlsxQueriesKeyword", "query", AN, Where.FILE, keyword("Queries", "query \"every fact\" $f : Fact() end")),
             xlsx("xlsxDeclareKeyword", "declare", PA, Where.FILE, keyword("Declare", "declare Hostile name : String end")),

@@ -18,7 +18,11 @@ record JvmState(Set<String> threads, Locale locale, Locale format, Locale displa
 
     static JvmState now() {
         Set<String> threads = new HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) root = root.getParent();
+        Thread[] all = new Thread[root.activeCount() + 64];
+        int n = root.enumerate(all, true);
+        for (Thread t : java.util.Arrays.copyOf(all, n)) {
             // The JDK's own process reapers come and go with any child process of the JVM (the embedded database's).
             if (t.isAlive() && !t.getName().equals("process reaper")) threads.add(normal(t.getName()));
         }
