@@ -17,7 +17,7 @@ import dev.thrillring.engine.ScenarioRunner;
 import dev.thrillring.engine.model.Fact;
 import dev.thrillring.engine.model.Outcome;
 import dev.thrillring.engine.model.SubjectState;
-import dev.thrillring.facts.FactParser;
+import dev.thrillring.decisions.FactParser;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.subjects.SubjectStore;
 import dev.thrillring.tenants.TenantService;
@@ -203,7 +203,7 @@ public final class RuleSetService {
                     .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.TENANT_ID, tenant)
                     .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.EVENT_TYPE, "ruleset.suspended")
                     .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.EVENT_DATA,
-                            dev.thrillring.app.Json.jsonb(Map.of("version", before.get().version(), "reason", reason)))
+                            dev.thrillring.web.Json.jsonb(Map.of("version", before.get().version(), "reason", reason)))
                     .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.PLATFORM, platform).execute();
             store.notifyChange(tx, tenant);
             return true;
@@ -313,7 +313,7 @@ public final class RuleSetService {
     /** As above, on the base of {@code snapshot} rather than the one this node has loaded. */
     private Build build(UUID tenant, PlatformBaseRules.Snapshot snapshot, int version, List<RuleSetStore.StoredFile> files) {
         List<RuleResource> rules = overlayRules(files);
-        String label = RuleSetRegistry.baseLabel(tenants.platformOf(tenant).orElseThrow(), snapshot.rules());
+        String label = RuleSetRegistry.baseLabel(tenants.requirePlatformOf(tenant), snapshot.rules());
         return new Build(compileWithScenarios("tenant " + tenant, files,
                 () -> registry.compileOverlayOn(snapshot.rules(), label, tenant, version, rules)), scenariosOf(files));
     }
