@@ -11,6 +11,8 @@ import dev.thrillring.referrals.ReferralService;
 import dev.thrillring.auth.AuthService;
 import dev.thrillring.auth.Role;
 import dev.thrillring.db.Database;
+import dev.thrillring.db.DatabaseSupervisor;
+import dev.thrillring.db.DiskWatch;
 import dev.thrillring.db.Listener;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.PlatformRuleFiles;
@@ -46,6 +48,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static dev.thrillring.db.schema.Tables.PLATFORMS;
@@ -72,6 +75,11 @@ public final class Server implements AutoCloseable {
 
     /** Starts everything; the returned server is ready to serve. */
     public static Server start(Config config) {
+        return start(config, OperationsConfig.DEFAULTS);
+    }
+
+    /** Starts everything with the operator's self-protection settings. */
+    public static Server start(Config config, OperationsConfig ops) {
         long t0 = System.nanoTime();
         Metrics metrics = new Metrics();
         Database db = Database.open(config, metrics.registry());
@@ -84,6 +92,17 @@ public final class Server implements AutoCloseable {
                 overlays, config.maxCompiledOverlays(), metrics.registry());
         List<AutoCloseable> closeables = new ArrayList<>(List.of(registry, db));
         try {
+            // Before anything else that could fail: the supervisor must stop before the database does.
+            DatabaseSupervisor supervisor = new DatabaseSupervisor(db, metrics.registry());
+            closeables.addFirst(supervisor);
+            supervisor.start();
+            Optional<DiskWatch> disk = config.databaseUrl().isPresent() ? Optional.empty()
+                    : Optional.of(new DiskWatch(config.dataDir(), ops.diskMinFreePercent(), ops.diskMinFreeBytes(), metrics.registry()));
+            disk.ifPresent(d -> {
+                closeables.addFirst(d);
+                d.start(ops.diskCheckEvery());
+            });
+            OperationsGate gate = new OperationsGate(supervisor, disk, metrics.registry());
             List<String> platforms = db.dsl().select(PLATFORMS.NAME).from(PLATFORMS).fetch(PLATFORMS.NAME);
             registry.loadPlatforms(platforms);
             TenantService tenants = new TenantService(scope);
@@ -144,9 +163,10 @@ public final class Server implements AutoCloseable {
                 });
                 c.jsonMapper(new JavalinJackson(Json.mapper(), true));
                 c.requestLogger.http(metrics::recordRequest);
+                c.routes.beforeMatched(gate::check);
                 c.routes.beforeMatched(ctx -> authorise(ctx, auth, limits, tenants, config));
-                ErrorMapping.register(c.routes);
-                HealthRoutes.register(c.routes, db, registry, metrics, config.metricsToken());
+                ErrorMapping.register(c.routes, supervisor::probeSoon);
+                HealthRoutes.register(c.routes, supervisor, disk, registry, metrics, config.metricsToken());
                 TenantRoutes.register(c.routes, tenants);
                 PlatformRoutes.register(c.routes, new PlatformService(db.dsl()));
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
