@@ -116,8 +116,8 @@ public final class Server implements AutoCloseable {
                     p -> achievements.syncPlatform(baseRules, p));
             FactService facts = new FactService(scope, tenants, engine, registry, achievements, leaderboards, metrics.registry());
             Listener listener = new Listener(db, Map.of(
-                    RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, p -> {
-                        platformRuleSets.reloadPlatform(p);
+                    RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, (p, generation) -> {
+                        platformRuleSets.reloadPlatform(p, generation);
                         achievements.catalogueChanged();
                     }),
                     LeaderboardService.CHANNEL, leaderboards::applyNotification,

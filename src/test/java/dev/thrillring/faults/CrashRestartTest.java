@@ -31,7 +31,11 @@ class CrashRestartTest {
                 afterOrphan = second.awaitReady(Duration.ofSeconds(90));
                 System.out.printf("after kill -9 (service and watchdog): ready in %d ms, orphan stopped%n", afterOrphan.toMillis());
                 assertThat(orphan.isAlive()).as("the orphaned postmaster was stopped").isFalse();
-                assertThat(second.tail()).contains("outlived the service");
+                var stopped = java.util.regex.Pattern.compile("orphaned PostgreSQL \\d+ stopped in (\\d+) ms").matcher(second.tail());
+                assertThat(stopped.find()).as("the start reports the orphan it stopped:\n" + second.tail()).isTrue();
+                // The orphan costs its fast shutdown (a checkpoint), never PostgreSQL's 60 s lock-file wait.
+                assertThat(Long.parseLong(stopped.group(1))).isLessThan(10_000);
+                assertThat(second.tail()).doesNotContain("lock file");
 
                 ProcessHandle pm = second.postmaster().orElseThrow();
                 long t0 = System.nanoTime();
@@ -44,11 +48,9 @@ class CrashRestartTest {
                 Duration normal = third.awaitReady(Duration.ofSeconds(90));
                 System.out.printf("start after the watchdog stopped PostgreSQL (a normal start): ready in %d ms%n", normal.toMillis());
                 assertThat(third.tail()).doesNotContain("lock file").doesNotContain("outlived the service");
-                // The start after an orphan costs its fast shutdown (a checkpoint: ~1-3 s) more than a
-                // normal start, never PostgreSQL's 60 s lock-file wait. Absolute figures depend on the
-                // machine's load (Drools compiles the platform bases at start): see docs/operations.md.
-                assertThat(afterOrphan).as("ready after an orphan vs a normal start (%d ms)", normal.toMillis())
-                        .isLessThan(normal.plus(Duration.ofSeconds(10)));
+                // Absolute start times depend on the machine's load (Drools compiles the platform bases
+                // at start); the figures on an idle machine are in docs/operations.md.
+                System.out.printf("start after an orphan %d ms vs a normal start %d ms%n", afterOrphan.toMillis(), normal.toMillis());
             }
         }
     }

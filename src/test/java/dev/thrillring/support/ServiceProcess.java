@@ -28,7 +28,7 @@ public final class ServiceProcess implements AutoCloseable {
     public ServiceProcess(Path dataDir, Map<String, String> extraEnv) {
         this.dataDir = dataDir;
         this.extraEnv = extraEnv;
-        this.log = dataDir.resolve("service.log");
+        this.log = dataDir.resolve("service-" + System.nanoTime() + ".log");
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         } catch (IOException e) {
