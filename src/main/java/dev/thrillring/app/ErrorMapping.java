@@ -1,5 +1,6 @@
 package dev.thrillring.app;
 
+import dev.thrillring.db.DatabaseFailures;
 import dev.thrillring.engine.RuleFailure;
 import dev.thrillring.engine.RuleSetInvalid;
 import dev.thrillring.problems.Problem;

@@ -3,6 +3,7 @@ package dev.thrillring.facts;
 import dev.thrillring.achievements.AchievementService;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.leaderboards.LeaderboardService;
+import dev.thrillring.db.DatabaseFailures;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.CompiledRuleSet;
 import dev.thrillring.engine.Evaluation;
@@ -118,12 +119,20 @@ public final class FactService {
 
     /**
      * Ingests a batch: validated and authorised as a whole, then one transaction per fact, so a
-     * fact whose rules fail does not undo its neighbours. Each item reports its own outcome.
+     * fact whose rules fail does not undo its neighbours. Each item reports its own outcome. When
+     * the database fails mid-batch, the facts decided so far keep their decisions, the fact in
+     * flight is "failed" and the rest "not_attempted", both with a retryable problem: resending the
+     * whole batch is safe (fact ids are idempotent) and completes it.
      */
     public List<BatchItem> ingestBatch(Principal caller, List<FactInput> facts) {
         var ruleSets = authorise(caller, facts);
         List<BatchItem> items = new ArrayList<>(facts.size());
+        boolean databaseLost = false;
         for (FactInput f : facts) {
+            if (databaseLost) {
+                items.add(new BatchItem(f.id(), "not_attempted", null, RETRY));
+                continue;
+            }
             try {
                 TenantRules rules = ruleSets.get(f.tenantId());
                 Decision d = decide(f, rules.platform(), rules.ruleSet());
@@ -133,9 +142,21 @@ public final class FactService {
             } catch (RuleFailure r) {
                 items.add(new BatchItem(f.id(), "rejected", null,
                         Map.of("status", 422, "title", "Rule evaluation failed", "detail", r.getMessage(), "rule", r.rule())));
+            } catch (RuntimeException e) {
+                if (!DatabaseFailures.isOutage(e) && !DatabaseFailures.isDiskFull(e)) throw e;
+                databaseLost = true;
+                items.add(new BatchItem(f.id(), "failed", null, RETRY));
             }
         }
         return items;
+    }
+
+    private static final Map<String, Object> RETRY = Map.of("status", 503, "title", "Service unavailable", "retryable", true,
+            "detail", "the database failed during this batch; this fact has no decision yet: send the batch again");
+
+    /** True when an item of a batch needs the batch sent again. */
+    public static boolean retryable(BatchItem item) {
+        return item.status().equals("failed") || item.status().equals("not_attempted");
     }
 
     /** The stored decision about a fact. */

@@ -27,8 +27,10 @@ class DatabaseRecoveryTest {
             String tenant = app.createTenant("Outage", "coreldove");
             String key = app.issueKey(tenant, "ingest");
             assertThat(fact(app, key, tenant, "before").status()).isEqualTo(200);
-
             Path pgData = app.dataDir.resolve("postgres");
+
+            shouldReportEachFactOfABatchTheDatabaseFailedIn(app, key, tenant, pgData);
+
             Path autoConf = pgData.resolve("postgresql.auto.conf");
             String goodConf = Files.readString(autoConf);
             // Read only at start: the next start fails until the line is gone again.
@@ -80,6 +82,62 @@ class DatabaseRecoveryTest {
             assertThat(metric(metrics, "thrillring_database_restarts_total")).isGreaterThanOrEqualTo(1);
             assertThat(metric(metrics, "thrillring_database_restart_failures_total")).isGreaterThanOrEqualTo(1);
             assertThat(metric(metrics, "thrillring_database_up")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * PostgreSQL is killed while a batch is being decided: the answer is 503 with every fact's
+     * result (decided, failed, not attempted); sending the batch again completes it, with the
+     * decided facts replayed, not decided twice.
+     */
+    private static void shouldReportEachFactOfABatchTheDatabaseFailedIn(TestServer app, String key, String tenant, Path pgData) throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var facts = json.createArrayNode();
+        int size = 1000;
+        for (int i = 0; i < size; i++) {
+            facts.addObject().put("id", "batch-" + i).put("tenant_id", tenant).put("user_id", "u" + i % 20).put("type", "order.shipped");
+        }
+        String batch = json.createObjectNode().set("facts", facts).toString();
+        var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> app.post("/api/v1/facts", key, batch));
+        try (var c = app.ownerConnection()) {
+            long t0 = System.nanoTime();
+            int stored = 0;
+            while (stored < 50 && !answer.isDone() && System.nanoTime() - t0 < Duration.ofSeconds(60).toNanos()) {
+                try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM facts WHERE tenant_id = '" + tenant + "' AND fact_id LIKE 'batch-%'")) {
+                    rs.next();
+                    stored = rs.getInt(1);
+                }
+                Thread.sleep(5);
+            }
+        }
+        assertThat(answer.isDone()).as("the batch finished before the kill: make it larger").isFalse();
+        long pid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).getFirst().trim());
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        Response r = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.status()).as(r.body()).isEqualTo(503);
+        assertThat(r.header("Retry-After")).isNotNull();
+        java.util.Map<String, Integer> byStatus = new java.util.TreeMap<>();
+        r.json().get("results").forEach(item -> byStatus.merge(item.get("status").asText(), 1, Integer::sum));
+        System.out.println("batch of " + size + " with PostgreSQL killed mid-way: " + byStatus);
+        assertThat(byStatus.keySet()).containsAnyOf("failed", "not_attempted").contains("decided");
+        assertThat(byStatus.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(size);
+        r.json().get("results").forEach(item -> {
+            if (!item.get("status").asText().equals("decided")) assertThat(item.get("problem").get("retryable").asBoolean()).isTrue();
+        });
+
+        awaitStatus(app, "/ready", 200, Duration.ofSeconds(60));
+        Response retry = app.post("/api/v1/facts", key, batch);
+        assertThat(retry.status()).as(retry.body()).isEqualTo(200);
+        java.util.Map<String, Integer> afterRetry = new java.util.TreeMap<>();
+        retry.json().get("results").forEach(item -> afterRetry.merge(item.get("status").asText(), 1, Integer::sum));
+        System.out.println("the same batch sent again: " + afterRetry);
+        assertThat(afterRetry.getOrDefault("replayed", 0)).as("decided before the kill: replayed").isGreaterThanOrEqualTo(byStatus.get("decided"));
+        try (var c = app.ownerConnection(); var rs = c.createStatement().executeQuery(
+                "SELECT count(*), count(DISTINCT d.fact_id) FROM facts f JOIN decisions d USING (tenant_id, fact_id) "
+                        + "WHERE f.tenant_id = '" + tenant + "' AND f.fact_id LIKE 'batch-%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("every fact of the batch decided exactly once").isEqualTo(size);
+            assertThat(rs.getInt(2)).isEqualTo(size);
         }
     }
 

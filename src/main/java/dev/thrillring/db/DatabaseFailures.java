@@ -1,14 +1,14 @@
-package dev.thrillring.app;
+package dev.thrillring.db;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
 /** Tells a lost database (retryable, 503) and a full one (507) from a bug (500) in an exception's causes. */
-final class DatabaseFailures {
+public final class DatabaseFailures {
     private DatabaseFailures() {}
 
     /** The connection failed or the server shut down or is starting: nothing the client did. */
-    static boolean isOutage(Throwable e) {
+    public static boolean isOutage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException) return true;
             if (t instanceof SQLException s && s.getSQLState() != null) {
@@ -22,7 +22,7 @@ final class DatabaseFailures {
     }
 
     /** PostgreSQL could not extend a file (SQLSTATE 53100, disk full). */
-    static boolean isDiskFull(Throwable e) {
+    public static boolean isDiskFull(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && "53100".equals(s.getSQLState())) return true;
         }
