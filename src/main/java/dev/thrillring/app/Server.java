@@ -134,8 +134,11 @@ public final class Server implements AutoCloseable {
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, achievements, Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
-                    registry.reloadPlatform(p);
-                    achievements.syncPlatform(baseRules, p);
+                    // One read of the files for both: the catalogue never runs ahead of the compiled
+                    // rules when a file changes again while the first change compiles.
+                    List<dev.thrillring.engine.RuleResource> rules = baseRules.load(p);
+                    registry.installPlatform(p, rules, registry.compileBase(p, rules));
+                    achievements.syncPlatform(x -> rules, p);
                 });
                 closeables.addFirst(watcher);
                 watcher.start();
