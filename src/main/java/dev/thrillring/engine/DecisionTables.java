@@ -34,7 +34,10 @@ final class DecisionTables {
     static List<GeneratedSheet> toDrl(RuleResource table) {
         try {
             if (table.kind() == RuleResource.Kind.CSV) {
-                String drl = new SpreadsheetCompiler().compile(new ByteArrayInputStream(table.content()), InputType.CSV);
+                byte[] csv = table.content();
+                // Spreadsheet programs save CSV with a UTF-8 byte-order mark, which would hide the RuleSet keyword.
+                int bom = csv.length >= 3 && (csv[0] & 0xff) == 0xEF && (csv[1] & 0xff) == 0xBB && (csv[2] & 0xff) == 0xBF ? 3 : 0;
+                String drl = new SpreadsheetCompiler().compile(new ByteArrayInputStream(csv, bom, csv.length - bom), InputType.CSV);
                 return List.of(new GeneratedSheet(null, drl));
             }
             List<GeneratedSheet> out = new ArrayList<>();
@@ -58,7 +61,12 @@ final class DecisionTables {
     /** The cell whose row produced {@code line} of the generated DRL, or null before any rule. */
     static String cellForLine(String drl, int line) {
         String[] lines = drl.split("\n", -1);
-        for (int i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+        int start = Math.min(line, lines.length) - 1;
+        // An error reported past a rule's end (a parser at end of input) belongs to that rule.
+        while (start > 0 && lines[start].isBlank()) start--;
+        if (start > 0 && lines[start].startsWith("end")) start--;
+        line = start + 1;
+        for (int i = start; i >= 0; i--) {
             Matcher m = VALUES_AT.matcher(lines[i]);
             if (m.find()) return m.group(1);
             if (i < line - 1 && lines[i].startsWith("end")) break;
