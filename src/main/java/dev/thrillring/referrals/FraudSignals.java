@@ -46,7 +46,9 @@ final class FraudSignals {
         s.put("disposable_email", in.email() != null && EmailAddresses.disposable(in.email()));
         s.put("fast_conversion", in.clickedAt() != null && !in.clickedAt().isAfter(in.at())
                 && Duration.between(in.clickedAt(), in.at()).compareTo(FAST) < 0);
-        s.put("referrer_burst", ReferrerRate.burst(tx, in.tenant(), in.program(), referrer, in.at()));
+        boolean burst = ReferrerRate.burst(tx, in.tenant(), in.program(), referrer, in.at());
+        s.put("referrer_burst", burst);
+        s.put("scripted_burst", burst && ReferrerRate.scripted(tx, in.tenant(), in.program(), referrer, in.at(), s.get("fast_conversion")));
 
         var otherReferees = REFERRAL_CONVERSIONS.TENANT_ID.eq(in.tenant()).and(REFERRAL_CONVERSIONS.PROGRAM_ID.eq(in.program()))
                 .and(REFERRAL_CONVERSIONS.REFEREE_USER_ID.isDistinctFrom(in.refereeUser()));

@@ -1,6 +1,7 @@
 package dev.thrillring.referrals;
 
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,8 @@ final class ReferrerRate {
     static final Duration HISTORY = Duration.ofDays(30);
     static final int MIN_BURST = 4;
     static final double FACTOR = 10.0;
+    /** Fast conversions a burst needs to count as scripted. */
+    static final int SCRIPTED_MIN = 5;
 
     private ReferrerRate() {}
 
@@ -36,6 +39,21 @@ final class ReferrerRate {
                 .and(REFERRAL_CONVERSIONS.OCCURRED_AT.lt(windowStart)));
         double usualPerWindow = before / (double) (HISTORY.toSeconds() / WINDOW.toSeconds() - 1);
         return recent >= FACTOR * usualPerWindow;
+    }
+
+    /**
+     * A scripted burst: a burst in which at least {@link #SCRIPTED_MIN} and at least half of the
+     * conversions in the window (this one included) came within minutes of their click. A genuine audience converts over hours and days after a post;
+     * scripts convert right after the click they made.
+     */
+    static boolean scripted(DSLContext tx, UUID tenant, UUID program, String referrer, Instant at, boolean fast) {
+        var inWindow = REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant).and(REFERRAL_CONVERSIONS.PROGRAM_ID.eq(program))
+                .and(REFERRAL_CONVERSIONS.REFERRER_USER_ID.isNotDistinctFrom(referrer))
+                .and(REFERRAL_CONVERSIONS.OCCURRED_AT.between(at.minus(WINDOW).atOffset(ZoneOffset.UTC), at.atOffset(ZoneOffset.UTC)));
+        int all = 1 + tx.fetchCount(REFERRAL_CONVERSIONS, inWindow);
+        int fastOnes = (fast ? 1 : 0) + tx.fetchCount(REFERRAL_CONVERSIONS,
+                inWindow.and(DSL.jsonbGetAttributeAsText(REFERRAL_CONVERSIONS.SIGNALS, "fast_conversion").eq("true")));
+        return fastOnes >= SCRIPTED_MIN && 2 * fastOnes >= all;
     }
 
     /** The referrer's approved conversions inside the burst window before {@code at}: candidates for re-scoring. */

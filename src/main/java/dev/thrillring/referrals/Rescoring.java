@@ -23,7 +23,9 @@ final class Rescoring {
         Map<UUID, Map<String, Boolean>> out = new LinkedHashMap<>();
         String referrer = in.code().referrerUserId();
         if (signals.get("referrer_burst")) {
-            add(out, ReferrerRate.burstMembers(tx, in.tenant(), in.program(), referrer, in.at(), current), "referrer_burst");
+            List<UUID> members = ReferrerRate.burstMembers(tx, in.tenant(), in.program(), referrer, in.at(), current);
+            add(out, members, "referrer_burst");
+            if (signals.get("scripted_burst")) add(out, members, "scripted_burst");
         }
         if (signals.get("shared_ip_many_referees")) {
             add(out, tx.select(REFERRAL_CONVERSIONS.ID).from(REFERRAL_CONVERSIONS).where(REFERRAL_CONVERSIONS.TENANT_ID.eq(in.tenant())

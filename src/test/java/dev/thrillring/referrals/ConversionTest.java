@@ -242,24 +242,24 @@ class ConversionTest {
     void shouldSendABurstsEarlierConversionsBackToReviewWhatEverTheirAddresses() {
         Tenant t = tenant();
         String code = code(t, "burster", "");
-        for (int i = 1; i <= 3; i++) {
+        for (int i = 1; i <= 4; i++) {
             clickSecondsAgo(t, code, "203.0.113.9" + i, "dev-p" + i, 60);
             assertThat(convert(t, code, "p" + i, "", "203.0.113.9" + i, "dev-p" + i).json().get("status").asText()).isEqualTo("approved");
         }
-        // The fourth fast conversion within the hour, from yet another address, reveals the burst.
-        clickSecondsAgo(t, code, "203.0.113.94", "dev-p4", 60);
-        Response fourth = convert(t, code, "p4", "", "203.0.113.94", "dev-p4");
-        assertThat(fourth.json().get("reasons").findValuesAsText("indicator")).contains("referrer_burst", "fast_conversion");
-        assertThat(fourth.json().get("status").asText()).isEqualTo("pending_review");
+        // The fifth conversion within the hour right after its click, from yet another address, shows a scripted burst.
+        clickSecondsAgo(t, code, "203.0.113.95", "dev-p5", 60);
+        Response fifth = convert(t, code, "p5", "", "203.0.113.95", "dev-p5");
+        assertThat(fifth.json().get("reasons").findValuesAsText("indicator")).contains("referrer_burst", "scripted_burst", "fast_conversion");
+        assertThat(fifth.json().get("status").asText()).isEqualTo("pending_review");
 
         JsonNode queue = app.get("/api/v1/referrals/" + t.id + "/review-queue", t.admin).json();
-        assertThat(queue.get("total").asInt()).isEqualTo(4);
-        assertThat(queue.get("conversions").findValuesAsText("referee_user_id")).containsExactly("p1", "p2", "p3", "p4");
+        assertThat(queue.get("total").asInt()).isEqualTo(5);
+        assertThat(queue.get("conversions").findValuesAsText("referee_user_id")).containsExactly("p1", "p2", "p3", "p4", "p5");
         String p1 = null;
         for (JsonNode c : queue.get("conversions")) {
-            if (c.get("referee_user_id").asText().equals("p4")) continue;
+            if (c.get("referee_user_id").asText().equals("p5")) continue;
             if (c.get("referee_user_id").asText().equals("p1")) p1 = c.get("conversion_id").asText();
-            assertThat(c.get("reasons").findValuesAsText("indicator")).contains("referrer_burst", "rescored");
+            assertThat(c.get("reasons").findValuesAsText("indicator")).contains("scripted_burst", "rescored");
             assertThat(c.get("rewards").findValuesAsText("state")).as("held rewards are voided").containsOnly("voided");
         }
 
@@ -274,13 +274,13 @@ class ConversionTest {
                 .isEqualTo(201);
         String fast = code(instant, "burster", ",\"program_type\":\"Instant\"");
         Response q1 = null;
-        for (int i = 1; i <= 4; i++) {
+        for (int i = 1; i <= 5; i++) {
             clickSecondsAgo(instant, fast, "203.0.113.8" + i, "dev-q" + i, 30);
             Response q = convert(instant, fast, "q" + i, "", "203.0.113.8" + i, "dev-q" + i);
             if (i == 1) q1 = q;
         }
         assertThat(app.get("/api/v1/referrals/" + instant.id + "/review-queue", instant.admin).json().get("conversions")
-                .findValuesAsText("referee_user_id")).containsExactly("q4");
+                .findValuesAsText("referee_user_id")).containsExactly("q5");
         assertThat(q1.json().get("rewards").findValuesAsText("state")).containsOnly("granted");
     }
 
