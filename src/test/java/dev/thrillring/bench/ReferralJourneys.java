@@ -192,7 +192,8 @@ final class ReferralJourneys {
             String local = FIRST[rnd.nextInt(FIRST.length)] + (rnd.nextBoolean() ? "." : "") + LAST[rnd.nextInt(LAST.length)]
                     + (rnd.nextBoolean() ? "" : String.valueOf(rnd.nextInt(99)));
             String email = local + "@" + FREEMAIL[rnd.nextInt(FREEMAIL.length)];
-            if (taken.add(email)) return email;
+            // Gmail ignores dots: anna.smith and annasmith are one mailbox, so one person.
+            if (taken.add(email.endsWith("@gmail.com") ? email.replace(".", "").replace("@gmailcom", "@gmail.com") : email)) return email;
         }
     }
 
