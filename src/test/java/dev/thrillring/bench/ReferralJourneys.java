@@ -85,7 +85,7 @@ final class ReferralJourneys {
             for (int i = 0; i < colleagues; i++) {
                 String referee = "colleague-" + (++n);
                 Instant click = t.plus(minutes(0, 4 * 24 * 60));
-                String email = FIRST[rnd.nextInt(FIRST.length)] + "." + LAST[rnd.nextInt(LAST.length)] + "@" + company;
+                String email = unique(() -> FIRST[rnd.nextInt(FIRST.length)] + "." + LAST[rnd.nextInt(LAST.length)] + "@" + company);
                 journey(r, click, minutes(15, 2 * 24 * 60), referee, r.ip(), "dev-" + referee, email, typical(), "legit: colleagues behind one office address");
             }
         } else if (p < 0.95) {
@@ -94,7 +94,7 @@ final class ReferralJourneys {
             String family = LAST[rnd.nextInt(LAST.length)];
             for (int i = 0; i < members; i++) {
                 String referee = "family-" + (++n);
-                String email = FIRST[rnd.nextInt(FIRST.length)] + "." + family + "@" + FREEMAIL[rnd.nextInt(FREEMAIL.length)];
+                String email = unique(() -> FIRST[rnd.nextInt(FIRST.length)] + "." + family + "@" + FREEMAIL[rnd.nextInt(FREEMAIL.length)]);
                 journey(r, t.plus(minutes(0, 5 * 24 * 60)), minutes(10, 24 * 60), referee, r.ip(), r.device(), email, typical(),
                         "legit: family on the referrer's device at home");
             }
@@ -179,7 +179,7 @@ final class ReferralJourneys {
 
     Referrer referrer() {
         String user = "ref-" + (++n);
-        Referrer r = new Referrer(user, FIRST[rnd.nextInt(FIRST.length)] + "." + LAST[rnd.nextInt(LAST.length)] + n + "@gmail.com", ip(), "dev-" + user);
+        Referrer r = new Referrer(user, unique(() -> FIRST[rnd.nextInt(FIRST.length)] + "." + LAST[rnd.nextInt(LAST.length)] + n + "@gmail.com"), ip(), "dev-" + user);
         referrers.add(r);
         return r;
     }
@@ -188,12 +188,18 @@ final class ReferralJourneys {
 
     /** A person's address: name-like, and nobody else's (two people never share one). */
     String realEmail() {
-        while (true) {
-            String local = FIRST[rnd.nextInt(FIRST.length)] + (rnd.nextBoolean() ? "." : "") + LAST[rnd.nextInt(LAST.length)]
-                    + (rnd.nextBoolean() ? "" : String.valueOf(rnd.nextInt(99)));
-            String email = local + "@" + FREEMAIL[rnd.nextInt(FREEMAIL.length)];
+        return unique(() -> FIRST[rnd.nextInt(FIRST.length)] + (rnd.nextBoolean() ? "." : "") + LAST[rnd.nextInt(LAST.length)]
+                + (rnd.nextBoolean() ? "" : String.valueOf(rnd.nextInt(99))) + "@" + FREEMAIL[rnd.nextInt(FREEMAIL.length)]);
+    }
+
+    /** Draws addresses until one is free; a family too small for its names gets a digit, as people do. */
+    String unique(java.util.function.Supplier<String> draw) {
+        for (int attempt = 0; ; attempt++) {
+            String email = draw.get();
+            if (attempt > 20) email = email.replace("@", (attempt % 90 + 10) + "@");
             // Gmail ignores dots: anna.smith and annasmith are one mailbox, so one person.
-            if (taken.add(email.endsWith("@gmail.com") ? email.replace(".", "").replace("@gmailcom", "@gmail.com") : email)) return email;
+            String mailbox = email.endsWith("@gmail.com") ? email.substring(0, email.indexOf('@')).replace(".", "") + "@gmail.com" : email;
+            if (taken.add(mailbox)) return email;
         }
     }
 
