@@ -27,7 +27,7 @@ final class ReferralEventStore {
                 .set(REFERRAL_CLICKS.IP_ADDRESS, who.ip()).set(REFERRAL_CLICKS.USER_AGENT, who.userAgent())
                 .set(REFERRAL_CLICKS.DEVICE_FINGERPRINT, who.device())
                 .set(REFERRAL_CLICKS.CLICKED_AT, at.atOffset(ZoneOffset.UTC)).set(REFERRAL_CLICKS.BACKFILLED, backfilled)
-                .set(REFERRAL_CLICKS.ASSERTED, dev.thrillring.app.Json.jsonb(who.inputs()))
+                .set(REFERRAL_CLICKS.ASSERTED, dev.thrillring.web.Json.jsonb(who.inputs()))
                 .returningResult(REFERRAL_CLICKS.ID).fetchOne().value1();
     }
 

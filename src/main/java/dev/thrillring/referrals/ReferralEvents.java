@@ -1,7 +1,7 @@
 package dev.thrillring.referrals;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.thrillring.app.Json;
+import dev.thrillring.web.Json;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
 import dev.thrillring.db.TenantScope;
