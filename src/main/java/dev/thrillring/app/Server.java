@@ -30,6 +30,8 @@ import dev.thrillring.facts.FactService;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.platforms.PlatformRoutes;
 import dev.thrillring.platforms.PlatformService;
+import dev.thrillring.showcases.ShowcaseRoutes;
+import dev.thrillring.showcases.ShowcaseService;
 import dev.thrillring.tenants.TenantRoutes;
 import dev.thrillring.tenants.TenantService;
 import io.javalin.Javalin;
@@ -113,6 +115,7 @@ public final class Server implements AutoCloseable {
             listener.start();
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, achievements, Clock.systemUTC());
+            ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);
@@ -143,6 +146,7 @@ public final class Server implements AutoCloseable {
                     return connector;
                 });
                 c.jsonMapper(new JavalinJackson(Json.mapper(), true));
+                c.fileRenderer(new JteRenderer());
                 c.requestLogger.http(metrics::recordRequest);
                 c.routes.beforeMatched(ctx -> authorise(ctx, auth, limits, tenants, config));
                 ErrorMapping.register(c.routes);
@@ -154,6 +158,7 @@ public final class Server implements AutoCloseable {
                 AchievementRoutes.register(c.routes, achievements);
                 LeaderboardRoutes.register(c.routes, leaderboards);
                 ReferralRoutes.register(c.routes, referrals, conversions, config.trustedProxies());
+                ShowcaseRoutes.register(c.routes, showcases);
             }).start();
             closeables.addFirst(http::stop);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),
