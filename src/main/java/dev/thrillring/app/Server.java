@@ -30,6 +30,9 @@ import dev.thrillring.facts.FactService;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.platforms.PlatformRoutes;
 import dev.thrillring.platforms.PlatformService;
+import dev.thrillring.badges.BadgeKeys;
+import dev.thrillring.badges.BadgeRoutes;
+import dev.thrillring.badges.BadgeService;
 import dev.thrillring.showcases.ShowcaseRoutes;
 import dev.thrillring.showcases.ShowcaseService;
 import dev.thrillring.tenants.TenantRoutes;
@@ -116,6 +119,7 @@ public final class Server implements AutoCloseable {
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, achievements, Clock.systemUTC());
             ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC());
+            BadgeService badges = new BadgeService(scope, new BadgeKeys(db.dsl()), config.publicUrl(), Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);
@@ -159,6 +163,7 @@ public final class Server implements AutoCloseable {
                 LeaderboardRoutes.register(c.routes, leaderboards);
                 ReferralRoutes.register(c.routes, referrals, conversions, config.trustedProxies());
                 ShowcaseRoutes.register(c.routes, showcases);
+                BadgeRoutes.register(c.routes, badges);
             }).start();
             closeables.addFirst(http::stop);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),
