@@ -64,12 +64,13 @@ GRANT SELECT, INSERT, UPDATE ON badge_signing_keys TO thrillring_app;
 GRANT SELECT, INSERT ON badge_credentials TO thrillring_app;
 
 -- A public showcase by its address: only a published, active, non-private one, and nothing but
--- where it lives (the page itself is then read inside that tenant's scope).
+-- where it lives and when it last changed (the page itself is then read inside that tenant's
+-- scope, or taken from the cache of that version).
 CREATE FUNCTION showcase_public(p_platform VARCHAR, p_slug VARCHAR)
-    RETURNS TABLE (tenant_id UUID, portfolio_id UUID)
+    RETURNS TABLE (tenant_id UUID, portfolio_id UUID, updated_at TIMESTAMPTZ)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
     AS $$
-        SELECT s.tenant_id, s.id FROM showcase_portfolios s
+        SELECT s.tenant_id, s.id, s.updated_at FROM showcase_portfolios s
          WHERE s.platform = p_platform AND s.slug = p_slug AND s.published_at IS NOT NULL
            AND s.status = 'active' AND s.visibility <> 'private'
     $$;

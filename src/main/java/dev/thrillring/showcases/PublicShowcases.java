@@ -32,10 +32,21 @@ public final class PublicShowcases {
     /** A published showcase with its metrics. */
     public record Published(Portfolio portfolio, List<Metric> metrics) {
         /** Changes whenever the page could: the portfolio row moves on every edit of it or its metrics. */
-        public String etag() {
-            return "\"" + portfolio.portfolioId() + "-" + portfolio.updatedAt().toInstant().toEpochMilli() + "-" + RENDER_VERSION + "\"";
-        }
+        public String etag() { return etagOf(portfolio.portfolioId(), portfolio.updatedAt()); }
     }
+
+    static String etagOf(java.util.UUID id, OffsetDateTime updatedAt) {
+        return "\"" + id + "-" + updatedAt.toInstant().toEpochMilli() + "-" + RENDER_VERSION + "\"";
+    }
+
+    /**
+     * Published pages by version (ETag): a warm request costs one lookup of the page's current
+     * version, so an edit shows at once on every node and nothing stale is served.
+     */
+    private final java.util.Map<String, Published> recent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override protected boolean removeEldestEntry(java.util.Map.Entry<String, Published> e) { return size() > 1024; }
+            });
 
     /** Bumped when the template changes what it renders from the same data. */
     static final int RENDER_VERSION = 1;
@@ -44,10 +55,14 @@ public final class PublicShowcases {
     public Published find(String platform, String slug) {
         var ref = store.publicRef(service.scope().unscoped(), platform, slug)
                 .orElseThrow(() -> new Problem.NotFound("no showcase at /s/" + platform + "/" + slug));
-        return service.scope().inTenant(ref.tenantId(), tx -> {
+        Published hit = recent.get(etagOf(ref.portfolioId(), ref.updatedAt()));
+        if (hit != null) return hit;
+        Published loaded = service.scope().inTenant(ref.tenantId(), tx -> {
             Portfolio p = store.find(tx, ref.tenantId(), ref.portfolioId()).orElseThrow(() -> new Problem.NotFound("no showcase"));
             return new Published(p, store.metrics(tx, ref.tenantId(), ref.portfolioId()));
         });
+        recent.put(loaded.etag(), loaded);
+        return loaded;
     }
 
     public String pageUrl(Portfolio p) { return ShareTemplates.pageUrl(service.publicUrl(), p.platform(), p.slug()); }
@@ -60,7 +75,10 @@ public final class PublicShowcases {
         String description = text(p.seoData().get("description"), ShareTemplates.headline(p.portfolioName(), pub.metrics()));
         List<ShowcasePage.Card> cards = new ArrayList<>();
         List<ShowcasePage.Card> ranks = new ArrayList<>();
-        for (Metric m : pub.metrics()) (m.key() != null && m.key().startsWith("rank:") ? ranks : cards).add(card(m));
+        for (Metric m : pub.metrics()) {
+            boolean rank = m.key() != null && (m.key().startsWith("rank:") || m.key().startsWith("percentile:"));
+            (rank ? ranks : cards).add(card(m));
+        }
         List<ShowcasePage.Study> studies = p.caseStudies().stream().map(s -> new ShowcasePage.Study(text(s.get("id"), ""),
                 text(s.get("title"), ""), text(s.get("summary"), ""), strings(s.get("body")))).toList();
         List<ShowcasePage.Quote> quotes = p.includeTestimonials()
@@ -96,9 +114,10 @@ public final class PublicShowcases {
         }
         boolean lowerBetter = "rank".equals(m.metricUnit()) || (m.key() != null && m.key().startsWith("percentile:"));
         return new ShowcasePage.Card(m.metricName(), Metric.withUnit(m.metricValue(), m.metricUnit()),
-                m.comparisonBaseline() == null ? null : Metric.withUnit(m.comparisonBaseline(), m.metricUnit()), change, m.improved(),
+                m.comparisonBaseline() == null ? null : Metric.withUnit(m.comparisonBaseline(), m.metricUnit()), change,
+                m.change() == null || m.change().signum() == 0 ? "flat" : m.improved() ? "up" : "down",
                 CaseStudyWriter.window(m.timePeriod()), CaseStudyWriter.window(m.baselinePeriod()), m.verified(),
-                m.dataSource(), Charts.beforeAfter(m.comparisonBaseline(), m.metricValue(), lowerBetter));
+                m.dataSource(), m.comparisonBaseline() == null ? "" : Charts.beforeAfter(m.comparisonBaseline(), m.metricValue(), lowerBetter));
     }
 
     /** Organization for the showcase, an Article per case study; no Review or AggregateRating about the tenant itself. */

@@ -13,8 +13,8 @@ public record ShowcasePage(String title, String description, String canonical, S
                            List<Card> metrics, List<Card> ranks, List<Study> caseStudies, List<Quote> testimonials,
                            List<Badge> badges, List<Share> shares, String updated, String updatedIso) {
 
-    /** A metric card: the value, its baseline, the change, the windows, and where it comes from. */
-    public record Card(String name, String value, String baseline, String change, boolean improved, String period,
+    /** A metric card: the value, its baseline, the change ({@code trend} up, down or flat), the windows, and where it comes from. */
+    public record Card(String name, String value, String baseline, String change, String trend, String period,
                        String baselinePeriod, boolean verified, String source, String svg) {}
 
     public record Study(String id, String title, String summary, List<String> body) {}

@@ -22,7 +22,7 @@ final class ShowcaseStore {
     private static final dev.thrillring.db.schema.tables.PortfolioMetrics M = PORTFOLIO_METRICS;
 
     /** Where a public showcase lives. */
-    record PublicRef(UUID tenantId, UUID portfolioId) {}
+    record PublicRef(UUID tenantId, UUID portfolioId, OffsetDateTime updatedAt) {}
 
     /** A sitemap entry. */
     record SitemapEntry(String name, OffsetDateTime updatedAt) {}
@@ -153,9 +153,9 @@ final class ShowcaseStore {
     // ---- public lookups (owner-rights functions; they reveal only where a public page lives)
 
     Optional<PublicRef> publicRef(DSLContext dsl, String platform, String slug) {
-        return dsl.select(DSL.field("tenant_id", UUID.class), DSL.field("portfolio_id", UUID.class))
+        return dsl.select(DSL.field("tenant_id", UUID.class), DSL.field("portfolio_id", UUID.class), DSL.field("updated_at", OffsetDateTime.class))
                 .from(DSL.table("showcase_public({0}, {1})", DSL.val(platform), DSL.val(slug)))
-                .fetchOptional(r -> new PublicRef(r.value1(), r.value2()));
+                .fetchOptional(r -> new PublicRef(r.value1(), r.value2(), r.value3()));
     }
 
     List<SitemapEntry> sitemapPlatforms(DSLContext dsl) {
