@@ -34,7 +34,7 @@ import static dev.thrillring.db.schema.Tables.ACHIEVEMENTS;
  * progress and unlocks as decisions record them, backfill of new achievements, and tenants'
  * custom achievements generated into their rule overlays.
  */
-public final class AchievementService {
+public final class AchievementService implements dev.thrillring.decisions.DecisionListener {
     private static final Logger log = LoggerFactory.getLogger(AchievementService.class);
     private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     private static final Pattern METRIC = Pattern.compile("[a-z][a-z0-9_.]{0,62}");
@@ -109,6 +109,12 @@ public final class AchievementService {
     }
 
     // ------------------------------------------------------------------------- progress --
+
+    @Override
+    public Runnable record(DSLContext tx, dev.thrillring.decisions.Decided d) {
+        store.apply(tx, d.tenantId(), d.platform(), d.userId(), d.outcomes(), d.source(), d.at());
+        return null;
+    }
 
     /** Persists a decision's achievement outcomes (inside the decision's transaction). */
     public void recordDecision(DSLContext tx, UUID tenantId, String platform, String userId, List<Outcome> outcomes,

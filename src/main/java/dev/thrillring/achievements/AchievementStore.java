@@ -2,7 +2,7 @@ package dev.thrillring.achievements;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.thrillring.app.Json;
+import dev.thrillring.web.Json;
 import dev.thrillring.engine.AchievementDefinitions.Definition;
 import dev.thrillring.engine.model.Outcome;
 import org.jooq.DSLContext;

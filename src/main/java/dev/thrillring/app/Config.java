@@ -31,6 +31,11 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                 Optional.empty(), Optional.empty());
     }
 
+    /** The part of the configuration the database layer reads. */
+    public dev.thrillring.db.DatabaseSettings database() {
+        return new dev.thrillring.db.DatabaseSettings(dataDir, databaseUrl, appDbUser, appDbPassword, poolSize);
+    }
+
     /** A copy with JWT verification. */
     public Config withJwt(dev.thrillring.auth.JwtVerifier.Settings settings) {
         return new Config(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,

@@ -9,7 +9,7 @@ import dev.thrillring.referrals.ConversionService;
 import dev.thrillring.referrals.ReferralRoutes;
 import dev.thrillring.referrals.ReferralService;
 import dev.thrillring.auth.AuthService;
-import dev.thrillring.auth.Role;
+import io.javalin.security.RouteRole;
 import dev.thrillring.db.Database;
 import dev.thrillring.db.Listener;
 import dev.thrillring.db.TenantScope;
@@ -25,9 +25,14 @@ import dev.thrillring.rulesets.RuleSetOverlays;
 import dev.thrillring.rulesets.RuleSetRoutes;
 import dev.thrillring.rulesets.RuleSetService;
 import io.javalin.config.SizeUnit;
-import dev.thrillring.facts.FactRoutes;
-import dev.thrillring.facts.FactService;
-import dev.thrillring.problems.Problem;
+import dev.thrillring.decisions.FactRoutes;
+import dev.thrillring.decisions.FactService;
+import dev.thrillring.web.AccessControl;
+import dev.thrillring.web.ErrorMapping;
+import dev.thrillring.web.Json;
+import dev.thrillring.web.JteRenderer;
+import dev.thrillring.web.RateLimitSync;
+import dev.thrillring.web.RateLimits;
 import dev.thrillring.platforms.PlatformRoutes;
 import dev.thrillring.platforms.PlatformService;
 import dev.thrillring.badges.BadgeKeys;
@@ -38,9 +43,7 @@ import dev.thrillring.showcases.ShowcaseService;
 import dev.thrillring.tenants.TenantRoutes;
 import dev.thrillring.tenants.TenantService;
 import io.javalin.Javalin;
-import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
-import io.javalin.security.RouteRole;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -79,7 +82,7 @@ public final class Server implements AutoCloseable {
     public static Server start(Config config) {
         long t0 = System.nanoTime();
         Metrics metrics = new Metrics();
-        Database db = Database.open(config, metrics.registry());
+        Database db = Database.open(config.database(), metrics.registry());
         TenantScope scope = new TenantScope(db.dsl(), db.dataSource());
         RuleEngine engine = new RuleEngine(metrics.registry());
         PlatformRuleFiles ruleFiles = new PlatformRuleFiles(config.rulesDir(), config.tablesDir());
@@ -100,7 +103,7 @@ public final class Server implements AutoCloseable {
             LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());
             PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(db.dsl(), baseRules, registry, overlays, engine, ruleSets,
                     p -> achievements.syncPlatform(baseRules, p));
-            FactService facts = new FactService(scope, tenants, engine, registry, achievements, leaderboards, metrics.registry());
+            FactService facts = new FactService(scope, tenants, engine, registry, List.of(achievements, leaderboards), metrics.registry());
             Listener listener = new Listener(db, Map.of(
                     RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, p -> {
                         platformRuleSets.reloadPlatform(p);
@@ -123,7 +126,8 @@ public final class Server implements AutoCloseable {
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);
-                    achievements.syncPlatform(baseRules, p);
+                    // The catalogue comes from the very files just compiled, not from a second read that may see a later edit.
+                    achievements.syncPlatform(registry::platformRules, p);
                 });
                 closeables.addFirst(watcher);
                 watcher.start();
@@ -152,7 +156,9 @@ public final class Server implements AutoCloseable {
                 c.jsonMapper(new JavalinJackson(Json.mapper(), true));
                 c.fileRenderer(new JteRenderer());
                 c.requestLogger.http(metrics::recordRequest);
-                c.routes.beforeMatched(ctx -> authorise(ctx, auth, limits, tenants, config));
+                AccessControl access = new AccessControl(auth, limits, tenants::rateLimitOf, new AccessControl.Settings(
+                        config.trustedProxies(), config.ratePublicPerSecond(), config.rateTenantPerSecond(), config.rateKeyPerSecond()));
+                c.routes.beforeMatched(access::authorise);
                 ErrorMapping.register(c.routes);
                 HealthRoutes.register(c.routes, db, registry, metrics, config.metricsToken());
                 TenantRoutes.register(c.routes, tenants);
@@ -173,59 +179,6 @@ public final class Server implements AutoCloseable {
             closeAll(closeables);
             throw e;
         }
-    }
-
-    /**
-     * Every route declares its roles; a route without any is refused rather than left open. Then
-     * the rate limits: per client address on public routes, per key and per tenant elsewhere.
-     */
-    private static void authorise(Context ctx, AuthService auth, RateLimits limits, TenantService tenants, Config config) {
-        Set<RouteRole> allowed = ctx.routeRoles();
-        if (allowed.contains(Role.PUBLIC)) {
-            if (!ctx.path().equals("/health") && !ctx.path().equals("/ready")) {
-                // Behind a trusted proxy the peer is the proxy: the bucket is the client's, not one for all.
-                limit(ctx, limits.take("ip:" + ClientAddress.of(ctx, config.trustedProxies()), config.ratePublicPerSecond()), "this address");
-            }
-            return;
-        }
-        var principal = auth.authenticate(ctx.header("Authorization")).from(ClientAddress.of(ctx, config.trustedProxies()));
-        if (!allowed.contains(principal.role())) {
-            throw new Problem.Forbidden("the " + principal.role().wireName() + " role may not use this route");
-        }
-        // A key never reaches a handler of a tenant or platform it may not act for, whatever the
-        // handler checks: a tenant's key stays in its tenant, a platform admin in its platform.
-        String pathPlatform = ctx.pathParamMap().get("platform");
-        if (pathPlatform != null) principal.requirePlatform(pathPlatform);
-        String pathTenant = ctx.pathParamMap().get("tenant_id");
-        if (pathTenant != null && !principal.isOperator()) {
-            try {
-                if (!principal.canActFor(java.util.UUID.fromString(pathTenant))) {
-                    throw new Problem.Forbidden("this key may not act for tenant " + pathTenant);
-                }
-            } catch (IllegalArgumentException notAUuid) {
-                // the route answers a malformed id with 422
-            }
-        }
-        if (principal.tenantId().isPresent()) {
-            Integer own = tenants.rateLimitOf(principal.tenantId().get());
-            int tenantRate = own == null ? config.rateTenantPerSecond() : own;
-            limit(ctx, limits.take("tenant:" + principal.tenantId().get(), tenantRate), "this tenant");
-            limit(ctx, limits.take("key:" + principal.keyId(), Math.min(tenantRate, config.rateKeyPerSecond())), "this API key");
-        } else {
-            limit(ctx, limits.take("key:" + principal.keyId(), config.rateKeyPerSecond()), "this API key");
-        }
-        ctx.attribute(Requests.PRINCIPAL, principal);
-    }
-
-    private static void limit(Context ctx, RateLimits.Decision d, String who) {
-        if (!d.allowed()) {
-            throw new Problem.TooManyRequests("the request rate of " + who + " (" + d.limit() + " per second) is spent; retry in "
-                    + d.retryAfterSeconds() + " s", d.retryAfterSeconds(), d.limit());
-        }
-        ctx.header("RateLimit-Limit", Integer.toString(d.limit()));
-        ctx.header("RateLimit-Remaining", Integer.toString(d.remaining()));
-        // Remaining can exceed Limit by the burst; the policy header says so in the draft's terms.
-        ctx.header("RateLimit-Policy", d.limit() + ";w=1;burst=" + 2 * d.limit());
     }
 
     public int port() { return http.port(); }

@@ -2,7 +2,7 @@ package dev.thrillring.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.thrillring.app.Json;
+import dev.thrillring.web.Json;
 import dev.thrillring.auth.Principal;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;

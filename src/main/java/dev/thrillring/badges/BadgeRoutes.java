@@ -1,8 +1,8 @@
 package dev.thrillring.badges;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.thrillring.app.Json;
-import dev.thrillring.app.Requests;
+import dev.thrillring.web.Json;
+import dev.thrillring.web.Requests;
 import dev.thrillring.auth.Role;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

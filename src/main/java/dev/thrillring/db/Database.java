@@ -2,7 +2,6 @@ package dev.thrillring.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.thrillring.app.Config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
@@ -47,7 +46,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** Starts or connects to the database, migrates it and opens the service's pool. */
-    public static Database open(Config config, MeterRegistry registry) {
+    public static Database open(DatabaseSettings config, MeterRegistry registry) {
         Database db;
         if (config.databaseUrl().isPresent()) {
             DatabaseUrl url = DatabaseUrl.parse(config.databaseUrl().get());
@@ -106,7 +105,7 @@ public final class Database implements AutoCloseable {
         log.info("schema at version {} ({} migrations applied now)", result.targetSchemaVersion, result.migrationsExecuted);
     }
 
-    private void openPool(Config config, MeterRegistry registry) {
+    private void openPool(DatabaseSettings config, MeterRegistry registry) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("thrillring");
         hc.setJdbcUrl(ownerJdbcUrl);

@@ -1,16 +1,28 @@
 package dev.thrillring.engine;
 
+import com.github.javaparser.StaticJavaParser;
+import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.IntegerLiteralExpr;
+import com.github.javaparser.ast.expr.LiteralStringValueExpr;
+import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.expr.StringLiteralExpr;
+import com.github.javaparser.ast.expr.UnaryExpr;
+import org.drools.drl.ast.descr.BaseDescr;
+import org.drools.drl.ast.descr.ConditionalElementDescr;
+import org.drools.drl.ast.descr.ExprConstraintDescr;
+import org.drools.drl.ast.descr.PackageDescr;
+import org.drools.drl.ast.descr.PatternDescr;
+import org.drools.drl.ast.descr.RuleDescr;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The achievements a rule set defines, read from its rules: each rule that tracks an achievement
- * ({@code track("key", "metric", threshold, "period")}) is one definition, its metadata
+ * The achievements a rule set defines, read from its checked rules: each rule that tracks an
+ * achievement ({@code track("key", "metric", threshold, "period")}) is one definition, its metadata
  * ({@code @title}, {@code @description}, {@code @category}, ...) the catalogue's text. The
  * catalogue is derived from the very rules that fire, so the two cannot drift apart.
  */
@@ -21,12 +33,6 @@ public final class AchievementDefinitions {
                              long points, String rule, Map<String, String> meta) {
         public String meta(String name, String dflt) { return meta.getOrDefault(name, dflt); }
     }
-
-    private static final Pattern RULE = Pattern.compile("(?ms)^\\s*rule\\s+\"([^\"]+)\"(.*?)^\\s*end\\b");
-    private static final Pattern META = Pattern.compile("@(\\w+)\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*\\)");
-    private static final Pattern TRACK = Pattern.compile("track\\(\\s*\"([^\"]+)\"\\s*,\\s*\"([^\"]+)\"\\s*,\\s*(-?[0-9.]+)\\s*,\\s*\"([^\"]+)\"\\s*(?:,\\s*\"([^\"]+)\"\\s*)?\\)");
-    private static final Pattern REQUIRES = Pattern.compile("(?<![!\\w])unlocked\\(\\s*\"([^\"]+)\"\\s*\\)");
-    private static final Pattern POINTS = Pattern.compile("advance\\(\\s*\\$\\w+\\s*,\\s*(-?\\d+)\\s*\\)");
 
     private AchievementDefinitions() {}
 
@@ -40,21 +46,57 @@ public final class AchievementDefinitions {
         return out;
     }
 
+    /** The definitions of one DRL text; a text that does not pass the rule check defines none. */
     static List<Definition> fromDrl(String drl) {
+        RuleCheck.Result checked = RuleCheck.check(drl, null);
+        if (!checked.passed()) return List.of();
         List<Definition> out = new ArrayList<>();
-        Matcher rule = RULE.matcher(drl);
-        while (rule.find()) {
-            String body = rule.group(2);
-            Matcher t = TRACK.matcher(body);
-            if (!t.find()) continue;
-            Map<String, String> meta = new LinkedHashMap<>();
-            Matcher m = META.matcher(body);
-            while (m.find()) meta.put(m.group(1), m.group(2).replace("\\\"", "\""));
-            Matcher req = REQUIRES.matcher(body);
-            Matcher pts = POINTS.matcher(body);
-            out.add(new Definition(t.group(1), t.group(2), t.group(5) == null ? ">=" : t.group(5), Double.parseDouble(t.group(3)), t.group(4),
-                    req.find() ? req.group(1) : null, pts.find() ? Long.parseLong(pts.group(1)) : 0, rule.group(1), meta));
+        for (RuleDescr rule : checked.tree().getRules()) {
+            List<Expression> conditions = new ArrayList<>();
+            collect(rule.getLhs(), conditions);
+            MethodCallExpr track = null;
+            String requires = null;
+            for (Expression e : conditions) {
+                for (MethodCallExpr call : e.findAll(MethodCallExpr.class)) {
+                    if (call.getNameAsString().equals("track") && track == null && call.getArguments().size() >= 4) track = call;
+                    if (call.getNameAsString().equals("unlocked") && requires == null && !negated(call) && call.getArguments().size() == 1
+                            && call.getArgument(0) instanceof StringLiteralExpr s) requires = s.asString();
+                }
+            }
+            if (track == null || !(track.getArgument(0) instanceof StringLiteralExpr key) || !(track.getArgument(1) instanceof StringLiteralExpr metric)
+                    || !(track.getArgument(2) instanceof LiteralStringValueExpr threshold) || !(track.getArgument(3) instanceof StringLiteralExpr period)) {
+                continue;
+            }
+            String comparison = track.getArguments().size() > 4 && track.getArgument(4) instanceof StringLiteralExpr c ? c.asString() : ">=";
+            long points = 0;
+            if (rule.getConsequence() != null) {
+                for (MethodCallExpr call : StaticJavaParser.parseBlock("{" + rule.getConsequence() + "}").findAll(MethodCallExpr.class)) {
+                    if (call.getNameAsString().equals("advance") && call.getArguments().size() == 2
+                            && call.getArgument(1) instanceof IntegerLiteralExpr i) points = i.asNumber().longValue();
+                }
+            }
+            out.add(new Definition(key.asString(), metric.asString(), comparison, Double.parseDouble(threshold.getValue().replace("_", "")),
+                    period.asString(), requires, points, rule.getName(), Map.copyOf(checked.metadata().getOrDefault(rule.getName(), Map.of()))));
         }
         return out;
+    }
+
+    private static void collect(BaseDescr d, List<Expression> out) {
+        if (d instanceof PatternDescr p) {
+            for (BaseDescr c : p.getDescrs()) {
+                if (c instanceof ExprConstraintDescr e) {
+                    String text = e.getExpression();
+                    int colon = text.indexOf(" : ");
+                    boolean bound = colon > 0 && text.substring(0, colon).chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '$' || ch == '_');
+                    out.add(StaticJavaParser.parseExpression(bound ? text.substring(colon + 3) : text));
+                }
+            }
+        } else if (d instanceof ConditionalElementDescr ce && !(d instanceof org.drools.drl.ast.descr.NotDescr)) {
+            for (Object c : ce.getDescrs()) collect((BaseDescr) c, out);
+        }
+    }
+
+    private static boolean negated(Node n) {
+        return n.getParentNode().filter(p -> p instanceof UnaryExpr u && u.getOperator() == UnaryExpr.Operator.LOGICAL_COMPLEMENT).isPresent();
     }
 }

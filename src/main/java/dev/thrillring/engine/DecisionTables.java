@@ -58,7 +58,12 @@ final class DecisionTables {
     /** The cell whose row produced {@code line} of the generated DRL, or null before any rule. */
     static String cellForLine(String drl, int line) {
         String[] lines = drl.split("\n", -1);
-        for (int i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+        int start = Math.min(line, lines.length) - 1;
+        // An error reported past a rule's end (a parser at end of input) belongs to that rule.
+        while (start > 0 && lines[start].isBlank()) start--;
+        if (start > 0 && lines[start].startsWith("end")) start--;
+        line = start + 1;
+        for (int i = start; i >= 0; i--) {
             Matcher m = VALUES_AT.matcher(lines[i]);
             if (m.find()) return m.group(1);
             if (i < line - 1 && lines[i].startsWith("end")) break;

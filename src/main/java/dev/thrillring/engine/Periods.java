@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.IsoFields;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** Period bucket keys: {@code all}, a day {@code 2026-11-24}, an ISO week {@code 2026-W48}, a month {@code 2026-11}. */
@@ -17,8 +18,8 @@ public final class Periods {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("all_time", "all");
         keys.put("day", t.toLocalDate().toString());
-        keys.put("week", String.format("%d-W%02d", t.get(IsoFields.WEEK_BASED_YEAR), t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR)));
-        keys.put("month", String.format("%d-%02d", t.getYear(), t.getMonthValue()));
+        keys.put("week", String.format(Locale.ROOT, "%d-W%02d", t.get(IsoFields.WEEK_BASED_YEAR), t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR)));
+        keys.put("month", String.format(Locale.ROOT, "%d-%02d", t.getYear(), t.getMonthValue()));
         return keys;
     }
 }

@@ -31,7 +31,7 @@ public record PlatformRuleFiles(Path rulesDir, Path tablesDir) implements BaseRu
             for (Path f : files.sorted().toList()) {
                 String name = f.getFileName().toString();
                 if (Files.isRegularFile(f) && RuleResource.isRuleFile(name)) {
-                    out.add(new RuleResource(shownAs + "/" + name, Files.readAllBytes(f)));
+                    out.add(RuleResource.shippedFile(shownAs + "/" + name, Files.readAllBytes(f)));
                 }
             }
         } catch (IOException e) {

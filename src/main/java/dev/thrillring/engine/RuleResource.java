@@ -4,9 +4,16 @@ import java.util.Locale;
 
 /**
  * One file of a rule set: a DRL file or a decision table ({@code *.drl.xlsx}, {@code *.drl.xls},
- * {@code *.drl.csv}). {@code path} is the name an author sees in errors.
+ * {@code *.drl.csv}). {@code path} is the name an author sees in errors. Only files shipped on disk are
+ * trusted; everything else is checked and runs in its owner's package.
  */
-public record RuleResource(String path, byte[] content) {
+public record RuleResource(String path, byte[] content, boolean shipped) {
+
+    /** An uploaded (untrusted) file: its package is forced into its owner's namespace. */
+    public RuleResource(String path, byte[] content) { this(path, content, false); }
+
+    /** A file shipped on disk with the service (the operator's rules/ and decision-tables/): it keeps its package. */
+    public static RuleResource shippedFile(String path, byte[] content) { return new RuleResource(path, content, true); }
 
     public enum Kind { DRL, XLSX, XLS, CSV }
 

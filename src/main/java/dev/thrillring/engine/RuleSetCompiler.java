@@ -1,11 +1,13 @@
 package dev.thrillring.engine;
 
-import org.kie.api.KieServices;
-import org.kie.api.builder.KieBuilder;
-import org.kie.api.builder.KieFileSystem;
-import org.kie.api.builder.Message;
-import org.kie.api.builder.ReleaseId;
-import org.kie.api.runtime.KieContainer;
+import org.drools.base.definitions.InternalKnowledgePackage;
+import org.drools.compiler.builder.impl.KnowledgeBuilderImpl;
+import org.drools.core.rule.JavaDialectRuntimeData;
+import org.drools.drl.ast.descr.PackageDescr;
+import org.kie.api.KieBase;
+import org.kie.api.definition.KiePackage;
+import org.kie.internal.builder.KnowledgeBuilderFactory;
+import org.kie.internal.builder.KnowledgeBuilderResult;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,119 +17,185 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds a KIE base from rule resources: limits first, then every table turned into DRL, then the
- * safety check on all DRL, then the KIE build under a time limit. Every error names its file and
- * its line, or its sheet and cell.
+ * parse-tree check ({@link RuleCheck}) on all DRL, then the build of the checked trees, then the
+ * bytecode check ({@link BytecodeCheck}) of what was generated. Every error names its file and its
+ * line, or its sheet and cell. One time limit covers all of it, and each owner (a tenant or a
+ * platform) compiles one rule set at a time.
  */
 public final class RuleSetCompiler {
-
-    /** Declares the outcome global for every base, so evaluation can always bind it. */
-    static final String PRELUDE = """
-            package dev.thrillring.rules;
-            global dev.thrillring.engine.model.Outcomes outcomes;
-            """;
-    private static final AtomicLong BUILDS = new AtomicLong();
+    /** Compilations abandoned at the time limit and still running: each holds its owner's turn until it ends. */
+    private static final AtomicInteger ABANDONED = new AtomicInteger();
     private static final ExecutorService BUILDER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "rule-set-compiler");
+        // A deep stack: parsers recurse on nesting, and a refusal is better than a StackOverflowError.
+        Thread t = new Thread(null, r, "rule-set-compiler", 64L << 20);
         t.setDaemon(true);
         return t;
     });
+    private static final Map<String, Semaphore> TURNS = new ConcurrentHashMap<>();
 
-    /** What one rule set may hold and how long it may take to build. */
+    /** What one rule set may hold and how long it may take to check and build. */
     public record Limits(int maxResources, int maxResourceBytes, int maxTotalBytes, Duration maxCompileTime) {
         public static final Limits DEFAULT = new Limits(50, 1 << 20, 5 << 20, Duration.ofSeconds(30));
     }
 
-    private final KieServices ks = KieServices.Factory.get();
     private final Limits limits;
 
     public RuleSetCompiler() { this(Limits.DEFAULT); }
 
     public RuleSetCompiler(Limits limits) { this.limits = limits; }
 
-    /** Where a DRL file inside the KIE file system came from. */
-    private record Source(RuleResource resource, String sheet, String drl) {}
+    /** One DRL text to compile: where it came from and what the check made of it. */
+    private record Source(RuleResource resource, String sheet, String drl, PackageDescr tree) {}
 
     /**
      * Compiles {@code resources} into a rule set named {@code name} (a platform or a tenant).
      *
      * @param versionLabel the label stored with every decision made by this rule set
-     * @throws RuleSetInvalid with every located error when anything is wrong
+     * @throws RuleSetInvalid with every located error when anything is wrong or not allowed
      */
     public CompiledRuleSet compile(String name, String versionLabel, List<RuleResource> resources) {
+        return underLimit(name, resources, () -> build(name, versionLabel, resources));
+    }
+
+    /**
+     * Runs the checks without building: every refusal and table error, located; empty when the
+     * resources may be compiled. Authors' tools and tests use it.
+     */
+    public List<RuleSetInvalid.Error> check(String name, List<RuleResource> resources) {
+        try {
+            underLimit(name, resources, () -> checked(name, resources));
+            return List.of();
+        } catch (RuleSetInvalid e) {
+            return e.errors();
+        }
+    }
+
+    /** Compilations abandoned at the time limit that have not ended yet. */
+    public static int abandoned() { return ABANDONED.get(); }
+
+    private <T> T underLimit(String name, List<RuleResource> resources, java.util.concurrent.Callable<T> work) {
         checkLimits(name, resources);
-        Map<String, Source> sources = new LinkedHashMap<>();
+        Semaphore turn = TURNS.computeIfAbsent(name, n -> new Semaphore(1));
+        long deadline = System.nanoTime() + limits.maxCompileTime().toNanos();
+        try {
+            if (!turn.tryAcquire(limits.maxCompileTime().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw refusal(name, "another rule set of " + name + " is being compiled; try again when it is done");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw refusal(name, "interrupted while waiting to compile");
+        }
+        boolean[] abandoned = {false};
+        Future<T> f = BUILDER.submit(() -> {
+            try {
+                return work.call();
+            } finally {
+                turn.release();
+                synchronized (abandoned) { if (abandoned[0]) ABANDONED.decrementAndGet(); }
+            }
+        });
+        try {
+            return f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // The builder cannot be stopped safely: it is interrupted, counted and its result discarded.
+            synchronized (abandoned) { abandoned[0] = true; ABANDONED.incrementAndGet(); }
+            f.cancel(true);
+            throw refusal(name, "checking and compiling took longer than " + limits.maxCompileTime().toSeconds() + " s and was refused");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuleSetInvalid invalid) throw invalid;
+            if (c instanceof StackOverflowError) throw refusal(name, "the rules are nested too deeply to check");
+            throw refusal(name, "the rule compiler failed: " + (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while compiling " + name, e);
+        }
+    }
+
+    private List<Source> checked(String name, List<RuleResource> resources) {
+        List<Source> sources = new ArrayList<>();
         List<RuleSetInvalid.Error> errors = new ArrayList<>();
         int n = 0;
         for (RuleResource r : resources) {
-            List<Source> generated = new ArrayList<>();
+            List<DecisionTables.GeneratedSheet> drls;
             if (r.kind() == RuleResource.Kind.DRL) {
-                generated.add(new Source(r, null, new String(r.content(), StandardCharsets.UTF_8)));
+                drls = List.of(new DecisionTables.GeneratedSheet(null, new String(r.content(), StandardCharsets.UTF_8)));
             } else {
                 try {
-                    DecisionTables.toDrl(r).forEach(g -> generated.add(new Source(r, g.sheet(), g.drl())));
+                    drls = DecisionTables.toDrl(r);
                 } catch (RuleSetInvalid e) {
                     errors.addAll(e.errors());
                     continue;
                 }
             }
-            for (Source s : generated) {
-                for (RuleSafety.Violation v : RuleSafety.check(s.drl())) errors.add(locate(s, v.line(), v.message()));
-                sources.put("src/main/resources/rules/r" + (n++) + ".drl", s);
+            for (DecisionTables.GeneratedSheet g : drls) {
+                RuleCheck.Result result = RuleCheck.check(g.drl(), r.shipped() ? null : namespace(name, n++));
+                Source s = new Source(r, g.sheet(), g.drl(), result.tree());
+                for (RuleCheck.Violation v : result.violations()) errors.add(locate(s, v.line(), v.message()));
+                sources.add(s);
             }
         }
         if (!errors.isEmpty()) throw new RuleSetInvalid(name, errors);
-
-        String checksum = checksum(resources);
-        ReleaseId rid = ks.newReleaseId("dev.thrillring.rulesets", name.replaceAll("[^A-Za-z0-9_.-]", "_"),
-                "1." + BUILDS.incrementAndGet() + ".0-" + checksum.substring(0, 12));
-        KieFileSystem kfs = ks.newKieFileSystem();
-        kfs.generateAndWritePomXML(rid);
-        kfs.write("src/main/resources/rules/prelude.drl", PRELUDE);
-        sources.forEach((path, s) -> kfs.write(path, s.drl()));
-
-        KieBuilder builder = build(name, kfs);
-        for (Message m : builder.getResults().getMessages(Message.Level.ERROR)) {
-            Source s = m.getPath() == null ? null : sources.get(m.getPath().startsWith("src/") ? m.getPath() : "src/main/resources/" + m.getPath());
-            errors.add(s == null ? RuleSetInvalid.Error.inFile("(rule set)", m.getText()) : locate(s, m.getLine(), m.getText()));
-        }
-        if (!errors.isEmpty()) {
-            ks.getRepository().removeKieModule(rid);
-            throw new RuleSetInvalid(name, errors);
-        }
-        KieContainer container = ks.newKieContainer(rid);
-        var base = container.getKieBase();
-        int rules = base.getKiePackages().stream().mapToInt(p -> p.getRules().size()).sum();
-        return new CompiledRuleSet(versionLabel, checksum, rid, container, base, rules);
+        return sources;
     }
 
-    private KieBuilder build(String name, KieFileSystem kfs) {
-        Future<KieBuilder> f = BUILDER.submit(() -> ks.newKieBuilder(kfs).buildAll());
-        try {
-            return f.get(limits.maxCompileTime().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // The builder cannot be stopped safely; it is interrupted and its result discarded.
-            f.cancel(true);
-            throw new RuleSetInvalid(name, List.of(RuleSetInvalid.Error.inFile("(rule set)",
-                    "compiling took longer than " + limits.maxCompileTime().toSeconds() + " s and was refused")));
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            throw new RuleSetInvalid(name, List.of(RuleSetInvalid.Error.inFile("(rule set)",
-                    "the rule compiler failed: " + (c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()))));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while compiling " + name, e);
+    private CompiledRuleSet build(String name, String versionLabel, List<RuleResource> resources) {
+        List<Source> sources = checked(name, resources);
+        List<RuleSetInvalid.Error> errors = new ArrayList<>();
+        KnowledgeBuilderImpl builder = (KnowledgeBuilderImpl) KnowledgeBuilderFactory.newKnowledgeBuilder();
+        for (Source s : sources) {
+            int before = builder.getErrors().size();
+            builder.addPackage(s.tree());
+            List<KnowledgeBuilderResult> all = new ArrayList<>(builder.getErrors());
+            for (KnowledgeBuilderResult m : all.subList(before, all.size())) {
+                int line = m.getLines() != null && m.getLines().length > 0 ? m.getLines()[0] : 0;
+                errors.add(locate(s, line, m.getMessage()));
+            }
         }
+        if (errors.isEmpty() && builder.hasErrors()) {
+            builder.getErrors().forEach(m -> errors.add(RuleSetInvalid.Error.inFile("(rule set)", m.getMessage())));
+        }
+        if (!errors.isEmpty()) throw new RuleSetInvalid(name, errors);
+        Map<String, byte[]> classes = generatedClasses(builder.getKnowledgePackages());
+        List<String> refused = BytecodeCheck.violations(classes);
+        if (!refused.isEmpty()) {
+            throw new RuleSetInvalid(name, refused.stream().map(m -> RuleSetInvalid.Error.inFile("(compiled rules)", m)).toList());
+        }
+        KieBase base = builder.newKieBase();
+        int rules = base.getKiePackages().stream().mapToInt(p -> p.getRules().size()).sum();
+        return new CompiledRuleSet(versionLabel, checksum(resources), base, rules);
+    }
+
+    /** The class files Drools generated for consequences and invokers, by file name. */
+    static Map<String, byte[]> generatedClasses(java.util.Collection<KiePackage> packages) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (KiePackage p : packages) {
+            if (((InternalKnowledgePackage) p).getDialectRuntimeRegistry().getDialectData("java") instanceof JavaDialectRuntimeData java) {
+                out.putAll(java.getStore());
+            }
+        }
+        return out;
+    }
+
+    /** The package an uploaded file's rules are placed in: its owner's namespace, one per file. */
+    static String namespace(String owner, int file) {
+        StringBuilder sb = new StringBuilder("uploaded.");
+        for (char ch : owner.toLowerCase(Locale.ROOT).toCharArray()) sb.append((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ? ch : '_');
+        return sb.append(".f").append(file).toString();
     }
 
     private void checkLimits(String name, List<RuleResource> resources) {
@@ -146,6 +214,10 @@ public final class RuleSetCompiler {
             errors.add(RuleSetInvalid.Error.inFile("(rule set)", "is " + total + " bytes in all; at most " + limits.maxTotalBytes() + " are allowed"));
         }
         if (!errors.isEmpty()) throw new RuleSetInvalid(name, errors);
+    }
+
+    private static RuleSetInvalid refusal(String name, String message) {
+        return new RuleSetInvalid(name, List.of(RuleSetInvalid.Error.inFile("(rule set)", message)));
     }
 
     /** An error at {@code line} of a source's DRL, located in the author's file. */

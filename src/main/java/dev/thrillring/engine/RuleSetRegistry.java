@@ -115,6 +115,9 @@ public final class RuleSetRegistry implements AutoCloseable {
 
     public boolean ready() { return ready; }
 
+    /** The files of the platform's base as compiled and installed (what its catalogue must be read from). */
+    public List<RuleResource> platformRules(String platform) { return base(platform).rules; }
+
     /** The platform's base rule set. */
     public CompiledRuleSet platformBase(String platform) { return base(platform).set; }
 

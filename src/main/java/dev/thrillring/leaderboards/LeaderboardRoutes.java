@@ -1,6 +1,6 @@
 package dev.thrillring.leaderboards;
 
-import dev.thrillring.app.Requests;
+import dev.thrillring.web.Requests;
 import dev.thrillring.auth.Role;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

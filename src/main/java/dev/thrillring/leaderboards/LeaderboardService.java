@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * standings are read with ranks (score, then who reached it first, then subject), privacy applied
  * by the database, the previous period's ranks for change, and the next reset time.
  */
-public final class LeaderboardService {
+public final class LeaderboardService implements dev.thrillring.decisions.DecisionListener {
     private static final Pattern PERIOD = Pattern.compile("all|\\d{4}-\\d{2}-\\d{2}|\\d{4}-W\\d{2}|\\d{4}-\\d{2}");
     private static final Map<String, String> PERIOD_OF = Map.of("daily", "day", "weekly", "week", "monthly", "month", "all_time", "all_time");
 
@@ -46,7 +46,7 @@ public final class LeaderboardService {
     /** Score changes travel to other processes on this channel, as JSON with the sending node. */
     public static final String CHANNEL = "thrillring_scores";
     private static final String NODE = UUID.randomUUID().toString();
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = dev.thrillring.app.Json.mapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = dev.thrillring.web.Json.mapper();
 
     private final dev.thrillring.db.Database db;
     private final TenantScope scope;
@@ -71,6 +71,12 @@ public final class LeaderboardService {
         this.scope = scope;
         this.tenants = tenants;
         this.clock = clock;
+    }
+
+    @Override
+    public Runnable record(DSLContext tx, dev.thrillring.decisions.Decided d) {
+        List<Change> changes = recordDecision(tx, d.tenantId(), d.platform(), d.userId(), d.outcomes(), d.at());
+        return changes.isEmpty() ? null : () -> applyCommitted(changes);
     }
 
     /**
@@ -223,10 +229,10 @@ public final class LeaderboardService {
      */
     public void stream(Principal caller, String boardKey, String platform, io.javalin.http.Context ctx, String lastEventId) throws Exception {
         UUID me = caller.tenantId().orElse(null);
-        String p = platform != null ? platform : me == null ? null : tenants.platformOf(me).orElseThrow();
+        String p = platform != null ? platform : me == null ? null : tenants.requirePlatformOf(me);
         if (p == null) throw new Problem.Invalid("platform", "is required for a platform admin");
         caller.requirePlatform(p);
-        if (me != null && !p.equals(tenants.platformOf(me).orElseThrow())) throw new Problem.Forbidden("this key's tenant is on another platform");
+        if (me != null && !p.equals(tenants.requirePlatformOf(me))) throw new Problem.Forbidden("this key's tenant is on another platform");
         LeaderboardStore.Board board = scope.inTenant(me == null ? new UUID(0, 0) : me, tx -> store.boards(tx, p, me)).stream()
                 .filter(b -> b.key().equals(boardKey)).findFirst()
                 .orElseThrow(() -> new Problem.NotFound("no board '" + boardKey + "' on platform " + p));
@@ -457,7 +463,7 @@ public final class LeaderboardService {
     /** A subject's score and rank in each of the board's last {@code periods} buckets it has an entry in, newest first. */
     public Map<String, Object> history(Principal caller, String boardKey, String platform, String userId, int periods) {
         UUID me = caller.tenantId().orElseThrow(() -> new Problem.Forbidden("history is read with a tenant's key"));
-        String p = platform != null ? platform : tenants.platformOf(me).orElseThrow();
+        String p = platform != null ? platform : tenants.requirePlatformOf(me);
         if (periods < 1 || periods > 52) throw new Problem.Invalid("periods", "must be from 1 to 52");
         return scope.inTenant(me, tx -> {
             LeaderboardStore.Board board = store.boards(tx, p, me).stream().filter(b -> b.key().equals(boardKey)).findFirst()
@@ -499,7 +505,7 @@ public final class LeaderboardService {
         int max = r.maxParticipants() == null ? 100 : r.maxParticipants();
         if (max < 1 || max > 10_000) errors.add(new Problem.Violation("max_participants", "must be from 1 to 10000"));
         if (!errors.isEmpty()) throw new Problem.Invalid(errors);
-        String platform = tenants.platformOf(tenant).orElseThrow();
+        String platform = tenants.requirePlatformOf(tenant);
         LeaderboardStore.Board b = scope.inTenant(tenant, tx -> {
             if (store.boards(tx, platform, tenant).stream().anyMatch(x -> x.key().equals(r.key()))) {
                 throw new Problem.Conflict("key", "a board '" + r.key() + "' already exists on this platform");
@@ -581,7 +587,7 @@ public final class LeaderboardService {
                 case "weekly" -> {
                     var monday = java.time.LocalDate.of(Integer.parseInt(key.substring(0, 4)), 1, 4)
                             .with(IsoFields.WEEK_OF_WEEK_BASED_YEAR, Integer.parseInt(key.substring(6))).with(DayOfWeek.MONDAY).minusWeeks(1);
-                    yield String.format("%d-W%02d", monday.get(IsoFields.WEEK_BASED_YEAR), monday.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+                    yield String.format(java.util.Locale.ROOT, "%d-W%02d", monday.get(IsoFields.WEEK_BASED_YEAR), monday.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
                 }
                 case "monthly" -> java.time.YearMonth.parse(key).minusMonths(1).toString();
                 default -> null;

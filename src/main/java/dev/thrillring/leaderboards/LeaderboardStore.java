@@ -1,6 +1,6 @@
 package dev.thrillring.leaderboards;
 
-import dev.thrillring.app.Json;
+import dev.thrillring.web.Json;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 

@@ -3,7 +3,7 @@ package dev.thrillring.referrals;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thrillring.achievements.AchievementService;
-import dev.thrillring.app.Json;
+import dev.thrillring.web.Json;
 import dev.thrillring.audit.AuditStore;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
@@ -267,7 +267,7 @@ public final class ConversionService {
         caller.require(tenant, REVIEWERS, "review conversions");
         if (!"approve".equals(decision) && !"reject".equals(decision)) throw new Problem.Invalid("decision", "must be approve or reject");
         if (note != null && note.length() > 2000) throw new Problem.Invalid("note", "must have at most 2000 characters");
-        String platform = tenants.platformOf(tenant).orElseThrow();
+        String platform = tenants.requirePlatformOf(tenant);
         Instant now = clock.instant();
         return scope.inTenant(tenant, tx -> {
             Record row = tx.selectFrom(REFERRAL_CONVERSIONS).where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant).and(REFERRAL_CONVERSIONS.ID.eq(conversion)))
@@ -308,7 +308,7 @@ public final class ConversionService {
      */
     public Map<String, Object> refund(Principal caller, UUID tenant, UUID conversion, String note) {
         caller.require(tenant, RECORDERS, "record refunds");
-        String platform = tenants.platformOf(tenant).orElseThrow();
+        String platform = tenants.requirePlatformOf(tenant);
         return scope.inTenant(tenant, tx -> {
             Record row = tx.selectFrom(REFERRAL_CONVERSIONS).where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant).and(REFERRAL_CONVERSIONS.ID.eq(conversion)))
                     .forUpdate().fetchOne();
@@ -342,7 +342,7 @@ public final class ConversionService {
     /** Rewards with their state, granting those whose hold ended. */
     public List<Map<String, Object>> rewards(Principal caller, UUID tenant, String beneficiary) {
         caller.requireTenant(tenant);
-        String platform = tenants.platformOf(tenant).orElseThrow();
+        String platform = tenants.requirePlatformOf(tenant);
         return scope.inTenant(tenant, tx -> {
             for (var granted : ledger.grantDue(tx, tenant, clock.instant())) {
                 event(tx, tenant, granted.beneficiary(), platform, "reward.granted", RewardLedger.view(granted));

@@ -1,6 +1,6 @@
 package dev.thrillring.referrals;
 
-import dev.thrillring.app.Requests;
+import dev.thrillring.web.Requests;
 import dev.thrillring.auth.Role;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -108,5 +108,5 @@ public final class ReferralRoutes {
         return d == null || d.isBlank() ? null : d.length() > 128 ? d.substring(0, 128) : d;
     }
 
-    String clientIp(Context ctx) { return dev.thrillring.app.ClientAddress.of(ctx, trustedProxies); }
+    String clientIp(Context ctx) { return dev.thrillring.web.ClientAddress.of(ctx, trustedProxies); }
 }

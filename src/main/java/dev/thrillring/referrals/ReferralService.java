@@ -2,7 +2,7 @@ package dev.thrillring.referrals;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.thrillring.app.Json;
+import dev.thrillring.web.Json;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
 import dev.thrillring.db.TenantScope;

@@ -170,7 +170,7 @@ public final class PlatformRuleSetService {
                 List<BrokenTenant> broken = brokenTenants(tx, platform, rules, set);
                 if (!broken.isEmpty()) {
                     throw new Problem.Unprocessable("Tenant rule sets would break", broken.size()
-                            + " tenant rule set(s) do not compile on this base; fix or deactivate them first. The current base keeps serving",
+                            + " tenant rule set(s) do not compile or fail their scenarios on this base; fix or deactivate them first. The current base keeps serving",
                             Map.of("tenants", broken));
                 }
                 store.lockPlatform(tx, platform);
@@ -202,7 +202,14 @@ public final class PlatformRuleSetService {
             Optional<Overlay> overlay = overlays.activeOverlay(t);
             if (overlay.isEmpty()) continue;
             try {
-                registry.compileOverlayOn(rules, set, t, overlay.get().version(), overlay.get().rules()).dispose();
+                CompiledRuleSet tenantSet = registry.compileOverlayOn(rules, set, t, overlay.get().version(), overlay.get().rules());
+                // The tenant's own scenarios must still pass on the new base, as they must when the tenant activates.
+                List<RuleSetInvalid.Error> failed = scenarios.run(tenantSet, ruleSets.activeScenarios(t)).stream()
+                        .filter(r -> !r.passed())
+                        .map(r -> RuleSetInvalid.Error.inFile(r.file(), "scenario '" + r.name() + "' fails on this base: " + String.join("; ", r.failures())))
+                        .toList();
+                tenantSet.dispose();
+                if (!failed.isEmpty()) broken.add(new BrokenTenant(t, overlay.get().version(), failed));
             } catch (RuleSetInvalid e) {
                 broken.add(new BrokenTenant(t, overlay.get().version(), e.errors()));
             }

@@ -1,7 +1,7 @@
 package dev.thrillring.rulesets;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.thrillring.app.Requests;
+import dev.thrillring.web.Requests;
 import dev.thrillring.auth.Role;
 import dev.thrillring.problems.Problem;
 import io.javalin.config.RoutesConfig;

@@ -17,7 +17,7 @@ import dev.thrillring.engine.ScenarioRunner;
 import dev.thrillring.engine.model.Fact;
 import dev.thrillring.engine.model.Outcome;
 import dev.thrillring.engine.model.SubjectState;
-import dev.thrillring.facts.FactParser;
+import dev.thrillring.decisions.FactParser;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.subjects.SubjectStore;
 import dev.thrillring.tenants.TenantService;
@@ -64,6 +64,7 @@ public final class RuleSetService {
         this.registry = registry;
         this.engine = engine;
         this.scenarios = new ScenarioRunner(engine);
+        engine.onOverrun(new OverlaySuspension(this));
     }
 
     /** One uploaded file. */
@@ -182,6 +183,34 @@ public final class RuleSetService {
         registry.install(tenant, platform, Optional.empty());
     }
 
+    /**
+     * Suspends a tenant's own rules: puts the tenant back on its platform's base (as deactivating
+     * does), with an audit entry and a {@code ruleset.suspended} event, so an overlay that keeps
+     * overrunning its deadline cannot degrade other tenants. An admin re-activates a fixed version.
+     */
+    public void suspend(UUID tenant, String reason) {
+        String platform = platformOf(tenant);
+        Principal service = new Principal("thrillring", dev.thrillring.auth.Role.TENANT_ADMIN, Optional.of(tenant),
+                Optional.empty(), t -> Optional.empty(), null);
+        boolean suspended = scope.inTenant(tenant, tx -> {
+            store.lockTenant(tx, tenant);
+            Optional<RuleSetStore.Version> before = store.active(tx, tenant);
+            if (before.isEmpty()) return false;
+            store.deactivate(tx, tenant);
+            audit.record(tx, tenant, service, "ruleset.suspended", "ruleset",
+                    Map.of("active_version", before.get().version()), Map.of("active_version", "platform base", "reason", reason));
+            tx.insertInto(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS)
+                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.TENANT_ID, tenant)
+                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.EVENT_TYPE, "ruleset.suspended")
+                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.EVENT_DATA,
+                            dev.thrillring.web.Json.jsonb(Map.of("version", before.get().version(), "reason", reason)))
+                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.PLATFORM, platform).execute();
+            store.notifyChange(tx, tenant);
+            return true;
+        });
+        if (suspended) registry.install(tenant, platform, Optional.empty());
+    }
+
     public List<VersionView> list(Principal caller, UUID tenant) {
         caller.requireTenant(tenant);
         return scope.inTenant(tenant, tx -> store.list(tx, tenant).stream().map(v -> view(v, List.of(), null)).toList());
@@ -284,7 +313,7 @@ public final class RuleSetService {
     /** As above, on the base of {@code snapshot} rather than the one this node has loaded. */
     private Build build(UUID tenant, PlatformBaseRules.Snapshot snapshot, int version, List<RuleSetStore.StoredFile> files) {
         List<RuleResource> rules = overlayRules(files);
-        String label = RuleSetRegistry.baseLabel(tenants.platformOf(tenant).orElseThrow(), snapshot.rules());
+        String label = RuleSetRegistry.baseLabel(tenants.requirePlatformOf(tenant), snapshot.rules());
         return new Build(compileWithScenarios("tenant " + tenant, files,
                 () -> registry.compileOverlayOn(snapshot.rules(), label, tenant, version, rules)), scenariosOf(files));
     }
@@ -327,6 +356,11 @@ public final class RuleSetService {
         if (results.stream().allMatch(ScenarioRunner.Result::passed)) return;
         throw new Problem.Unprocessable("Scenarios failed", results.stream().filter(r -> !r.passed()).count()
                 + " of " + results.size() + " scenarios failed; " + serving + " keeps serving", Map.of("scenarios", results));
+    }
+
+    /** The scenarios of the tenant's active version; none when it runs on its platform's base. */
+    List<Scenario> activeScenarios(UUID tenant) {
+        return scope.inTenant(tenant, tx -> store.active(tx, tenant).map(v -> scenariosOf(store.files(tx, tenant, v.version()))).orElse(List.of()));
     }
 
     /** The scenarios of a stored version (already checked when it was uploaded). */

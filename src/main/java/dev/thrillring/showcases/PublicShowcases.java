@@ -1,7 +1,7 @@
 package dev.thrillring.showcases;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.thrillring.app.Json;
+import dev.thrillring.web.Json;
 import dev.thrillring.problems.Problem;
 
 import java.time.OffsetDateTime;

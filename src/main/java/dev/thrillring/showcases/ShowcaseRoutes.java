@@ -1,6 +1,6 @@
 package dev.thrillring.showcases;
 
-import dev.thrillring.app.Requests;
+import dev.thrillring.web.Requests;
 import dev.thrillring.auth.Role;
 import dev.thrillring.problems.Problem;
 import io.javalin.config.RoutesConfig;

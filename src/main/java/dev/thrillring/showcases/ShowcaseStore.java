@@ -1,6 +1,6 @@
 package dev.thrillring.showcases;
 
-import dev.thrillring.app.Json;
+import dev.thrillring.web.Json;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.impl.DSL;

@@ -1,6 +1,6 @@
 package dev.thrillring.showcases;
 
-import dev.thrillring.app.Json;
+import dev.thrillring.web.Json;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.problems.Problem.Violation;
 

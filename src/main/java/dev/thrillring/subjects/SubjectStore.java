@@ -27,7 +27,7 @@ import static dev.thrillring.db.schema.Tables.TENANT_ACHIEVEMENTS;
  * Runs inside the caller's tenant transaction.
  */
 public final class SubjectStore {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = dev.thrillring.app.Json.mapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = dev.thrillring.web.Json.mapper();
 
     /**
      * Serialises the facts of one subject until the transaction ends, so a threshold rule sees

@@ -147,4 +147,9 @@ public final class TenantService {
         found.ifPresent(v -> platformOf.put(tenantId, v));
         return found;
     }
+
+    /** The platform of a tenant named by the caller; an unknown tenant is a 404 problem. */
+    public String requirePlatformOf(UUID tenantId) {
+        return platformOf(tenantId).orElseThrow(() -> new Problem.NotFound("no tenant " + tenantId));
+    }
 }

@@ -71,7 +71,7 @@ class RuleEngineTest {
 
     @Test
     void shouldGiveEachPlatformItsOwnRuleSet() {
-        assertThat(registry.platformBase("bizoholic").releaseId()).isNotEqualTo(registry.platformBase("coreldove").releaseId());
+        assertThat(registry.platformBase("bizoholic").base()).isNotSameAs(registry.platformBase("coreldove").base());
         assertThat(evaluate(registry.platformBase("bizosaas"), fact("campaign.launched", Map.of())).outcomes()).isEmpty();
     }
 
@@ -183,5 +183,21 @@ class RuleEngineTest {
         } finally {
             set.dispose();
         }
+    }
+
+    @Test
+    void shouldRefuseAFactWhoseEvaluationOverrunsTheDeadline() {
+        RuleEngine impatient = new RuleEngine(new SimpleMeterRegistry(), java.time.Duration.ofNanos(1));
+        List<RuleEngine.Overrun> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        impatient.onOverrun(seen::add);
+        // A rule that records outcomes until the cap takes milliseconds: far past a deadline of one nanosecond.
+        CompiledRuleSet set = new RuleSetCompiler().compile("test-slow", "x", List.of(drl("slow.drl", """
+                package x;
+                rule "busy" when SubjectState() then outcomes.metric("n", 1); end
+                """)));
+        Fact f = fact("any", Map.of());
+        assertThatThrownBy(() -> impatient.evaluate(set, f, SubjectState.empty(f.getTenantId(), "u-1")))
+                .isInstanceOfSatisfying(RuleFailure.class, ex -> assertThat(ex.getMessage()).contains("did not finish within"));
+        assertThat(seen).singleElement().satisfies(o -> assertThat(o.tenantId()).isEqualTo(f.getTenantId()));
     }
 }

@@ -49,13 +49,11 @@ class PlatformBaseRulesTest {
             import dev.thrillring.engine.model.Fact;
             global dev.thrillring.engine.model.Outcomes outcomes;
 
-            function long taskBonus() { return 7; }
-
             rule "Task points"
             when
                 Fact(type == "task.done")
             then
-                outcomes.points(taskBonus(), "task done");
+                outcomes.points(7, "task done");
             end
             """;
 
@@ -219,7 +217,7 @@ class PlatformBaseRulesTest {
         assertThat(app.upload(p.rulesets() + "/versions", p.admin(), files("task-points.drl", TASK_POINTS), null).status()).isEqualTo(201);
         assertThat(app.post(p.rulesets() + "/versions/1/activate", p.admin(), "").status()).isEqualTo(200);
 
-        // The tenant's own rule calls the base's function.
+        // The tenant's own rule and its scenario rely on the base's task points.
         String tenant = app.createTenant("Builds on the base", p.name());
         String admin = app.issueKey(tenant, "tenant_admin");
         String overlay = """
@@ -231,23 +229,28 @@ class PlatformBaseRulesTest {
                 when
                     Fact(type == "task.done")
                 then
-                    outcomes.points(taskBonus() * 2, "double");
+                    outcomes.points(14, "double");
                 end
                 """;
-        assertThat(app.upload("/api/v1/rulesets/" + tenant + "/versions", admin, files("double.drl", overlay), null).status()).isEqualTo(201);
+        String scenario = """
+                {"name": "a task earns the base's 7 and the bonus",
+                 "facts": [{"type": "task.done"}],
+                 "expect": {"fired": ["Task points", "Double task bonus"]}}
+                """;
+        assertThat(app.upload("/api/v1/rulesets/" + tenant + "/versions", admin, files("double.drl", overlay, "bonus.scenario.json", scenario), null).status()).isEqualTo(201);
         assertThat(app.post("/api/v1/rulesets/" + tenant + "/versions/1/activate", admin, "").status()).isEqualTo(200);
 
-        String withoutFunction = TASK_POINTS.replace("function long taskBonus() { return 7; }", "").replace("taskBonus()", "5");
-        assertThat(app.upload(p.rulesets() + "/versions", p.admin(), files("task-points.drl", withoutFunction), null).status()).isEqualTo(201);
+        String renamed = TASK_POINTS.replace("rule \"Task points\"", "rule \"Tasks earn points\"");
+        assertThat(app.upload(p.rulesets() + "/versions", p.admin(), files("task-points.drl", renamed), null).status()).isEqualTo(201);
         Response diff = app.get(p.rulesets() + "/diff?from=1&to=2", p.admin());
         assertThat(diff.status()).as(diff.body()).isEqualTo(200);
-        assertThat(diff.body()).contains("task-points.drl").contains("taskBonus");
+        assertThat(diff.body()).contains("task-points.drl").contains("Tasks earn points");
 
         Response act = app.post(p.rulesets() + "/versions/2/activate", p.admin(), "");
         assertThat(act.status()).as(act.body()).isEqualTo(422);
         assertThat(act.json().get("title").asText()).isEqualTo("Tenant rule sets would break");
         assertThat(act.json().get("tenants").get(0).get("tenant_id").asText()).isEqualTo(tenant);
-        assertThat(act.json().get("tenants").get(0).get("errors").get(0).get("file").asText()).isEqualTo("double.drl");
+        assertThat(act.json().get("tenants").get(0).get("errors").get(0).get("file").asText()).isEqualTo("bonus.scenario.json");
 
         // Version 1 keeps serving, the tenant's rules with it.
         assertThat(app.get(p.rulesets(), p.admin()).json().get("active_version").asInt()).isEqualTo(1);

@@ -34,6 +34,23 @@ class TenantApiTest {
     }
 
     @Test
+    void shouldAnswerAnOperatorNamingAnUnknownTenantWith404Problems() {
+        String nobody = java.util.UUID.randomUUID().toString();
+        java.util.List<Response> answers = java.util.List.of(
+                app.get("/api/v1/referrals/" + nobody + "/rewards", TestServer.ADMIN_KEY),
+                app.post("/api/v1/referrals/" + nobody + "/conversions/" + java.util.UUID.randomUUID() + "/refund", TestServer.ADMIN_KEY, "{}"),
+                app.post("/api/v1/referrals/" + nobody + "/conversions/" + java.util.UUID.randomUUID() + "/review", TestServer.ADMIN_KEY,
+                        "{\"decision\":\"approve\"}"),
+                app.post("/api/v1/tenants/" + nobody + "/leaderboards", TestServer.ADMIN_KEY,
+                        "{\"key\":\"weekly-x\",\"name\":\"X\",\"source\":\"points\"}"));
+        for (Response r : answers) {
+            assertThat(r.status()).as(r.body()).isEqualTo(404);
+            assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(r.json().get("detail").asText()).contains(nobody);
+        }
+    }
+
+    @Test
     void shouldRefuseABlankName() {
         Response r = app.post("/api/v1/tenants", TestServer.ADMIN_KEY, "{\"name\":\"  \",\"platform\":\"bizoholic\"}");
         assertThat(r.status()).isEqualTo(422);

@@ -48,6 +48,20 @@ public final class Fact {
         return v == null ? "" : v.toString();
     }
 
+    /**
+     * True when a text attribute contains a match of {@code regex}. Runs in linear time (RE2), so a
+     * pattern cannot backtrack without bound; Drools' own {@code matches} operator is not allowed.
+     * A pattern that does not compile never matches.
+     */
+    public boolean textMatches(String name, String regex) {
+        if (regex == null || regex.length() > 1_000) return false;
+        try {
+            return com.google.re2j.Pattern.compile(regex).matcher(text(name)).find();
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            return false;
+        }
+    }
+
     /** A boolean attribute, false when absent. */
     public boolean flag(String name) {
         return attributes.get(name) instanceof Boolean b && b;

@@ -94,6 +94,7 @@ public final class Outcomes {
      */
     public void advance(Tracking t, long points) {
         if (t == null) return;
+        if (!(t.target() > 0) || !Double.isFinite(t.target())) throw new IllegalArgumentException("an achievement's threshold must be a finite number > 0");
         double pct = Math.min(100.0, Math.floor(Math.max(0, t.current()) / t.target() * 10_000) / 100);
         // Rules on the state fire again when other rules change it: keep one progress per achievement, the latest.
         recorded.removeIf(o -> o.kind().equals("progress") && t.achievement().equals(o.details().get("achievement")));
@@ -106,7 +107,7 @@ public final class Outcomes {
 
     /** Record progress towards an achievement. */
     public void progress(String achievement, double current, double target) {
-        if (!(target > 0)) throw new IllegalArgumentException("progress target must be > 0");
+        if (!(target > 0) || !Double.isFinite(target)) throw new IllegalArgumentException("progress target must be a finite number > 0");
         record("progress", "achievement", name(achievement), "current", finite(current), "target", target);
     }
 
@@ -126,6 +127,7 @@ public final class Outcomes {
 
     /** Grant a referral reward to {@code party} (referrer or referee) at a tier. */
     public void reward(String party, String tier, double amount) {
+        name(party);
         // One reward per party and fact: a tier rule on the state fires again after other rules change it.
         recorded.removeIf(o -> o.kind().equals("reward") && party.equals(o.details().get("party")));
         record("reward", "party", name(party), "tier", name(tier), "amount", finite(amount));
@@ -133,7 +135,7 @@ public final class Outcomes {
 
     /** Raise a fraud indicator with its weight (0–1) and a human-readable reason. */
     public void fraudSignal(String indicator, double weight, String reason) {
-        if (weight < 0 || weight > 1) throw new IllegalArgumentException("fraud weight must be within 0..1");
+        if (!(weight >= 0 && weight <= 1)) throw new IllegalArgumentException("fraud weight must be within 0..1");
         record("fraud_signal", "indicator", name(indicator), "weight", weight, "reason", text(reason));
     }
 
@@ -158,7 +160,13 @@ public final class Outcomes {
     /** Called by the engine before each rule's consequence, so outcomes carry their rule. */
     public void enterRule(String ruleName) { this.currentRule = ruleName; }
 
+    /** Most outcomes one fact may have: a rule that records more is looping or abusive. */
+    public static final int MAX_OUTCOMES = 1_000;
+
     private void record(String kind, Object... pairs) {
+        if (recorded.size() >= MAX_OUTCOMES) {
+            throw new IllegalArgumentException("a fact may have at most " + MAX_OUTCOMES + " outcomes; a rule is looping or records too much");
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) details.put((String) pairs[i], pairs[i + 1]);
         recorded.add(new Outcome(kind, currentRule, details));

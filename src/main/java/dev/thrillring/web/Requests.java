@@ -1,4 +1,4 @@
-package dev.thrillring.app;
+package dev.thrillring.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -17,7 +17,7 @@ import java.util.UUID;
 
 /** Reading requests the same way everywhere: JSON bodies, path ids, the caller. */
 public final class Requests {
-    static final String PRINCIPAL = "thrillring.principal";
+    public static final String PRINCIPAL = "thrillring.principal";
     private static final ObjectMapper MAPPER = Json.mapper();
 
     private Requests() {}

@@ -1,9 +1,9 @@
-package dev.thrillring.facts;
+package dev.thrillring.decisions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.thrillring.app.Json;
+import dev.thrillring.web.Json;
 import dev.thrillring.engine.model.Fact;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.problems.Problem.Violation;

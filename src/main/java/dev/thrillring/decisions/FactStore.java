@@ -1,9 +1,9 @@
-package dev.thrillring.facts;
+package dev.thrillring.decisions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.thrillring.app.Json;
+import dev.thrillring.web.Json;
 import dev.thrillring.engine.Evaluation;
 import dev.thrillring.engine.model.Outcome;
 import org.jooq.DSLContext;

@@ -1,4 +1,4 @@
-package dev.thrillring.facts;
+package dev.thrillring.decisions;
 
 import dev.thrillring.support.TestServer;
 import dev.thrillring.support.TestServer.Response;

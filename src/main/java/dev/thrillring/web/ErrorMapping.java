@@ -1,4 +1,4 @@
-package dev.thrillring.app;
+package dev.thrillring.web;
 
 import dev.thrillring.engine.RuleFailure;
 import dev.thrillring.engine.RuleSetInvalid;

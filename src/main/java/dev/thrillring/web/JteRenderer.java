@@ -1,4 +1,4 @@
-package dev.thrillring.app;
+package dev.thrillring.web;
 
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
@@ -9,7 +9,7 @@ import io.javalin.rendering.FileRenderer;
 import java.util.Map;
 
 /** Javalin's {@code ctx.render} on jte templates precompiled at build time (src/main/jte, HTML escaping on). */
-final class JteRenderer implements FileRenderer {
+public final class JteRenderer implements FileRenderer {
     private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
 
     @Override

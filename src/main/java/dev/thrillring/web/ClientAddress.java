@@ -1,4 +1,4 @@
-package dev.thrillring.app;
+package dev.thrillring.web;
 
 import io.javalin.http.Context;
 

@@ -1,8 +1,6 @@
-package dev.thrillring.facts;
+package dev.thrillring.decisions;
 
-import dev.thrillring.achievements.AchievementService;
 import dev.thrillring.auth.Principal;
-import dev.thrillring.leaderboards.LeaderboardService;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.CompiledRuleSet;
 import dev.thrillring.engine.Evaluation;
@@ -35,16 +33,14 @@ public final class FactService {
     private final RuleSetRegistry ruleSets;
     private final FactStore store = new FactStore();
     private final SubjectStore subjects = new SubjectStore();
-    private final AchievementService achievements;
-    private final LeaderboardService leaderboards;
+    private final List<DecisionListener> listeners;
     private final Counter decided;
     private final Counter replayed;
     private final Counter rejected;
 
     public FactService(TenantScope scope, TenantService tenants, RuleEngine engine, RuleSetRegistry ruleSets,
-                       AchievementService achievements, LeaderboardService leaderboards, MeterRegistry registry) {
-        this.achievements = achievements;
-        this.leaderboards = leaderboards;
+                       List<DecisionListener> listeners, MeterRegistry registry) {
+        this.listeners = List.copyOf(listeners);
         this.scope = scope;
         this.tenants = tenants;
         this.engine = engine;
@@ -83,7 +79,7 @@ public final class FactService {
     /** Decides one fact (or replays its earlier decision). */
     Decision decide(FactInput f, String platform, CompiledRuleSet ruleSet) {
         try {
-            List<LeaderboardService.Change> scored = new ArrayList<>();
+            List<Runnable> afterCommit = new ArrayList<>();
             Decision d = scope.inTenant(f.tenantId(), tx -> {
                 if (!store.claim(tx, f)) {
                     String stored = store.payloadHash(tx, f.tenantId(), f.id()).orElseThrow();
@@ -97,11 +93,14 @@ public final class FactService {
                 SubjectState state = subjects.load(tx, f.tenantId(), f.userId(), f.occurredAt());
                 Evaluation e = engine.evaluate(ruleSet, f.toFact(), state);
                 subjects.applyMetrics(tx, f.tenantId(), f.userId(), e.outcomes(), f.occurredAt());
-                achievements.recordDecision(tx, f.tenantId(), platform, f.userId(), e.outcomes(), f.id(), f.occurredAt());
-                scored.addAll(leaderboards.recordDecision(tx, f.tenantId(), platform, f.userId(), e.outcomes(), f.occurredAt()));
+                Decided decided = new Decided(f.tenantId(), platform, f.userId(), e.outcomes(), f.id(), f.occurredAt());
+                for (DecisionListener l : listeners) {
+                    Runnable after = l.record(tx, decided);
+                    if (after != null) afterCommit.add(after);
+                }
                 return store.insertDecision(tx, f, e);
             });
-            leaderboards.applyCommitted(scored);
+            afterCommit.forEach(Runnable::run);
             (d.status().equals("replayed") ? replayed : decided).increment();
             return d;
         } catch (Problem | RuleFailure e) {

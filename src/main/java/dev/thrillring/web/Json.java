@@ -1,4 +1,4 @@
-package dev.thrillring.app;
+package dev.thrillring.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,4 +1,4 @@
-package dev.thrillring.app;
+package dev.thrillring.web;
 
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -22,7 +22,7 @@ import static dev.thrillring.db.schema.Tables.RATE_BUCKETS;
  * alone: together they may exceed a limit by what they take in one interval. If the database
  * cannot be reached, each node goes on limiting alone.
  */
-final class RateLimitSync implements AutoCloseable {
+public final class RateLimitSync implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RateLimitSync.class);
     static final Duration EVERY = Duration.ofMillis(500);
     /** Shared buckets idle this long are deleted (a new one starts full, as they would be by then). */
@@ -38,12 +38,12 @@ final class RateLimitSync implements AutoCloseable {
     private long runs;
     private volatile boolean failing;
 
-    RateLimitSync(DSLContext dsl, RateLimits limits) {
+    public RateLimitSync(DSLContext dsl, RateLimits limits) {
         this.dsl = dsl;
         this.limits = limits;
     }
 
-    void start() {
+    public void start() {
         timer.scheduleWithFixedDelay(() -> {
             try {
                 syncNow();
@@ -57,7 +57,7 @@ final class RateLimitSync implements AutoCloseable {
     }
 
     /** One round: charge, adopt, and now and then forget idle shared buckets. */
-    synchronized void syncNow() {
+    public synchronized void syncNow() {
         List<RateLimits.Usage> usage = limits.drain();
         if (!usage.isEmpty()) {
             var b = RATE_BUCKETS;
