@@ -67,8 +67,22 @@ public final class PublicShowcases {
 
     public String pageUrl(Portfolio p) { return ShareTemplates.pageUrl(service.publicUrl(), p.platform(), p.slug()); }
 
-    /** The template model of a page. */
+    /** Page models by version: building one serialises the JSON-LD, so it is done once per version. */
+    private final java.util.Map<String, ShowcasePage> models = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override protected boolean removeEldestEntry(java.util.Map.Entry<String, ShowcasePage> e) { return size() > 1024; }
+            });
+
+    /** The template model of a page (cached per page version). */
     public ShowcasePage page(Published pub) {
+        ShowcasePage hit = models.get(pub.etag());
+        if (hit != null) return hit;
+        ShowcasePage built = build(pub);
+        models.put(pub.etag(), built);
+        return built;
+    }
+
+    private ShowcasePage build(Published pub) {
         Portfolio p = pub.portfolio();
         String url = pageUrl(p);
         String title = text(p.seoData().get("title"), p.portfolioName() + " – results on " + p.platform());
