@@ -35,10 +35,16 @@ import dev.thrillring.events.EventService;
 import dev.thrillring.web.AccessControl;
 import dev.thrillring.web.ErrorMapping;
 import dev.thrillring.web.Json;
+import dev.thrillring.web.JteRenderer;
 import dev.thrillring.web.RateLimitSync;
 import dev.thrillring.web.RateLimits;
 import dev.thrillring.platforms.PlatformRoutes;
 import dev.thrillring.platforms.PlatformService;
+import dev.thrillring.badges.BadgeKeys;
+import dev.thrillring.badges.BadgeRoutes;
+import dev.thrillring.badges.BadgeService;
+import dev.thrillring.showcases.ShowcaseRoutes;
+import dev.thrillring.showcases.ShowcaseService;
 import dev.thrillring.tenants.TenantRoutes;
 import dev.thrillring.tenants.TenantService;
 import io.javalin.Javalin;
@@ -141,6 +147,8 @@ public final class Server implements AutoCloseable {
             listener.start();
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
+            ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC());
+            BadgeService badges = new BadgeService(scope, new BadgeKeys(db.dsl()), config.publicUrl(), Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);
@@ -172,6 +180,7 @@ public final class Server implements AutoCloseable {
                     return connector;
                 });
                 c.jsonMapper(new JavalinJackson(Json.mapper(), true));
+                c.fileRenderer(new JteRenderer());
                 c.requestLogger.http(metrics::recordRequest);
                 // Before authentication, which needs the database: fail fast while it is down.
                 c.routes.beforeMatched(gate::check);
@@ -188,6 +197,8 @@ public final class Server implements AutoCloseable {
                 AchievementRoutes.register(c.routes, achievements);
                 LeaderboardRoutes.register(c.routes, leaderboards);
                 ReferralRoutes.register(c.routes, referrals, conversions, config.trustedProxies());
+                ShowcaseRoutes.register(c.routes, showcases);
+                BadgeRoutes.register(c.routes, badges);
             }).start();
             closeables.addFirst(http::stop);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),
