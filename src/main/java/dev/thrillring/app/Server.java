@@ -2,6 +2,8 @@ package dev.thrillring.app;
 
 import dev.thrillring.achievements.AchievementRoutes;
 import dev.thrillring.achievements.AchievementService;
+import dev.thrillring.analytics.AnalyticsRoutes;
+import dev.thrillring.analytics.AnalyticsService;
 import dev.thrillring.auth.AdminKey;
 import dev.thrillring.leaderboards.LeaderboardRoutes;
 import dev.thrillring.leaderboards.LeaderboardService;
@@ -97,7 +99,8 @@ public final class Server implements AutoCloseable {
             LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());
             PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(db.dsl(), baseRules, registry, overlays, engine, ruleSets,
                     p -> achievements.syncPlatform(baseRules, p));
-            FactService facts = new FactService(scope, tenants, engine, registry, List.of(achievements, leaderboards), metrics.registry());
+            AnalyticsService analytics = new AnalyticsService(scope, tenants, Clock.systemUTC());
+            FactService facts = new FactService(scope, tenants, engine, registry, List.of(achievements, leaderboards, analytics), metrics.registry());
             Listener listener = new Listener(db, Map.of(
                     RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, p -> {
                         platformRuleSets.reloadPlatform(p);
@@ -159,6 +162,7 @@ public final class Server implements AutoCloseable {
                 AchievementRoutes.register(c.routes, achievements);
                 LeaderboardRoutes.register(c.routes, leaderboards);
                 ReferralRoutes.register(c.routes, referrals, conversions, config.trustedProxies());
+                AnalyticsRoutes.register(c.routes, analytics);
             }).start();
             closeables.addFirst(http::stop);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),
