@@ -74,8 +74,8 @@ public final class AnalyticsBench {
             }
             HttpClient http = HttpClient.newHttpClient();
             String base = app.baseUrl();
-            double[] health = measure(http, base + "/health", null, 500);
-            double[] analytics = measure(http, base + "/api/v1/gamification/analytics/" + tenant + "?time_period=30d", analyst, 500);
+            double[] health = measure(http, base + "/health", null, 100);
+            double[] analytics = measure(http, base + "/api/v1/gamification/analytics/" + tenant + "?time_period=30d", analyst, 100);
             System.out.printf("| measure (%d facts, %d users, %d rollup rows; load %d s) | p50 | p99 | max |%n", facts, users, rollup, loadMs / 1000);
             System.out.println("|---|---|---|---|");
             System.out.printf("| baseline: GET /health | %.2f ms | %.2f ms | %.2f ms |%n", health[0], health[1], health[2]);
@@ -84,10 +84,10 @@ public final class AnalyticsBench {
         }
     }
 
-    /** p50, p99 and max in ms of {@code n} sequential GETs after 30 warm-up requests. */
+    /** p50, p99 and max in ms of {@code n} sequential GETs after 10 warm-up requests. */
     static double[] measure(HttpClient http, String url, String key, int n) throws Exception {
         double[] ms = new double[n];
-        for (int i = -30; i < n; i++) {
+        for (int i = -10; i < n; i++) {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
             if (key != null) b.header("Authorization", "Bearer " + key);
             long t = System.nanoTime();
