@@ -148,6 +148,11 @@ final class ExpressionCheck {
         if (e instanceof NameExpr n) return name(n.getNameAsString(), line);
         if (e instanceof MethodCallExpr call) return call(call, line, depth);
         if (e instanceof FieldAccessExpr f) {
+            Expression root = f.getScope();
+            while (root instanceof FieldAccessExpr inner) root = inner.getScope();
+            if (root instanceof NameExpr n && !bindings.containsKey(n.getNameAsString())) {
+                return refuse(line, "qualified name '" + PRINTER.print(f) + "' is not allowed: rules may not name classes or packages (no static calls outside Math)");
+            }
             if (consequence) return refuse(line, "property access '" + f + "' is not allowed in a consequence; call the getter");
             if (f.getTypeArguments().isPresent()) return refuse(line, "type arguments are not allowed in rules");
             Type scope = type(f.getScope(), depth + 1);

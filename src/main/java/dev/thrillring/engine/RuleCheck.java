@@ -43,6 +43,9 @@ final class RuleCheck {
         boolean passed() { return violations.isEmpty(); }
     }
 
+    /** Deepest bracket nesting an uploaded file may have. */
+    static final int MAX_NESTING = 100;
+
     private final List<Violation> violations = new ArrayList<>();
     private final Map<String, Map<String, String>> metadata = new LinkedHashMap<>();
 
@@ -92,9 +95,18 @@ final class RuleCheck {
      */
     private void characters(String drl) {
         int line = 1;
+        int depth = 0;
+        boolean inString = false;
         for (int i = 0; i < drl.length(); i++) {
             char ch = drl.charAt(i);
             if (ch == '\n') { line++; continue; }
+            // Brackets nested beyond any real rule would only exhaust the parsers' stacks: refused here, in one pass.
+            if (ch == '"' && (i == 0 || drl.charAt(i - 1) != '\\')) inString = !inString;
+            if (!inString && (ch == '(' || ch == '[' || ch == '{') && ++depth > MAX_NESTING) {
+                refuse(line, "brackets are nested more than " + MAX_NESTING + " deep; flatten the expression");
+                return;
+            }
+            if (!inString && (ch == ')' || ch == ']' || ch == '}')) depth = Math.max(0, depth - 1);
             if (ch == '\\' && i + 1 < drl.length() && drl.charAt(i + 1) == 'u') {
                 refuse(line, "unicode escape (\\u) is not allowed in rules; write the character itself");
                 return;
