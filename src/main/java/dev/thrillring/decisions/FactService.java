@@ -101,10 +101,10 @@ public final class FactService {
     /**
      * Ingests a batch: validated and authorised as a whole, then decided in groups that share
      * transactions; a fact whose rules fail does not undo its neighbours. Each item reports its
-     * own outcome. When the database fails mid-batch, the facts committed so far keep their
-     * decisions, the facts whose group was lost are "failed" and those not yet taken up
-     * "not_attempted", both with a retryable problem: resending the whole batch is safe (fact ids
-     * are idempotent) and completes it.
+     * own outcome. When the database fails mid-batch, the facts committed keep their decisions
+     * and each fact whose group was lost is "failed" with a retryable problem (every fact's group
+     * answers, so the report is exact): resending the whole batch is safe (fact ids are
+     * idempotent) and completes it.
      */
     public List<BatchItem> ingestBatch(Principal caller, List<FactInput> facts) {
         var ruleSets = authorise(caller, facts);
@@ -114,14 +114,8 @@ public final class FactService {
             answers.add(groups.submit(f, rules.platform(), rules.ruleSet()));
         }
         List<BatchItem> items = new ArrayList<>(facts.size());
-        boolean databaseLost = false;
         for (int i = 0; i < facts.size(); i++) {
             FactInput f = facts.get(i);
-            if (databaseLost && !answers.get(i).isDone()) {
-                // Not taken up before the outage: stop waiting for it; its group may still run and a retry replays it.
-                items.add(new BatchItem(f.id(), "not_attempted", null, RETRY));
-                continue;
-            }
             try {
                 Decision d = await(answers.get(i));
                 items.add(new BatchItem(f.id(), d.status(), d, null));
@@ -132,7 +126,6 @@ public final class FactService {
                         Map.of("status", 422, "title", "Rule evaluation failed", "detail", r.getMessage(), "rule", r.rule())));
             } catch (RuntimeException e) {
                 if (!DatabaseFailures.isOutage(e) && !DatabaseFailures.isDiskFull(e)) throw e;
-                databaseLost = true;
                 items.add(new BatchItem(f.id(), "failed", null, RETRY));
             }
         }
@@ -144,7 +137,7 @@ public final class FactService {
 
     /** True when an item of a batch needs the batch sent again. */
     public static boolean retryable(BatchItem item) {
-        return item.status().equals("failed") || item.status().equals("not_attempted");
+        return item.status().equals("failed");
     }
 
     /** The stored decision about a fact. */
