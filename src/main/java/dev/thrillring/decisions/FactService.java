@@ -1,6 +1,7 @@
 package dev.thrillring.decisions;
 
 import dev.thrillring.auth.Principal;
+import dev.thrillring.db.DatabaseFailures;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.CompiledRuleSet;
 import dev.thrillring.engine.RuleEngine;
@@ -100,7 +101,10 @@ public final class FactService {
     /**
      * Ingests a batch: validated and authorised as a whole, then decided in groups that share
      * transactions; a fact whose rules fail does not undo its neighbours. Each item reports its
-     * own outcome.
+     * own outcome. When the database fails mid-batch, the facts committed so far keep their
+     * decisions, the facts whose group was lost are "failed" and those not yet taken up
+     * "not_attempted", both with a retryable problem: resending the whole batch is safe (fact ids
+     * are idempotent) and completes it.
      */
     public List<BatchItem> ingestBatch(Principal caller, List<FactInput> facts) {
         var ruleSets = authorise(caller, facts);
@@ -110,8 +114,14 @@ public final class FactService {
             answers.add(groups.submit(f, rules.platform(), rules.ruleSet()));
         }
         List<BatchItem> items = new ArrayList<>(facts.size());
+        boolean databaseLost = false;
         for (int i = 0; i < facts.size(); i++) {
             FactInput f = facts.get(i);
+            if (databaseLost && !answers.get(i).isDone()) {
+                // Not taken up before the outage: stop waiting for it; its group may still run and a retry replays it.
+                items.add(new BatchItem(f.id(), "not_attempted", null, RETRY));
+                continue;
+            }
             try {
                 Decision d = await(answers.get(i));
                 items.add(new BatchItem(f.id(), d.status(), d, null));
@@ -120,9 +130,21 @@ public final class FactService {
             } catch (RuleFailure r) {
                 items.add(new BatchItem(f.id(), "rejected", null,
                         Map.of("status", 422, "title", "Rule evaluation failed", "detail", r.getMessage(), "rule", r.rule())));
+            } catch (RuntimeException e) {
+                if (!DatabaseFailures.isOutage(e) && !DatabaseFailures.isDiskFull(e)) throw e;
+                databaseLost = true;
+                items.add(new BatchItem(f.id(), "failed", null, RETRY));
             }
         }
         return items;
+    }
+
+    private static final Map<String, Object> RETRY = Map.of("status", 503, "title", "Service unavailable", "retryable", true,
+            "detail", "the database failed during this batch; this fact has no decision yet: send the batch again");
+
+    /** True when an item of a batch needs the batch sent again. */
+    public static boolean retryable(BatchItem item) {
+        return item.status().equals("failed") || item.status().equals("not_attempted");
     }
 
     /** The stored decision about a fact. */

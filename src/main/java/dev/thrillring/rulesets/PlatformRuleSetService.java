@@ -1,5 +1,6 @@
 package dev.thrillring.rulesets;
 
+import dev.thrillring.engine.authoring.TableSchema;
 import dev.thrillring.audit.AuditStore;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.engine.CompiledRuleSet;
@@ -76,8 +77,19 @@ public final class PlatformRuleSetService {
 
     /** Validates (compiled over the shipped files) and stores a new draft version. */
     public RuleSetService.VersionView createVersion(Principal caller, String platform, List<RuleSetService.Upload> uploads, String comment) {
-        inPlatform(caller, platform, tx -> null);
-        List<RuleSetStore.StoredFile> files = RuleSetService.checkUploads(uploads);
+        return createVersion(caller, platform, uploads, List.of(), comment);
+    }
+
+    /**
+     * Creates a base version on top of the active one: the active version's files stay unless a
+     * file of this upload is the same table (kind and name, any format or letter case) or
+     * {@code remove} names it, so a version that carries one table keeps what earlier ones changed.
+     */
+    public RuleSetService.VersionView createVersion(Principal caller, String platform, List<RuleSetService.Upload> uploads,
+                                                    List<String> remove, String comment) {
+        List<RuleSetStore.StoredFile> active = inPlatform(caller, platform,
+                tx -> store.active(tx, platform).map(v -> store.files(tx, platform, v.version())).orElse(List.of()));
+        List<RuleSetStore.StoredFile> files = layered(active, uploads.isEmpty() && !remove.isEmpty() ? List.of() : RuleSetService.checkUploads(uploads), remove);
         if (comment != null && comment.length() > 2000) throw new Problem.Invalid("comment", "must have at most 2000 characters");
         List<RuleResource> rules = base.combine(platform, files);
         CompiledRuleSet set = RuleSetService.compileWithScenarios("platform " + platform, files, () -> registry.compileBase(platform, rules));
@@ -91,6 +103,26 @@ public final class PlatformRuleSetService {
             return created;
         });
         return RuleSetService.view(v, files, set.ruleCount());
+    }
+
+    /** The active version's files, less those replaced or removed, then the uploaded ones. */
+    static List<RuleSetStore.StoredFile> layered(List<RuleSetStore.StoredFile> active, List<RuleSetStore.StoredFile> uploaded, List<String> remove) {
+        java.util.Set<String> gone = new java.util.HashSet<>();
+        for (RuleSetStore.StoredFile f : uploaded) gone.add(TableSchema.tableName(f.path()));
+        List<Problem.Violation> unknown = new java.util.ArrayList<>();
+        for (String r : remove) {
+            String name = TableSchema.tableName(r.trim());
+            if (active.stream().noneMatch(f -> TableSchema.tableName(f.path()).equals(name))) {
+                unknown.add(new Problem.Violation("remove", "'" + r + "' is not a file of the active version; only uploaded files can be removed"));
+            }
+            gone.add(name);
+        }
+        if (!unknown.isEmpty()) throw new Problem.Invalid(unknown);
+        List<RuleSetStore.StoredFile> out = new java.util.ArrayList<>();
+        for (RuleSetStore.StoredFile f : active) if (!gone.contains(TableSchema.tableName(f.path()))) out.add(f);
+        out.addAll(uploaded);
+        if (out.isEmpty()) throw new Problem.Invalid("files", "the version would hold no file; upload at least one");
+        return out;
     }
 
     public List<RuleSetService.VersionView> list(Principal caller, String platform) {
@@ -164,7 +196,8 @@ public final class PlatformRuleSetService {
         try {
             List<ScenarioRunner.Result> results = scenarios.run(set, RuleSetService.scenariosOf(files));
             RuleSetService.requirePassed(results, "the current base");
-            RuleSetStore.Version v = inPlatform(caller, platform, tx -> {
+            record Committed(RuleSetStore.Version version, long generation) {}
+            Committed c = inPlatform(caller, platform, tx -> {
                 // Held to the commit: no tenant activation of the platform can land between the check and the switch.
                 base.lock(tx, platform, true);
                 List<BrokenTenant> broken = brokenTenants(tx, platform, rules, set);
@@ -175,16 +208,17 @@ public final class PlatformRuleSetService {
                 }
                 store.lockPlatform(tx, platform);
                 Optional<RuleSetStore.Version> before = store.active(tx, platform);
-                store.activate(tx, platform, version);
+                long generation = store.activate(tx, platform, version);
                 Map<String, Object> was = new LinkedHashMap<>();
                 was.put("active_version", before.<Object>map(RuleSetStore.Version::version).orElse("shipped files"));
                 audit.recordPlatform(tx, platform, caller, version.isPresent() ? "base_ruleset.activated" : "base_ruleset.deactivated",
                         "base_ruleset" + version.map(n -> "/v" + n).orElse(""), was,
                         Map.of("active_version", version.<Object>map(n -> n).orElse("shipped files"), "rule_set_version", set.version()));
-                store.notifyChange(tx, platform);
-                return version.map(n -> store.find(tx, platform, n).orElseThrow()).orElse(null);
+                store.notifyChange(tx, platform, generation);
+                return new Committed(version.map(n -> store.find(tx, platform, n).orElseThrow()).orElse(null), generation);
             });
-            registry.installPlatform(platform, rules, set);
+            RuleSetStore.Version v = c.version();
+            registry.installPlatform(platform, rules, set, c.generation());
             baseChanged.accept(platform);
             RuleSetService.VersionView view = v == null ? null : RuleSetService.view(v, files, set.ruleCount());
             return new RuleSetService.Activation(view, results);
@@ -217,9 +251,14 @@ public final class PlatformRuleSetService {
         return broken;
     }
 
-    /** Reloads a platform's base after another process changed it. */
-    public void reloadPlatform(String platform) {
-        registry.reloadPlatform(platform);
+    /**
+     * Reloads a platform's base after a process (this one included) switched it to
+     * {@code generation}; nothing to do when this node serves that generation or a newer one.
+     */
+    public void reloadPlatform(String platform, long generation) {
+        if (generation > 0 && registry.platformGeneration(platform) >= generation) return;
+        PlatformBaseRules.Snapshot snapshot = base.snapshot(platform);
+        registry.installPlatform(platform, snapshot.rules(), registry.compileBase(platform, snapshot.rules()), snapshot.generation());
     }
 
     private RuleSetStore.Version found(DSLContext tx, String platform, int version) {

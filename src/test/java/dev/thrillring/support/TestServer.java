@@ -60,6 +60,14 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(Server.start(change.apply(config)), dataDir);
     }
 
+    /** A server of its own with the default test settings and the given self-protection settings; the caller closes it. */
+    public static TestServer start(Path dataDir, dev.thrillring.app.OperationsConfig ops) {
+        Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 8, 100, false, "http://127.0.0.1:7070",
+                java.util.Set.of("127.0.0.1"), 100_000, 100_000, 100_000);
+        return new TestServer(Server.start(config, ops), dataDir);
+    }
+
     /** A server of its own with its own rule folders, optionally watching them (development mode). */
     public static TestServer start(Path dataDir, Path rules, Path tables, boolean watch) {
         Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
@@ -111,6 +119,11 @@ public final class TestServer implements AutoCloseable {
 
     /** Posts files as multipart/form-data parts named {@code files}, plus an optional comment. */
     public Response upload(String path, String key, Map<String, byte[]> files, String comment) {
+        return upload(path, key, files, comment, Map.of());
+    }
+
+    /** As {@link #upload(String, String, Map, String)}, with more form fields (such as {@code remove}). */
+    public Response upload(String path, String key, Map<String, byte[]> files, String comment, Map<String, String> fields) {
         String boundary = "----thrillring" + System.nanoTime();
         var out = new java.io.ByteArrayOutputStream();
         try {
@@ -122,6 +135,10 @@ public final class TestServer implements AutoCloseable {
             }
             if (comment != null) {
                 out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\n" + comment + "\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            for (var f : fields.entrySet()) {
+                out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n" + f.getValue() + "\r\n")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             out.write(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
