@@ -349,11 +349,18 @@ public final class TableCheck {
                     }
                 }
                 boolean textLast = parts.getLast().type() == Type.TEXT;
+                if (textLast && tokens.length > parts.size()) {
+                    // A free-text last value (a reason) keeps its commas.
+                    String[] joined = java.util.Arrays.copyOf(tokens, parts.size());
+                    joined[parts.size() - 1] = String.join(",", java.util.Arrays.copyOfRange(tokens, parts.size() - 1, tokens.length));
+                    tokens = joined;
+                } else {
                 errors.add(err(addr, header, tokens.length > parts.size() && textLast
                         ? parts.getLast().name() + " may not contain a comma; the engine splits the cell at commas. Found '" + v.text().trim() + "'"
                         : header + " must hold " + parts.size() + " values (" + names(col) + ") separated by commas, such as '" + example(col)
                           + "'; found '" + v.text().trim() + "'"));
                 return null;
+                }
             }
             List<Object> out = new ArrayList<>();
             for (int i = 0; i < parts.size(); i++) {
