@@ -68,17 +68,22 @@ public final class TableCheck {
                 continue;
             }
             List<TableGrid> sheets;
+            TableSchema schema = TableSchema.forFile(r.path());
+            boolean csv = r.kind() == RuleResource.Kind.CSV;
             try {
-                sheets = TableGrid.read(r.path(), r.content(), r.kind() == RuleResource.Kind.CSV);
+                // Formulas are evaluated only in tables of a known kind; others are read for their title.
+                sheets = TableGrid.read(r.path(), r.content(), csv, schema != null);
+                if (schema == null) {
+                    schema = byTitle(sheets);
+                    if (schema == null) continue;
+                    if (!csv) sheets = TableGrid.read(r.path(), r.content(), false, true);
+                }
             } catch (IOException | RuntimeException e) {
                 out.put(r.path(), List.of(RuleSetInvalid.Error.inFile(r.path(), "cannot be opened as a spreadsheet ("
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
                         + "); save it as .xlsx, .xls or .csv from your spreadsheet program")));
                 continue;
             }
-            TableSchema schema = TableSchema.forFile(r.path());
-            if (schema == null) schema = byTitle(sheets);
-            if (schema == null) continue;
             tables.add(new Table(r, schema, sheets));
             for (TableGrid g : sheets) {
                 int r0 = ruleTableRow(g);
@@ -344,11 +349,18 @@ public final class TableCheck {
                     }
                 }
                 boolean textLast = parts.getLast().type() == Type.TEXT;
+                if (textLast && tokens.length > parts.size()) {
+                    // A free-text last value (a reason) keeps its commas.
+                    String[] joined = java.util.Arrays.copyOf(tokens, parts.size());
+                    joined[parts.size() - 1] = String.join(",", java.util.Arrays.copyOfRange(tokens, parts.size() - 1, tokens.length));
+                    tokens = joined;
+                } else {
                 errors.add(err(addr, header, tokens.length > parts.size() && textLast
                         ? parts.getLast().name() + " may not contain a comma; the engine splits the cell at commas. Found '" + v.text().trim() + "'"
                         : header + " must hold " + parts.size() + " values (" + names(col) + ") separated by commas, such as '" + example(col)
                           + "'; found '" + v.text().trim() + "'"));
                 return null;
+                }
             }
             List<Object> out = new ArrayList<>();
             for (int i = 0; i < parts.size(); i++) {

@@ -59,12 +59,15 @@ record TableGrid(String sheet, Map<Long, Value> cells, List<CellRangeAddress> me
 
     private static long key(int row, int col) { return ((long) row << 20) | col; }
 
-    /** Every sheet that holds a RuleTable, or the CSV's single sheet. */
-    static List<TableGrid> read(String path, byte[] content, boolean csv) throws IOException {
+    /**
+     * Every sheet that holds a RuleTable, or the CSV's single sheet. Without {@code evaluate},
+     * formula cells are read as errors (enough to find a table's title, and cheap on any upload).
+     */
+    static List<TableGrid> read(String path, byte[] content, boolean csv, boolean evaluate) throws IOException {
         if (csv) return List.of(fromCsv(new String(content, StandardCharsets.UTF_8)));
         List<TableGrid> out = new ArrayList<>();
         try (Workbook wb = WorkbookFactory.create(new ByteArrayInputStream(content))) {
-            FormulaEvaluator eval = wb.getCreationHelper().createFormulaEvaluator();
+            FormulaEvaluator eval = evaluate ? wb.getCreationHelper().createFormulaEvaluator() : null;
             for (Sheet s : wb) {
                 Map<Long, Value> cells = new HashMap<>();
                 int rows = 0;
@@ -87,6 +90,7 @@ record TableGrid(String sheet, Map<Long, Value> cells, List<CellRangeAddress> me
     private static Value value(Cell c, FormulaEvaluator eval) {
         CellType type = c.getCellType();
         if (type == CellType.FORMULA) {
+            if (eval == null) return new Value(Kind.ERROR, "=formula", 0);
             CellValue v;
             try {
                 v = eval.evaluate(c);
