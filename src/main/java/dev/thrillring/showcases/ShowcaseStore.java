@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import static dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS;
 import static dev.thrillring.db.schema.Tables.PORTFOLIO_METRICS;
 import static dev.thrillring.db.schema.Tables.SHOWCASE_PORTFOLIOS;
 import static dev.thrillring.db.schema.Tables.SOCIAL_SHARES;
@@ -140,14 +139,11 @@ final class ShowcaseStore {
                 .groupBy(s.PLATFORM).orderBy(s.PLATFORM).fetchMap(r -> r.value1(), r -> r.value2());
     }
 
-    /**
-     * Writes one event where events are written today ({@code gamification_events}). One method on
-     * purpose: the events outbox of the decision pipeline takes this over when it lands.
-     */
+    /** Queues one event on the tenant's ordered event log, written when {@code tx} commits. */
     void event(DSLContext tx, UUID tenant, String platform, String type, Map<String, Object> data) {
-        var g = GAMIFICATION_EVENTS;
-        tx.insertInto(g).set(g.TENANT_ID, tenant).set(g.EVENT_TYPE, type).set(g.EVENT_DATA, Json.jsonb(data))
-                .set(g.PLATFORM, platform).execute();
+        Map<String, Object> all = new java.util.LinkedHashMap<>(data);
+        all.put("platform", platform);
+        dev.thrillring.events.EventLog.append(tx, dev.thrillring.events.Event.of(tenant, type, null, java.time.Instant.now(), all));
     }
 
     // ---- public lookups (owner-rights functions; they reveal only where a public page lives)

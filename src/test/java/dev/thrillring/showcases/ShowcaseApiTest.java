@@ -96,7 +96,7 @@ class ShowcaseApiTest {
     @Test
     void shouldRecordThePortfolioGeneratedEvent() throws Exception {
         try (var c = app.ownerConnection(); ResultSet rs = c.createStatement().executeQuery(
-                "SELECT event_data->>'portfolio_id' FROM gamification_events WHERE tenant_id = '" + tenant + "' AND event_type = 'portfolio.generated'")) {
+                "SELECT data->>'portfolio_id' FROM events WHERE tenant_id = '" + tenant + "' AND type = 'portfolio.generated'")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo(generated.get("portfolio_id").asText());
         }
