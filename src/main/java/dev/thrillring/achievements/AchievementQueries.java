@@ -57,6 +57,27 @@ final class AchievementQueries {
                         AchievementStore.read(r.value5()), r.value6(), r.value7()));
     }
 
+    /** Every user's achievement rows of the tenant (for the tenant-wide view when the tenant as a whole has none). */
+    List<SubjectRow> rowsOfAllUsers(DSLContext tx, UUID tenantId) {
+        return tx.select(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, ACHIEVEMENTS.ACHIEVEMENT_KEY, TENANT_ACHIEVEMENTS.OCCURRENCE,
+                        TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, TENANT_ACHIEVEMENTS.PROGRESS_DATA,
+                        TENANT_ACHIEVEMENTS.UNLOCKED_AT, TENANT_ACHIEVEMENTS.BACKFILLED)
+                .from(TENANT_ACHIEVEMENTS).join(ACHIEVEMENTS).on(ACHIEVEMENTS.ID.eq(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID))
+                .where(TENANT_ACHIEVEMENTS.TENANT_ID.eq(tenantId).and(TENANT_ACHIEVEMENTS.USER_ID.isNotNull()))
+                .orderBy(TENANT_ACHIEVEMENTS.UNLOCKED_AT.asc().nullsLast(), TENANT_ACHIEVEMENTS.OCCURRENCE)
+                .fetch(r -> new SubjectRow(r.value1(), r.value2(), r.value3(), r.value4().doubleValue(),
+                        AchievementStore.read(r.value5()), r.value6(), r.value7()));
+    }
+
+    /** The all-time metrics of the tenant's users, summed, and how many users have any. */
+    Map<String, Double> allTimeMetricsOfUsers(DSLContext tx, UUID tenantId) {
+        return tx.select(SUBJECT_METRICS.METRIC, DSL.sum(SUBJECT_METRICS.VALUE).cast(Double.class)).from(SUBJECT_METRICS)
+                .where(SUBJECT_METRICS.TENANT_ID.eq(tenantId).and(SUBJECT_METRICS.USER_ID.ne(""))
+                        .and(SUBJECT_METRICS.PERIOD_KEY.eq("all")))
+                .groupBy(SUBJECT_METRICS.METRIC)
+                .fetchMap(r -> r.value1(), r -> r.value2());
+    }
+
     /** Keys of achievements anyone in the tenant has unlocked (hidden ones are shown to a tenant once it has). */
     List<String> unlockedInTenant(DSLContext tx, UUID tenantId) {
         return tx.selectDistinct(ACHIEVEMENTS.ACHIEVEMENT_KEY).from(TENANT_ACHIEVEMENTS)

@@ -24,6 +24,9 @@ public final class AchievementRoutes {
         routes.post("/api/v1/gamification/achievements/custom", r::custom, authors);
         routes.post("/api/v1/achievements/custom", r::custom, authors);
         routes.get("/api/v1/gamification/achievements/{tenant_id}", r::progress, readers);
+        // The seed's unprefixed paths, aliases of the gateway's.
+        routes.get("/achievements/progress/{tenant_id}", r::progress, readers);
+        routes.post("/achievements/custom", r::custom, authors);
     }
 
     private void catalogue(Context ctx) {
@@ -31,8 +34,9 @@ public final class AchievementRoutes {
     }
 
     private void progress(Context ctx) {
-        ctx.json(service.progress(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"),
-                Requests.nameQuery(ctx, "platform"), Requests.userIdQuery(ctx, "user_id")));
+        var caller = Requests.principal(ctx);
+        ctx.json(service.progress(caller, Requests.uuidPath(ctx, "tenant_id"),
+                Requests.nameQuery(ctx, "platform"), caller.subjectFor(Requests.userIdQuery(ctx, "user_id"))));
     }
 
     private void custom(Context ctx) {

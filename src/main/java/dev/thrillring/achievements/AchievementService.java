@@ -122,9 +122,16 @@ public final class AchievementService implements dev.thrillring.decisions.Decisi
         String own = platformOf(tenantId);
         if (platform != null && !platform.equals(own)) throw new Problem.Invalid("platform", "tenant " + tenantId + " is on platform " + own);
         if (userId != null && (userId.isEmpty() || userId.length() > 128)) throw new Problem.Invalid("user_id", "must have 1 to 128 characters");
-        return scope.inTenant(tenantId, tx -> ProgressReport.build(
-                queries.catalogue(tx, own, tenantId), queries.subjectRows(tx, tenantId, userId),
-                queries.allTimeMetrics(tx, tenantId, userId), userId));
+        return scope.inTenant(tenantId, tx -> {
+            var catalogue = queries.catalogue(tx, own, tenantId);
+            var rows = queries.subjectRows(tx, tenantId, userId);
+            var metrics = queries.allTimeMetrics(tx, tenantId, userId);
+            if (userId == null && rows.isEmpty() && metrics.isEmpty()) {
+                // The tenant as a whole has no progress of its own: its users', aggregated.
+                return ProgressReport.aggregate(catalogue, queries.rowsOfAllUsers(tx, tenantId), queries.allTimeMetricsOfUsers(tx, tenantId));
+            }
+            return ProgressReport.build(catalogue, rows, metrics, userId);
+        });
     }
 
     // ----------------------------------------------------------------------- custom --
@@ -132,7 +139,17 @@ public final class AchievementService implements dev.thrillring.decisions.Decisi
     /** What a tenant admin or analyst sends to define a custom achievement. */
     public record NewCustom(String tenantId, String key, String name, String description, String metric, String comparison,
                             Double threshold, String period, Map<String, Object> reward, Boolean hidden, Integer cooldownDays,
-                            String category) {}
+                            String category,
+                            // The seed's column names (its compatibility form), mapped by SeedAchievement:
+                            String achievementName, String achievementType, Map<String, Object> triggerConditions,
+                            Map<String, Object> rewardConfig, Integer difficultyLevel, Boolean isRepeatable, String iconUrl) {
+        /** The flat shape only (tests and callers that do not use the seed's names). */
+        public NewCustom(String tenantId, String key, String name, String description, String metric, String comparison,
+                         Double threshold, String period, Map<String, Object> reward, Boolean hidden, Integer cooldownDays, String category) {
+            this(tenantId, key, name, description, metric, comparison, threshold, period, reward, hidden, cooldownDays, category,
+                    null, null, null, null, null, null, null);
+        }
+    }
 
     /**
      * Defines a custom achievement for the caller's tenant: generated into its rule overlay,
@@ -142,9 +159,13 @@ public final class AchievementService implements dev.thrillring.decisions.Decisi
         if (!Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST).contains(caller.role())) {
             throw new Problem.Forbidden("only tenant admins and analysts define custom achievements");
         }
+        if (req.tenantId() == null && caller.tenantId().isPresent()) req = SeedAchievement.withTenant(req, caller.tenantId().get());
+        req = SeedAchievement.normalise(req);
         CustomAchievementRules.Custom c = validate(req);
         UUID tenant = UUID.fromString(req.tenantId());
         caller.requireTenant(tenant);
+        int difficulty = req.difficultyLevel() == null ? 1 : req.difficultyLevel();
+        String icon = req.iconUrl();
         String platform = platformOf(tenant);
         UUID id = UUID.randomUUID();
         List<CustomAchievementRules.Custom> all = scope.inTenant(tenant, tx -> {
@@ -159,6 +180,7 @@ public final class AchievementService implements dev.thrillring.decisions.Decisi
                     .set(ACHIEVEMENTS.REWARD_CONFIG, AchievementStore.json(AchievementStore.reward(c.points(), c.badge())))
                     .set(ACHIEVEMENTS.IS_HIDDEN, c.hidden()).set(ACHIEVEMENTS.IS_REPEATABLE, c.cooldownDays() > 0)
                     .set(ACHIEVEMENTS.COOLDOWN_SECONDS, c.cooldownDays() > 0 ? c.cooldownDays() * 86_400 : null)
+                    .set(ACHIEVEMENTS.DIFFICULTY_LEVEL, difficulty).set(ACHIEVEMENTS.ICON_URL, icon)
                     .execute();
             return customsOf(tx, tenant, platform);
         });

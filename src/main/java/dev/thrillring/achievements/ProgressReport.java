@@ -22,6 +22,24 @@ final class ProgressReport {
 
     static Map<String, Object> build(List<AchievementQueries.Entry> catalogue, List<AchievementQueries.SubjectRow> rows,
                                      Map<String, Double> allTime, String userId) {
+        return build(catalogue, rows, allTime, userId, false);
+    }
+
+    /**
+     * The tenant-wide report from its users' rows: each achievement unlocked by anyone once (first
+     * unlock, with how many users hold it), progress as the users' current values summed.
+     */
+    static Map<String, Object> aggregate(List<AchievementQueries.Entry> catalogue, List<AchievementQueries.SubjectRow> rows,
+                                         Map<String, Double> allTimeSummed) {
+        Map<String, Object> out = build(catalogue, rows, allTimeSummed, null, true);
+        out.put("aggregated_over", "users");
+        return out;
+    }
+
+    private static Map<String, Object> build(List<AchievementQueries.Entry> catalogue, List<AchievementQueries.SubjectRow> rows,
+                                             Map<String, Double> allTime, String userId, boolean aggregate) {
+        Map<java.util.UUID, Double> openSum = new HashMap<>();
+        Map<java.util.UUID, Map<String, Object>> firstUnlock = new HashMap<>();
         Map<java.util.UUID, AchievementQueries.SubjectRow> open = new HashMap<>();
         Map<java.util.UUID, AchievementQueries.SubjectRow> held = new HashMap<>();
         List<Map<String, Object>> unlocked = new ArrayList<>();
@@ -31,9 +49,14 @@ final class ProgressReport {
             AchievementQueries.Entry e = byId.get(r.achievementId());
             if (r.unlockedAt() == null) {
                 open.put(r.achievementId(), r);
+                if (r.progressData().get("current") instanceof Number n) openSum.merge(r.achievementId(), n.doubleValue(), Double::sum);
                 continue;
             }
             held.putIfAbsent(r.achievementId(), r);
+            if (aggregate && firstUnlock.containsKey(r.achievementId())) {
+                firstUnlock.get(r.achievementId()).merge("unlocked_by_users", 1, (a, b) -> (Integer) a + (Integer) b);
+                continue;
+            }
             Map<String, Object> u = new LinkedHashMap<>();
             u.put("achievement_id", r.achievementId());
             u.put("key", r.key());
@@ -42,6 +65,10 @@ final class ProgressReport {
             u.put("occurrence", r.occurrence());
             u.put("backfilled", r.backfilled());
             u.put("reward", e == null ? Map.of() : e.rewardConfig());
+            if (aggregate) {
+                u.put("unlocked_by_users", 1);
+                firstUnlock.put(r.achievementId(), u);
+            }
             unlocked.add(u);
         }
 
@@ -52,7 +79,8 @@ final class ProgressReport {
             boolean isHeld = held.containsKey(e.achievementId()) && !e.isRepeatable();
             if (isHeld || e.isHidden()) continue;
             AchievementQueries.SubjectRow row = open.get(e.achievementId());
-            double current = row != null && row.progressData().get("current") instanceof Number n ? n.doubleValue()
+            double current = aggregate && openSum.containsKey(e.achievementId()) ? openSum.get(e.achievementId())
+                    : row != null && row.progressData().get("current") instanceof Number n ? n.doubleValue()
                     : "all_time".equals(e.triggerConditions().get("period")) ? allTime.getOrDefault((String) metric, 0.0) : 0.0;
             double target = threshold.doubleValue();
             candidates.add(new Candidate(e, current, target, Math.min(100, Math.floor(current / target * 10_000) / 100)));
@@ -60,7 +88,7 @@ final class ProgressReport {
 
         List<Map<String, Object>> progress = candidates.stream().filter(c -> c.current() > 0)
                 .sorted(Comparator.comparingDouble(Candidate::percentage).reversed())
-                .map(c -> view(c, false)).toList();
+                .map(c -> view(c, true)).toList();
         List<Map<String, Object>> recommendations = candidates.stream().filter(c -> c.current() > 0 && c.percentage() < 100)
                 .sorted(Comparator.comparingDouble(Candidate::percentage).reversed()).limit(3)
                 .map(c -> view(c, true)).toList();
@@ -90,7 +118,8 @@ final class ProgressReport {
         v.put("metric", c.metric());
         if (withAdvice) {
             v.put("remaining", c.remaining());
-            v.put("next_milestone", String.format(java.util.Locale.ROOT, "%s more %s to unlock %s",
+            v.put("next_milestone", c.remaining() <= 0 ? "unlocks at the next decision that checks " + c.entry().name()
+                    : String.format(java.util.Locale.ROOT, "%s more %s to unlock %s",
                     trim(c.remaining()), c.metric().replace('_', ' '), c.entry().name()));
         }
         return v;

@@ -2,6 +2,8 @@ package dev.thrillring.app;
 
 import dev.thrillring.achievements.AchievementRoutes;
 import dev.thrillring.achievements.AchievementService;
+import dev.thrillring.analytics.AnalyticsRoutes;
+import dev.thrillring.analytics.AnalyticsService;
 import dev.thrillring.auth.AdminKey;
 import dev.thrillring.leaderboards.LeaderboardRoutes;
 import dev.thrillring.leaderboards.LeaderboardService;
@@ -129,6 +131,8 @@ public final class Server implements AutoCloseable {
             decisions.register(leaderboards);
             PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(db.dsl(), baseRules, registry, overlays, engine, ruleSets,
                     p -> achievements.syncPlatform(baseRules, p));
+            AnalyticsService analytics = new AnalyticsService(scope, tenants, Clock.systemUTC());
+            decisions.register(analytics);
             FactService facts = new FactService(scope, tenants, engine, registry, decisions, metrics.registry());
             Listener listener = new Listener(db, Map.of(
                     RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, (p, generation) -> {
@@ -199,6 +203,7 @@ public final class Server implements AutoCloseable {
                 ReferralRoutes.register(c.routes, referrals, conversions, config.trustedProxies());
                 ShowcaseRoutes.register(c.routes, showcases);
                 BadgeRoutes.register(c.routes, badges);
+                AnalyticsRoutes.register(c.routes, analytics);
             }).start();
             closeables.addFirst(http::stop);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),

@@ -49,6 +49,28 @@ public record Principal(String keyId, Role role, Optional<UUID> tenantId, Option
         return new Principal(keyId, role, tenantId, platform, platformOfTenant, address);
     }
 
+    /** The end user a verified JWT speaks for (its {@code sub}); empty for API keys. */
+    public Optional<String> subject() {
+        return keyId != null && keyId.startsWith("jwt:") ? Optional.of(keyId.substring(4)) : Optional.empty();
+    }
+
+    /**
+     * The user a read is about: the one named in the request, else the token's own subject.
+     * Naming another user than the token's own needs a role that reads other users (platform
+     * admin, tenant admin, analyst); a service's API key carries no user and names the one it serves.
+     *
+     * @throws Problem.Forbidden when an end user's token names someone else
+     */
+    public String subjectFor(String requested) {
+        Optional<String> own = subject();
+        if (requested == null) return own.orElse(null);
+        if (own.isPresent() && !own.get().equals(requested)
+                && !java.util.Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST).contains(role)) {
+            throw new Problem.Forbidden("user_id: the " + role.wireName() + " role reads its own user only");
+        }
+        return requested;
+    }
+
     public boolean isOperator() {
         return role == Role.PLATFORM_ADMIN && platform.isEmpty();
     }

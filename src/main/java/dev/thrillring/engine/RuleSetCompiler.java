@@ -1,5 +1,6 @@
 package dev.thrillring.engine;
 
+import dev.thrillring.engine.authoring.TableCheck;
 import org.drools.base.definitions.InternalKnowledgePackage;
 import org.drools.compiler.builder.impl.KnowledgeBuilderImpl;
 import org.drools.core.rule.JavaDialectRuntimeData;
@@ -130,8 +131,15 @@ public final class RuleSetCompiler {
         List<Source> sources = new ArrayList<>();
         List<RuleSetInvalid.Error> errors = new ArrayList<>();
         int n = 0;
+        // Tables of known kinds are checked by meaning first; a table that fails is not converted,
+        // so its author reads the schema's errors, not the engine's.
+        Map<String, List<RuleSetInvalid.Error>> tableErrors = TableCheck.check(resources);
         for (RuleResource r : resources) {
             List<DecisionTables.GeneratedSheet> drls;
+            if (tableErrors.containsKey(r.path())) {
+                errors.addAll(tableErrors.get(r.path()));
+                continue;
+            }
             if (r.kind() == RuleResource.Kind.DRL) {
                 String text = new String(r.content(), StandardCharsets.UTF_8);
                 // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the rules.

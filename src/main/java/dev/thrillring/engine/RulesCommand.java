@@ -23,8 +23,9 @@ public final class RulesCommand {
 
     public int run(List<String> args) {
         if (args.size() == 3 && args.get(0).equals("xlsx")) return toWorkbook(Path.of(args.get(1)), Path.of(args.get(2)));
+        if (args.equals(List.of("test"))) return testPlatforms(Path.of("rules"), Path.of("decision-tables"));
         if (args.size() < 2 || !(args.get(0).equals("validate") || args.get(0).equals("test"))) {
-            out.println("usage: rules validate|test DIR [--base DIR]... | rules xlsx TABLE.drl.csv OUT.drl.xlsx");
+            out.println("usage: rules test | rules validate|test DIR [--base DIR]... | rules xlsx TABLE.drl.csv OUT.drl.xlsx");
             return 2;
         }
         boolean test = args.get(0).equals("test");
@@ -44,8 +45,8 @@ public final class RulesCommand {
         List<RuleResource> rules = new ArrayList<>();
         List<Scenario> scenarios = new ArrayList<>();
         try {
-            for (Path b : bases) read(b, rules, null);
-            read(dir, rules, scenarios);
+            for (Path b : bases) read(b, rules, null, null);
+            read(dir, rules, scenarios, null);
         } catch (RuleSetInvalid e) {
             e.errors().forEach(err -> out.println("ERROR " + err));
             return 1;
@@ -53,17 +54,34 @@ public final class RulesCommand {
             out.println("cannot read " + dir + ": " + e.getMessage());
             return 2;
         }
+        return compileAndTest("cli", rules, test ? scenarios : null, dir.toString()) == null ? 1 : 0;
+    }
+
+    /**
+     * Compiles {@code rules} and runs {@code scenarios} (none when null: validation only); prints
+     * every error and result. Returns "passed/failed" counts, or null when anything failed or
+     * nothing was compiled or tested.
+     */
+    private int[] compileAndTest(String name, List<RuleResource> rules, List<Scenario> scenarios, String where) {
         CompiledRuleSet set;
         try {
-            set = new RuleSetCompiler().compile("cli", "local", rules);
+            set = new RuleSetCompiler().compile(name, "local", rules);
         } catch (RuleSetInvalid e) {
             e.errors().forEach(err -> out.println("ERROR " + err));
             out.println(e.errors().size() + " error(s); the rule set is not valid");
-            return 1;
+            return null;
         }
         try {
             out.println("OK " + rules.size() + " files, " + set.ruleCount() + " rules compiled");
-            if (!test) return 0;
+            if (set.ruleCount() == 0) {
+                out.println("ERROR no rule was compiled from " + where + "; nothing was checked");
+                return null;
+            }
+            if (scenarios == null) return new int[] {0, 0};
+            if (scenarios.isEmpty()) {
+                out.println("ERROR no *.scenario.json under " + where + "; nothing was tested");
+                return null;
+            }
             int failed = 0;
             for (ScenarioRunner.Result r : new ScenarioRunner(new RuleEngine(new SimpleMeterRegistry())).run(set, scenarios)) {
                 out.println((r.passed() ? "PASS " : "FAIL ") + r.file() + ": " + r.name());
@@ -71,10 +89,54 @@ public final class RulesCommand {
                 if (!r.passed()) failed++;
             }
             out.println((scenarios.size() - failed) + " passed, " + failed + " failed");
-            return failed == 0 ? 0 : 1;
+            return failed == 0 ? new int[] {scenarios.size(), 0} : null;
         } finally {
             set.dispose();
         }
+    }
+
+    /**
+     * {@code rules test} in a project laid out like this repository: each platform's rules, its
+     * tables and the shared ({@code _common}) ones, compiled together and tested with the
+     * platform's scenarios, then one summary line per platform.
+     */
+    private int testPlatforms(Path rulesDir, Path tablesDir) {
+        if (!Files.isDirectory(rulesDir)) {
+            out.println("no rules/ folder here; run it in the project's folder or name a folder: rules test DIR");
+            return 2;
+        }
+        List<String> platforms = new ArrayList<>();
+        try (Stream<Path> list = Files.list(rulesDir)) {
+            list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("_")).sorted().forEach(platforms::add);
+        } catch (IOException e) {
+            out.println("cannot read " + rulesDir + ": " + e.getMessage());
+            return 2;
+        }
+        List<String> summary = new ArrayList<>();
+        boolean ok = !platforms.isEmpty();
+        for (String platform : platforms) {
+            out.println("== " + platform);
+            List<RuleResource> rules = new ArrayList<>();
+            List<Scenario> scenarios = new ArrayList<>();
+            int[] result;
+            try {
+                for (Path dir : List.of(rulesDir.resolve("_common"), rulesDir.resolve(platform), tablesDir.resolve("_common"), tablesDir.resolve(platform))) {
+                    if (Files.isDirectory(dir)) read(dir, rules, scenarios, dir.toString());
+                }
+                result = compileAndTest("platform-" + platform, rules, scenarios, platform);
+            } catch (RuleSetInvalid e) {
+                e.errors().forEach(err -> out.println("ERROR " + err));
+                result = null;
+            } catch (IOException e) {
+                out.println("ERROR cannot read the files of " + platform + ": " + e.getMessage());
+                result = null;
+            }
+            summary.add(platform + ": " + rules.size() + " files, " + (result == null ? "FAILED" : result[0] + " scenarios passed"));
+            ok &= result != null;
+        }
+        out.println("== summary");
+        summary.forEach(out::println);
+        return ok ? 0 : 1;
     }
 
     /** Converts a CSV decision table into an XLSX workbook for analysts, then checks that it compiles the same. */
@@ -111,10 +173,10 @@ public final class RulesCommand {
         }
     }
 
-    private static void read(Path dir, List<RuleResource> rules, List<Scenario> scenarios) throws IOException {
+    private static void read(Path dir, List<RuleResource> rules, List<Scenario> scenarios, String prefix) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
-                String name = dir.relativize(f).toString();
+                String name = prefix == null ? dir.relativize(f).toString() : prefix + "/" + dir.relativize(f);
                 if (RuleResource.isRuleFile(name)) rules.add(new RuleResource(name, Files.readAllBytes(f)));
                 else if (scenarios != null && Scenario.isScenarioFile(name)) scenarios.addAll(Scenario.parse(name, Files.readAllBytes(f)));
             }

@@ -15,6 +15,8 @@ public final class LeaderboardRoutes {
         LeaderboardRoutes r = new LeaderboardRoutes(service);
         routes.get("/api/v1/gamification/leaderboards", r::leaderboard,
                 Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
+        // The seed's unprefixed path, an alias of the gateway's.
+        routes.get("/leaderboards", r::leaderboard, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
         routes.put("/api/v1/tenants/{tenant_id}/leaderboard-privacy", r::privacy, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
         routes.post("/api/v1/tenants/{tenant_id}/leaderboards", r::createBoard, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
         routes.get("/api/v1/gamification/leaderboards/{board_key}/history", r::history, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER, Role.INGEST);
@@ -55,8 +57,9 @@ public final class LeaderboardRoutes {
         if (industry != null && (industry.isBlank() || industry.length() > 100 || industry.indexOf('\0') >= 0)) {
             throw new dev.thrillring.problems.Problem.Invalid("industry", "must have 1 to 100 characters");
         }
-        ctx.json(service.leaderboard(Requests.principal(ctx), Requests.nameQuery(ctx, "platform"), Requests.nameQuery(ctx, "leaderboard_type"),
-                Requests.nameQuery(ctx, "time_period"), limit, ctx.queryParam("period"), Requests.userIdQuery(ctx, "user_id"), industry,
+        var caller = Requests.principal(ctx);
+        ctx.json(service.leaderboard(caller, Requests.nameQuery(ctx, "platform"), Requests.nameQuery(ctx, "leaderboard_type"),
+                Requests.nameQuery(ctx, "time_period"), limit, ctx.queryParam("period"), caller.subjectFor(Requests.userIdQuery(ctx, "user_id")), industry,
                 afterRank, around));
     }
 

@@ -64,7 +64,10 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
     private final RankIndexes indexes = new RankIndexes();
 
     /** One committed score change of a subject on a board period; {@code live}: a public board, ranked in memory. */
-    public record Change(UUID board, String period, RankIndex.Entry entry, boolean live) {}
+    public record Change(UUID board, String period, RankIndex.Entry entry, boolean live, boolean ownPeriod) {
+        /** A change in the board's own period: the one that raises rank-change events and streams. */
+        public Change(UUID board, String period, RankIndex.Entry entry, boolean live) { this(board, period, entry, live, true); }
+    }
 
     public LeaderboardService(dev.thrillring.db.Database db, TenantScope scope, TenantService tenants, Clock clock) {
         this.db = db;
@@ -177,6 +180,7 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         List<LeaderboardStore.Board> boards = null;
         Map<String, LeaderboardStore.Score> scores = new LinkedHashMap<>();
         Map<UUID, Boolean> publicBoard = new HashMap<>();
+        Set<String> ownPeriod = new java.util.HashSet<>();
         for (Outcome o : outcomes) {
             if (!o.kind().equals("score")) continue;
             if (boards == null) boards = boards(tx, platform, tenant);
@@ -184,20 +188,26 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
             BigDecimal value = BigDecimal.valueOf(((Number) o.details().get("value")).doubleValue());
             for (LeaderboardStore.Board b : boards) {
                 if (!b.source().equals(source)) continue;
-                String period = periodKey(b, at);
-                // Summed per board period: one upsert and one rank change per board for the whole fact.
-                LeaderboardStore.Score was = scores.get(LeaderboardStore.key(b.id(), period));
-                Map<String, BigDecimal> byRule = new java.util.TreeMap<>(was == null ? Map.of() : was.byRule());
-                byRule.merge(o.rule(), value, BigDecimal::add);
-                scores.put(LeaderboardStore.key(b.id(), period),
-                        new LeaderboardStore.Score(b.id(), period, was == null ? value : was.value().add(value), byRule));
+                // Every score goes into every period bucket of the board (its own period and the
+                // three others), so any board can be read daily, weekly, monthly or all time.
+                String own = periodKey(b, at);
+                for (String period : Periods.keysAt(at, ZoneId.of(b.timeZone())).values()) {
+                    // Summed per board period: one upsert and one rank change per board for the whole fact.
+                    LeaderboardStore.Score was = scores.get(LeaderboardStore.key(b.id(), period));
+                    Map<String, BigDecimal> byRule = new java.util.TreeMap<>(was == null ? Map.of() : was.byRule());
+                    byRule.merge(o.rule(), value, BigDecimal::add);
+                    scores.put(LeaderboardStore.key(b.id(), period),
+                            new LeaderboardStore.Score(b.id(), period, was == null ? value : was.value().add(value), byRule));
+                    if (period.equals(own)) ownPeriod.add(LeaderboardStore.key(b.id(), period));
+                }
                 publicBoard.put(b.id(), b.visibility().equals("public"));
             }
         }
         if (!scores.isEmpty()) {
             Map<String, RankIndex.Entry> now = store.addScores(tx, tenant, user, scores.values(), at.atOffset(java.time.ZoneOffset.UTC));
             for (LeaderboardStore.Score s : scores.values()) {
-                changes.add(new Change(s.board(), s.period(), now.get(LeaderboardStore.key(s.board(), s.period())), publicBoard.get(s.board())));
+                String k = LeaderboardStore.key(s.board(), s.period());
+                changes.add(new Change(s.board(), s.period(), now.get(k), publicBoard.get(s.board()), ownPeriod.contains(k)));
             }
         }
         if (changes.stream().anyMatch(Change::live)) {
@@ -258,8 +268,14 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         for (Change c : changes) {
             if (!c.live()) continue;
             String key = c.board() + "|" + c.period();
-            // The committing process keeps an index of every board it writes; the others update
-            // only the indexes they already serve reads from.
+            if (!c.ownPeriod()) {
+                // The other period buckets: kept current where an index serves reads, but no events.
+                RankIndex held = indexes.ifHeld(key);
+                if (held != null) held.put(c.entry());
+                continue;
+            }
+            // The committing process keeps an index of every board it writes, so its events are complete;
+            // the others update only the indexes they already serve reads from.
             RankIndex index = local ? index(c.board(), c.period()) : indexes.ifHeld(key);
             if (index == null) continue;
             long before = index.rank(c.entry().tenantId(), c.entry().userId());
@@ -320,7 +336,7 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
             for (var c : node.path("changes")) {
                 changes.add(new Change(UUID.fromString(c.get(0).asText()), c.get(1).asText(), new RankIndex.Entry(
                         UUID.fromString(c.get(2).asText()), c.get(3).isNull() ? null : c.get(3).asText(),
-                        new java.math.BigDecimal(c.get(4).asText()), Instant.parse(c.get(5).asText())), true));
+                        new java.math.BigDecimal(c.get(4).asText()), Instant.parse(c.get(5).asText())), true, c.path(6).asBoolean(true)));
             }
             apply(changes, false);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -342,7 +358,7 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         for (Change c : changes) {
             if (!c.live()) continue;
             rows.add(java.util.Arrays.asList(c.board().toString(), c.period(), c.entry().tenantId().toString(), c.entry().userId(),
-                    c.entry().score().toPlainString(), c.entry().reachedAt().toString()));
+                    c.entry().score().toPlainString(), c.entry().reachedAt().toString(), c.ownPeriod()));
         }
         try {
             return JSON.writeValueAsString(Map.of("node", NODE, "changes", rows));
@@ -378,11 +394,12 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         if (period != null && !PERIOD.matcher(period).matches()) throw new Problem.Invalid("period", "must be all, 2026-11-24, 2026-W48 or 2026-11");
         UUID scopeTenant = me == null ? new UUID(0, 0) : me;
         String boardType = type == null ? "performance" : type;
+        String tp = timePeriodOf(timePeriod, period);
         // Public platform boards, the most read, come from the rank index with cached boards and
         // names: no database round trip once warm. Anything the caches cannot answer takes the
         // transaction below.
         List<LeaderboardStore.Board> known = cachedBoards(p, me);
-        LeaderboardStore.Board fast = known == null ? null : pickOrNull(known, boardType, timePeriod);
+        LeaderboardStore.Board fast = known == null ? null : pickOrNull(known, boardType, tp);
         if (fast != null && fast.visibility().equals("public") && fast.tenantId() == null) {
             Instant now = clock.instant();
             String key = period != null ? period : periodKey(fast, now);
@@ -391,7 +408,7 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         Tenant myTenant = me == null ? null : tenants.get(caller, me);
         return scope.inTenant(scopeTenant, tx -> {
             List<LeaderboardStore.Board> boards = boards(tx, p, me);
-            LeaderboardStore.Board board = pick(boards, boardType, timePeriod);
+            LeaderboardStore.Board board = pick(boards, boardType, tp);
             String ind = board.type().equals("industry") ? (industry != null ? industry : myTenant == null ? null : myTenant.industry()) : null;
             if (board.type().equals("industry") && ind == null) throw new Problem.Invalid("industry", "is required for an industry board");
             Instant now = clock.instant();
@@ -438,7 +455,7 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
             out.put("leaderboard_data", data);
             out.put("user_position", position);
             out.put("rank_changes", changes);
-            out.put("next_update", board.period().equals("all_time") ? null : nextReset(board, now));
+            out.put("next_update", nextReset(board, now));
             return out;
         });
     }
@@ -503,7 +520,7 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         out.put("leaderboard_data", data);
         out.put("user_position", position);
         out.put("rank_changes", changes);
-        out.put("next_update", board.period().equals("all_time") ? null : nextReset(board, now));
+        out.put("next_update", nextReset(board, now));
         return out;
     }
 
@@ -529,7 +546,12 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
             LeaderboardStore.Board board = store.boards(tx, p, me).stream().filter(b -> b.key().equals(boardKey)).findFirst()
                     .orElseThrow(() -> new Problem.NotFound("no board '" + boardKey + "' on platform " + p));
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (LeaderboardStore.PeriodScore e : store.history(tx, board.id(), me, userId, periods)) {
+            for (LeaderboardStore.PeriodScore e : store.history(tx, board.id(), me, userId, periods, switch (board.period()) {
+                case "daily" -> "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+                case "weekly" -> "^[0-9]{4}-W[0-9]{2}$";
+                case "monthly" -> "^[0-9]{4}-[0-9]{2}$";
+                default -> "^all$";
+            })) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("period", e.period());
                 row.put("score", e.score());
@@ -615,10 +637,36 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         List<LeaderboardStore.Board> byType = boards.stream().filter(b -> b.key().equals(type) || b.source().equals(type))
                 .sorted(java.util.Comparator.comparing((LeaderboardStore.Board b) -> !b.key().equals(type))).toList();
         if (byType.isEmpty()) throw new Problem.Invalid("leaderboard_type", "no board '" + type + "' on this platform");
-        if (timePeriod == null) return byType.stream().filter(b -> b.key().equals(type)).findFirst().orElse(byType.getFirst());
-        return byType.stream().filter(b -> b.period().equals(timePeriod)).findFirst()
-                .orElseThrow(() -> new Problem.Invalid("time_period", "board '" + type + "' is kept for "
-                        + byType.stream().map(LeaderboardStore.Board::period).toList()));
+        if (!PERIOD_OF.containsKey(timePeriod)) throw new Problem.Invalid("time_period", "must be daily, weekly, monthly or all_time");
+        // A board kept natively in that period first (its history predates per-period buckets),
+        // else the board the type names, read in the requested period's bucket.
+        LeaderboardStore.Board b = byType.stream().filter(x -> x.period().equals(timePeriod)).findFirst()
+                .orElseGet(() -> byType.stream().filter(x -> x.key().equals(type)).findFirst().orElse(byType.getFirst()));
+        return inPeriod(b, timePeriod);
+    }
+
+    /** The board read in another period's buckets (every score is kept in all four). */
+    private static LeaderboardStore.Board inPeriod(LeaderboardStore.Board b, String timePeriod) {
+        return b.period().equals(timePeriod) ? b : new LeaderboardStore.Board(b.id(), b.key(), b.name(), b.type(), b.source(),
+                timePeriod, b.timeZone(), b.visibility(), b.maxParticipants(), b.tenantId());
+    }
+
+    /** The seed's default period, or the one a {@code period} key such as 2026-W48 names when only that is given. */
+    static String timePeriodOf(String timePeriod, String period) {
+        if (timePeriod != null) {
+            if (!PERIOD_OF.containsKey(timePeriod)) throw new Problem.Invalid("time_period", "must be daily, weekly, monthly or all_time");
+            if (period != null && !timePeriod.equals(granularityOf(period))) {
+                throw new Problem.Invalid("period", "'" + period + "' is not a " + timePeriod + " period");
+            }
+            return timePeriod;
+        }
+        return period == null ? "monthly" : granularityOf(period);
+    }
+
+    private static String granularityOf(String period) {
+        if (period.equals("all")) return "all_time";
+        if (period.contains("W")) return "weekly";
+        return period.length() == 10 ? "daily" : "monthly";
     }
 
     private static Map<String, Object> row(LeaderboardStore.Standing s, Long previous, UUID me) {
@@ -657,10 +705,16 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         }
     }
 
-    /** When the board's current period ends, in its time zone. */
+    /** How soon a client should read all-time standings again (they are live; the stream pushes every change). */
+    static final java.time.Duration ALL_TIME_REFRESH = java.time.Duration.ofSeconds(60);
+
+    /** When the board's current period ends, in its time zone; for all-time boards, the next refresh. */
     static ZonedDateTime nextReset(LeaderboardStore.Board b, Instant now) {
         ZonedDateTime t = now.atZone(ZoneId.of(b.timeZone())).toLocalDate().atStartOfDay(ZoneId.of(b.timeZone()));
         return switch (b.period()) {
+            // All-time standings never reset; they change with every decision. The answer names
+            // when a polling client should read them again (docs/decisions.md).
+            case "all_time" -> now.atZone(ZoneId.of(b.timeZone())).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plus(ALL_TIME_REFRESH);
             case "daily" -> t.plusDays(1);
             case "weekly" -> t.with(TemporalAdjusters.next(DayOfWeek.MONDAY));
             default -> t.with(TemporalAdjusters.firstDayOfNextMonth());

@@ -143,10 +143,11 @@ final class LeaderboardStore {
     record PeriodScore(String period, BigDecimal score) {}
 
     /** A subject's entries on a board, newest period first. */
-    List<PeriodScore> history(DSLContext tx, UUID board, UUID tenant, String user, int periods) {
+    List<PeriodScore> history(DSLContext tx, UUID board, UUID tenant, String user, int periods, String periodPattern) {
         var e = LEADERBOARD_ENTRIES;
         return tx.select(e.PERIOD_KEY, e.SCORE).from(e)
-                .where(e.LEADERBOARD_ID.eq(board).and(e.TENANT_ID.eq(tenant)).and(e.USER_ID.isNotDistinctFrom(user)))
+                .where(e.LEADERBOARD_ID.eq(board).and(e.TENANT_ID.eq(tenant)).and(e.USER_ID.isNotDistinctFrom(user))
+                        .and(e.PERIOD_KEY.likeRegex(periodPattern)))
                 .orderBy(e.PERIOD_KEY.desc()).limit(periods)
                 .fetch(r -> new PeriodScore(r.value1(), r.value2()));
     }

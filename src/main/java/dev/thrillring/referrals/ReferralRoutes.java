@@ -33,6 +33,9 @@ public final class ReferralRoutes {
         routes.post("/api/v1/gamification/referrals/generate", r::generate, issuers);
         routes.get("/r/{code}", r::click, Role.PUBLIC);
         routes.post("/api/v1/gamification/referral/track-conversion", r::track, issuers);
+        // The seed's unprefixed paths, aliases of the gateway's.
+        routes.post("/referral/generate-code", r::generate, issuers);
+        routes.post("/referral/track-conversion", r::track, issuers);
         routes.get("/api/v1/referrals/{tenant_id}/review-queue", r::reviewQueue, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
         routes.post("/api/v1/referrals/{tenant_id}/clicks", r::serverClick, issuers);
         routes.post("/api/v1/referrals/{tenant_id}/signups", r::signup, issuers);
@@ -46,7 +49,12 @@ public final class ReferralRoutes {
     }
 
     private void track(Context ctx) {
-        var req = Requests.body(ctx, ConversionService.NewConversion.class);
+        String queryCode = ctx.queryParam("referral_code");
+        var tree = queryCode != null ? Requests.tree(ctx) : null;
+        if (tree == null && ctx.body().contains("conversion_data")) tree = Requests.tree(ctx);
+        var req = tree != null && tree.isObject() && SeedConversion.applies(queryCode, tree)
+                ? SeedConversion.read(Requests.principal(ctx), queryCode, tree)
+                : Requests.body(ctx, ConversionService.NewConversion.class);
         ctx.json(conversions.track(Requests.principal(ctx), req, clientIp(ctx), device(ctx)));
     }
 
@@ -135,7 +143,13 @@ public final class ReferralRoutes {
 
     private void generate(Context ctx) {
         var req = Requests.body(ctx, ReferralService.CodeRequest.class);
-        ctx.status(HttpStatus.CREATED).json(service.generateCode(Requests.principal(ctx), req, clientIp(ctx), device(ctx)));
+        var caller = Requests.principal(ctx);
+        if (req.referrerUserId() == null && caller.subject().isPresent()) {
+            // The seed takes the referrer from the token: a JWT's subject refers.
+            req = new ReferralService.CodeRequest(req.tenantId(), req.programType(), req.customRewards(), req.expiryDays(),
+                    caller.subject().get(), req.vanityCode(), req.usageLimit(), req.referrerEmail());
+        }
+        ctx.status(HttpStatus.CREATED).json(service.generateCode(caller, req, clientIp(ctx), device(ctx)));
     }
 
     private void click(Context ctx) {

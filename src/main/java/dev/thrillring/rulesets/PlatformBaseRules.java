@@ -1,5 +1,6 @@
 package dev.thrillring.rulesets;
 
+import dev.thrillring.engine.authoring.TableSchema;
 import dev.thrillring.engine.BaseRules;
 import dev.thrillring.engine.PlatformRuleFiles;
 import dev.thrillring.engine.RuleResource;
@@ -13,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * A platform's base rules as the registry compiles them: the shipped files, then the files of the
  * version its platform admin activated. An uploaded file replaces the shipped file of the same
- * name (so an analyst edits {@code achievements.drl.xlsx} and uploads it back); other uploaded
+ * table, whatever its format or letter case ({@link TableSchema#tableName}: an analyst edits
+ * {@code fact-points.drl.csv}, saves it as {@code Fact-Points.drl.xlsx} and uploads it back); other uploaded
  * files are added. Scenario files are checks, not rules, and are left out.
  */
 public final class PlatformBaseRules implements BaseRules {
@@ -60,10 +62,10 @@ public final class PlatformBaseRules implements BaseRules {
     /** The shipped files with {@code uploaded} laid over them. */
     List<RuleResource> combine(String platform, List<RuleSetStore.StoredFile> uploaded) {
         List<RuleSetStore.StoredFile> rules = uploaded.stream().filter(f -> !f.kind().equals("scenario")).toList();
-        Set<String> replaced = rules.stream().map(RuleSetStore.StoredFile::path).collect(Collectors.toSet());
+        Set<String> replaced = rules.stream().map(f -> TableSchema.tableName(f.path())).collect(Collectors.toSet());
         List<RuleResource> out = new ArrayList<>();
         for (RuleResource r : shipped.load(platform)) {
-            if (!replaced.contains(fileName(r.path()))) out.add(r);
+            if (!replaced.contains(TableSchema.tableName(r.path()))) out.add(r);
         }
         for (RuleSetStore.StoredFile f : rules) out.add(new RuleResource(UPLOADED + "/" + platform + "/" + f.path(), f.content()));
         return out;

@@ -1,5 +1,6 @@
 package dev.thrillring.rulesets;
 
+import dev.thrillring.engine.authoring.TableSchema;
 import dev.thrillring.audit.AuditStore;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.engine.CompiledRuleSet;
@@ -76,8 +77,19 @@ public final class PlatformRuleSetService {
 
     /** Validates (compiled over the shipped files) and stores a new draft version. */
     public RuleSetService.VersionView createVersion(Principal caller, String platform, List<RuleSetService.Upload> uploads, String comment) {
-        inPlatform(caller, platform, tx -> null);
-        List<RuleSetStore.StoredFile> files = RuleSetService.checkUploads(uploads);
+        return createVersion(caller, platform, uploads, List.of(), comment);
+    }
+
+    /**
+     * Creates a base version on top of the active one: the active version's files stay unless a
+     * file of this upload is the same table (kind and name, any format or letter case) or
+     * {@code remove} names it, so a version that carries one table keeps what earlier ones changed.
+     */
+    public RuleSetService.VersionView createVersion(Principal caller, String platform, List<RuleSetService.Upload> uploads,
+                                                    List<String> remove, String comment) {
+        List<RuleSetStore.StoredFile> active = inPlatform(caller, platform,
+                tx -> store.active(tx, platform).map(v -> store.files(tx, platform, v.version())).orElse(List.of()));
+        List<RuleSetStore.StoredFile> files = layered(active, uploads.isEmpty() && !remove.isEmpty() ? List.of() : RuleSetService.checkUploads(uploads), remove);
         if (comment != null && comment.length() > 2000) throw new Problem.Invalid("comment", "must have at most 2000 characters");
         List<RuleResource> rules = base.combine(platform, files);
         CompiledRuleSet set = RuleSetService.compileWithScenarios("platform " + platform, files, () -> registry.compileBase(platform, rules));
@@ -91,6 +103,26 @@ public final class PlatformRuleSetService {
             return created;
         });
         return RuleSetService.view(v, files, set.ruleCount());
+    }
+
+    /** The active version's files, less those replaced or removed, then the uploaded ones. */
+    static List<RuleSetStore.StoredFile> layered(List<RuleSetStore.StoredFile> active, List<RuleSetStore.StoredFile> uploaded, List<String> remove) {
+        java.util.Set<String> gone = new java.util.HashSet<>();
+        for (RuleSetStore.StoredFile f : uploaded) gone.add(TableSchema.tableName(f.path()));
+        List<Problem.Violation> unknown = new java.util.ArrayList<>();
+        for (String r : remove) {
+            String name = TableSchema.tableName(r.trim());
+            if (active.stream().noneMatch(f -> TableSchema.tableName(f.path()).equals(name))) {
+                unknown.add(new Problem.Violation("remove", "'" + r + "' is not a file of the active version; only uploaded files can be removed"));
+            }
+            gone.add(name);
+        }
+        if (!unknown.isEmpty()) throw new Problem.Invalid(unknown);
+        List<RuleSetStore.StoredFile> out = new java.util.ArrayList<>();
+        for (RuleSetStore.StoredFile f : active) if (!gone.contains(TableSchema.tableName(f.path()))) out.add(f);
+        out.addAll(uploaded);
+        if (out.isEmpty()) throw new Problem.Invalid("files", "the version would hold no file; upload at least one");
+        return out;
     }
 
     public List<RuleSetService.VersionView> list(Principal caller, String platform) {

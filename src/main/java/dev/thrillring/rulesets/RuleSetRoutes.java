@@ -101,7 +101,9 @@ public final class RuleSetRoutes {
     }
 
     private void platformUpload(Context ctx) {
-        var v = platforms.createVersion(Requests.principal(ctx), ctx.pathParam("platform"), uploads(ctx), ctx.formParam("comment"));
+        List<String> remove = new ArrayList<>();
+        for (String r : ctx.formParams("remove")) for (String name : r.split(",")) if (!name.isBlank()) remove.add(name.trim());
+        var v = platforms.createVersion(Requests.principal(ctx), ctx.pathParam("platform"), uploads(ctx), remove, ctx.formParam("comment"));
         ctx.status(HttpStatus.CREATED).json(v);
     }
 

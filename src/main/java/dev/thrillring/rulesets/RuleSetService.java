@@ -1,5 +1,6 @@
 package dev.thrillring.rulesets;
 
+import dev.thrillring.engine.authoring.TableSchema;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.thrillring.audit.AuditStore;
 import dev.thrillring.auth.Principal;
@@ -382,7 +383,7 @@ public final class RuleSetService {
                 errors.add(new Problem.Violation(field, "file names hold 1 to 100 of A-Z, a-z, 0-9, '.', '_', '-' and no folders"));
                 continue;
             }
-            if (!names.add(name.toLowerCase(Locale.ROOT))) errors.add(new Problem.Violation(field, "is uploaded twice"));
+            if (!names.add(TableSchema.tableName(name))) errors.add(new Problem.Violation(field, "is uploaded twice (one table in two formats or letter cases counts once)"));
             String kind = kindOf(name);
             if (kind == null) {
                 errors.add(new Problem.Violation(field, "must end in .drl, .drl.csv, .drl.xlsx, .drl.xls or .scenario.json"));

@@ -139,11 +139,11 @@ final class ShowcaseStore {
                 .groupBy(s.PLATFORM).orderBy(s.PLATFORM).fetchMap(r -> r.value1(), r -> r.value2());
     }
 
-    /** Queues one event on the tenant's ordered event log, written when {@code tx} commits. */
+    /** Writes one event to the tenant's ordered event log, in the caller's transaction. */
     void event(DSLContext tx, UUID tenant, String platform, String type, Map<String, Object> data) {
-        Map<String, Object> all = new java.util.LinkedHashMap<>(data);
-        all.put("platform", platform);
-        dev.thrillring.events.EventLog.append(tx, dev.thrillring.events.Event.of(tenant, type, null, java.time.Instant.now(), all));
+        Map<String, Object> withPlatform = new java.util.LinkedHashMap<>(data);
+        withPlatform.putIfAbsent("platform", platform);
+        dev.thrillring.events.EventLog.append(tx, dev.thrillring.events.Event.of(tenant, type, null, java.time.Instant.now(), withPlatform));
     }
 
     // ---- public lookups (owner-rights functions; they reveal only where a public page lives)

@@ -78,11 +78,11 @@ class RouteRolesTest {
         return switch (route) {
             case "/api/v1/facts" -> "{" + t + ",\"id\":\"walk-1\",\"type\":\"page_view\",\"user_id\":\"u1\","
                     + "\"occurred_at\":\"2026-11-24T10:00:00Z\",\"attributes\":{}}";
-            case "/api/v1/achievements/custom", "/api/v1/gamification/achievements/custom" ->
+            case "/api/v1/achievements/custom", "/api/v1/gamification/achievements/custom", "/achievements/custom" ->
                     "{" + t + ",\"key\":\"walker\",\"name\":\"Walker\",\"metric\":\"leads\",\"threshold\":1}";
-            case "/api/v1/gamification/referral/generate-code", "/api/v1/gamification/referrals/generate" ->
+            case "/api/v1/gamification/referral/generate-code", "/api/v1/gamification/referrals/generate", "/referral/generate-code" ->
                     "{" + t + ",\"referrer_user_id\":\"u1\"}";
-            case "/api/v1/gamification/referral/track-conversion" -> "{" + t + ",\"referral_code\":\"ABCD2345\",\"referee_user_id\":\"u2\","
+            case "/api/v1/gamification/referral/track-conversion", "/referral/track-conversion" -> "{" + t + ",\"referral_code\":\"ABCD2345\",\"referee_user_id\":\"u2\","
                     + "\"conversion_type\":\"purchase\",\"conversion_value\":10}";
             case "/api/v1/gamification/portfolio/generate" -> "{" + t + "}";
             case "/api/v1/badges/keys/rotate" -> "{}";

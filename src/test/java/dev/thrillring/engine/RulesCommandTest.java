@@ -53,4 +53,25 @@ class RulesCommandTest {
         assertThat(output()).contains("ERROR evil.drl:2: statement calling 'System.exit(0)' is not allowed", "ERROR bad.drl:3: pattern type 'Nope' is not allowed");
         assertThat(run("validate", "/no/such/folder")).isEqualTo(2);
     }
+
+    @Test
+    void shouldTestEveryShippedPlatformWithItsTablesAndSharedFiles() {
+        assertThat(run("test")).as(output()).isZero();
+        assertThat(output()).contains("== summary", "bizoholic: ", "bizosaas: ", "coreldove: ", "scenarios passed").doesNotContain("FAILED", "FAIL ");
+    }
+
+    @Test
+    void shouldExitNonZeroWhenAFolderHoldsNothingToTest() {
+        assertThat(run("test", "decision-tables")).as(output()).isEqualTo(1);
+        assertThat(output()).contains("nothing was tested");
+    }
+
+    @Test
+    void shouldApplyTheSchemaChecksWhenValidating() throws Exception {
+        Path dir = TestServer.tempDir();
+        Files.writeString(dir.resolve("fact-points.drl.csv"), Files.readString(Path.of("decision-tables/coreldove/fact-points.drl.csv"))
+                .replaceFirst("(?m)^(order\\.shipped),10$", "$1,10 points"));
+        assertThat(run("validate", dir.toString())).isEqualTo(1);
+        assertThat(output()).contains("fact-points.drl.csv cell B11 (Points): Points must be a whole number; found '10 points'");
+    }
 }

@@ -91,8 +91,10 @@ class LeaderboardTest {
                 assertThat(shares.get("Points score").decimalValue()).isEqualByComparingTo("12");
                 assertThat(shares.get("Bonus score").decimalValue()).isEqualByComparingTo("2");
             }
-            // Every board fed by "performance": one entry each, however many rules scored on it.
-            assertThat(keys).containsExactly("all-time", "industry", "performance");
+            // Every board fed by "performance": one entry per period bucket (day, week, month, all
+            // time), however many rules scored on it.
+            assertThat(keys).containsExactly("all-time", "all-time", "all-time", "all-time", "industry", "industry", "industry", "industry",
+                    "performance", "performance", "performance", "performance");
         }
     }
 

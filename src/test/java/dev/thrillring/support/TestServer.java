@@ -119,6 +119,11 @@ public final class TestServer implements AutoCloseable {
 
     /** Posts files as multipart/form-data parts named {@code files}, plus an optional comment. */
     public Response upload(String path, String key, Map<String, byte[]> files, String comment) {
+        return upload(path, key, files, comment, Map.of());
+    }
+
+    /** As {@link #upload(String, String, Map, String)}, with more form fields (such as {@code remove}). */
+    public Response upload(String path, String key, Map<String, byte[]> files, String comment, Map<String, String> fields) {
         String boundary = "----thrillring" + System.nanoTime();
         var out = new java.io.ByteArrayOutputStream();
         try {
@@ -130,6 +135,10 @@ public final class TestServer implements AutoCloseable {
             }
             if (comment != null) {
                 out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\n" + comment + "\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            for (var f : fields.entrySet()) {
+                out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n" + f.getValue() + "\r\n")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             out.write(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * acceptance. Runs on {@link RuleSetCompiler#check}, the check an upload goes through before
  * anything is compiled, so that hundreds of mutants take seconds.
  */
-class HostileMutationProperties {
+class HostileMutationPropertiesTest {
     static final RuleSetCompiler COMPILER = new RuleSetCompiler();
     static final HostileCorpus.Marks MARKS = new HostileCorpus.Marks(Path.of("/nonexistent/thrillring/marker"), Path.of("/nonexistent/thrillring/secret"));
 

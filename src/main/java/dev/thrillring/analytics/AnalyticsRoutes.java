@@ -1,0 +1,25 @@
+package dev.thrillring.analytics;
+
+import dev.thrillring.auth.Role;
+import dev.thrillring.web.Requests;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+/** {@code GET /api/v1/gamification/analytics/{tenant_id}} and the seed's {@code /analytics/gamification/{tenant_id}}. */
+public final class AnalyticsRoutes {
+    private final AnalyticsService service;
+
+    private AnalyticsRoutes(AnalyticsService service) { this.service = service; }
+
+    public static void register(RoutesConfig routes, AnalyticsService service) {
+        AnalyticsRoutes r = new AnalyticsRoutes(service);
+        Role[] readers = {Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST};
+        routes.get("/api/v1/gamification/analytics/{tenant_id}", r::analytics, readers);
+        routes.get("/analytics/gamification/{tenant_id}", r::analytics, readers);
+    }
+
+    private void analytics(Context ctx) {
+        ctx.json(service.analytics(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), ctx.queryParam("time_period"),
+                ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("metrics")));
+    }
+}

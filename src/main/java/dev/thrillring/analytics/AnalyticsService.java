@@ -1,0 +1,99 @@
+package dev.thrillring.analytics;
+
+import dev.thrillring.auth.Principal;
+import dev.thrillring.auth.Role;
+import dev.thrillring.db.TenantScope;
+import dev.thrillring.decisions.Decided;
+import dev.thrillring.problems.Problem;
+import dev.thrillring.tenants.TenantService;
+import org.jooq.DSLContext;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Gamification analytics computed from the data: the seed's {@code engagement_metrics},
+ * {@code performance_impact} and {@code recommendations}, each number with its formula, numerator,
+ * denominator and window. Active users come from a rollup of user days kept by the decision path.
+ */
+public final class AnalyticsService implements dev.thrillring.decisions.DecisionListener {
+    static final Set<String> METRICS = Set.of("achievement_unlock_rate", "referral_participation", "referral_conversion_rate",
+            "leaderboard_participation", "portfolio_creation_rate", "retention");
+    private static final Set<Role> READERS = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST);
+    /** Below this share of active users on any board, a recommendation names the number. */
+    static final double LOW_BOARD_PARTICIPATION = 0.2;
+    static final double LOW_REFERRAL_PARTICIPATION = 0.05;
+
+    private final TenantScope scope;
+    private final TenantService tenants;
+    private final Clock clock;
+    private final AnalyticsStore store = new AnalyticsStore();
+
+    public AnalyticsService(TenantScope scope, TenantService tenants, Clock clock) {
+        this.scope = scope;
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    @Override
+    public Runnable record(DSLContext tx, Decided d) {
+        if (d.userId() != null) store.recordActivity(tx, d.tenantId(), d.userId(), d.at().atOffset(ZoneOffset.UTC).toLocalDate());
+        return null;
+    }
+
+    /** The window a request names: 7d, 30d, 90d ending today (UTC), or custom with both dates (at most 366 days). */
+    AnalyticsStore.Window window(String timePeriod, String from, String to) {
+        LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
+        String p = timePeriod == null ? "30d" : timePeriod;
+        return switch (p) {
+            case "7d" -> new AnalyticsStore.Window(today.minusDays(6), today);
+            case "30d" -> new AnalyticsStore.Window(today.minusDays(29), today);
+            case "90d" -> new AnalyticsStore.Window(today.minusDays(89), today);
+            case "custom" -> {
+                LocalDate f = date("from", from);
+                LocalDate t = date("to", to);
+                if (t.isBefore(f)) throw new Problem.Invalid("to", "must not be before from");
+                if (f.plusDays(366).isBefore(t)) throw new Problem.Invalid("to", "the window may span at most 366 days");
+                yield new AnalyticsStore.Window(f, t);
+            }
+            default -> throw new Problem.Invalid("time_period", "must be 7d, 30d, 90d or custom");
+        };
+    }
+
+    private static LocalDate date(String name, String v) {
+        if (v == null) throw new Problem.Invalid(name, "is required when time_period is custom");
+        try {
+            return LocalDate.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new Problem.Invalid(name, "must be a date such as 2026-11-01");
+        }
+    }
+
+    /** The requested metric names ({@code all} or a comma-separated list). */
+    static Set<String> metrics(String metrics) {
+        if (metrics == null || metrics.equals("all")) return METRICS;
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (String m : metrics.split(",")) {
+            if (!METRICS.contains(m.strip())) throw new Problem.Invalid("metrics", "must be all or a list of " + new java.util.TreeSet<>(METRICS));
+            out.add(m.strip());
+        }
+        return out;
+    }
+
+    /** The seed's analytics answer for one tenant. */
+    public Map<String, Object> analytics(Principal caller, UUID tenant, String timePeriod, String from, String to, String metrics) {
+        caller.require(tenant, READERS, "read analytics");
+        AnalyticsStore.Window w = window(timePeriod, from, to);
+        Set<String> wanted = metrics(metrics);
+        String platform = tenants.requirePlatformOf(tenant);
+        LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
+        return scope.inTenant(tenant, tx -> new AnalyticsReport(w, today).build(tx, store, tenant, platform, wanted));
+    }
+}

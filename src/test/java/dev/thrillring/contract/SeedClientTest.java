@@ -1,0 +1,203 @@
+package dev.thrillring.contract;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.thrillring.auth.JwtVerifier;
+import dev.thrillring.support.TestServer;
+import dev.thrillring.support.TestServer.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A client written from the seed's Pydantic models and routes alone (section 1.3 and the gateway
+ * routes of 4.1), run against every seed route on every platform, under the gateway prefix and at
+ * the seed's unprefixed paths. Response records mirror the models: a missing or null required
+ * field, or a value of the wrong type, fails to bind (extra fields are ignored, as Pydantic does).
+ */
+class SeedClientTest {
+    static final String SECRET = "seed-client-secret-of-at-least-32-bytes!";
+    static final List<String> PLATFORMS = List.of("bizoholic", "coreldove", "bizosaas");
+    static final ObjectMapper SEED = new ObjectMapper().registerModule(new JavaTimeModule())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
+    static TestServer app;
+
+    // ---- the seed's models ----
+    record ReferralCodeResponse(String referralCode, String shareUrl, Map<String, Object> potentialRewards, Map<String, Object> trackingMetrics) {
+        ReferralCodeResponse { Objects.requireNonNull(referralCode); Objects.requireNonNull(shareUrl); Objects.requireNonNull(potentialRewards); Objects.requireNonNull(trackingMetrics); }
+    }
+    record AchievementProgressResponse(List<Map<String, Object>> unlockedAchievements, List<Map<String, Object>> progressUpdates,
+                                       List<Map<String, Object>> recommendations, List<Map<String, Object>> nextMilestones) {
+        AchievementProgressResponse { Objects.requireNonNull(unlockedAchievements); Objects.requireNonNull(progressUpdates); Objects.requireNonNull(recommendations); Objects.requireNonNull(nextMilestones); }
+    }
+    record LeaderboardResponse(List<Map<String, Object>> leaderboardData, Map<String, Object> userPosition,
+                               List<Map<String, Object>> rankChanges, OffsetDateTime nextUpdate) {
+        LeaderboardResponse { Objects.requireNonNull(leaderboardData); Objects.requireNonNull(rankChanges); Objects.requireNonNull(nextUpdate, "next_update"); }
+    }
+
+    static <T> T seed(Response r, Class<T> model) throws Exception {
+        assertThat(r.status()).as(r.body()).isBetween(200, 201);
+        return SEED.readValue(r.body(), model);
+    }
+
+    record Platform(String name, String tenant, String admin, String ingest, String viewerJwt, String adminJwt) {}
+    static final List<Platform> platforms = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = TestServer.start(TestServer.tempDir(), c -> c.withJwt(new JwtVerifier.Settings(Optional.of(SECRET), Optional.empty(),
+                Optional.empty(), "https://id.example", "thrillring", "tenant_id", "roles", "platform")));
+        for (String p : PLATFORMS) {
+            String t = app.createTenant("Seed client on " + p, p);
+            String admin = app.issueKey(t, "tenant_admin");
+            String drl = "package overlay;\nimport dev.thrillring.engine.model.Fact;\nglobal dev.thrillring.engine.model.Outcomes outcomes;\n"
+                    + "rule \"Points score\" when $f : Fact(type == \"points.earned\") then outcomes.score(\"performance\", $f.num(\"points\")); "
+                    + "outcomes.score(\"growth\", $f.num(\"points\")); outcomes.score(\"engagement\", 1); end\n";
+            assertThat(app.upload("/api/v1/rulesets/" + t + "/versions", admin, Map.of("s.drl", TestServer.text(drl)), null).status()).isEqualTo(201);
+            assertThat(app.post("/api/v1/rulesets/" + t + "/versions/1/activate", admin, "").status()).isEqualTo(200);
+            String ingest = app.issueKey(t, "ingest");
+            int i = 0;
+            for (String user : List.of("user-1", "user-2")) {
+                Response f = app.post("/api/v1/facts", ingest, "{\"id\":\"s-" + (i++) + "\",\"tenant_id\":\"" + t + "\",\"user_id\":\"" + user
+                        + "\",\"type\":\"points.earned\",\"attributes\":{\"points\":" + (user.equals("user-1") ? 7 : 9) + "}}");
+                assertThat(f.status()).as(f.body()).isEqualTo(200);
+            }
+            platforms.add(new Platform(p, t, admin, ingest, jwt(t, "viewer", "user-1"), jwt(t, "tenant_admin", "user-1")));
+        }
+    }
+
+    @AfterAll
+    static void stop() { app.close(); }
+
+    static String jwt(String tenant, String role, String sub) throws Exception {
+        var claims = new JWTClaimsSet.Builder().subject(sub).issuer("https://id.example").audience("thrillring")
+                .expirationTime(Date.from(Instant.now().plusSeconds(600))).claim("tenant_id", tenant).claim("roles", List.of(role)).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+        jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    @Test
+    void shouldAnswerTheSeedsDefaultLeaderboardCallWithTheTokensUserOnEveryPlatformAndPath() throws Exception {
+        for (Platform p : platforms) {
+            for (String path : List.of("/api/v1/gamification/leaderboards", "/leaderboards")) {
+                // LeaderboardRequest's defaults, sent explicitly and left out.
+                for (String q : List.of("?platform=" + p.name() + "&leaderboard_type=performance&time_period=monthly&limit=50", "")) {
+                    LeaderboardResponse r = seed(app.get(path + q, p.viewerJwt()), LeaderboardResponse.class);
+                    assertThat(r.leaderboardData()).as(p.name() + path + q).hasSize(2);
+                    assertThat(r.userPosition()).as("the token's sub is the subject").isNotNull();
+                    assertThat(((Number) r.userPosition().get("rank")).intValue()).isEqualTo(2);
+                    assertThat(((Number) r.userPosition().get("score")).doubleValue()).isEqualTo(7.0);
+                    assertThat(r.nextUpdate()).isAfter(OffsetDateTime.now().minusSeconds(1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldReadEveryBoardTypeInEveryPeriod() throws Exception {
+        for (Platform p : platforms) {
+            for (String type : List.of("performance", "growth", "engagement", "industry", "all-time")) {
+                for (String period : List.of("daily", "weekly", "monthly", "all_time")) {
+                    String q = "?platform=" + p.name() + "&leaderboard_type=" + type + "&time_period=" + period + "&industry=retail";
+                    Response res = app.get("/api/v1/gamification/leaderboards" + q, p.viewerJwt());
+                    LeaderboardResponse r = seed(res, LeaderboardResponse.class);
+                    assertThat(r.nextUpdate()).as(q).isNotNull();
+                    if (!type.equals("industry")) {
+                        // Every score is kept in every period bucket: both users are on every board today.
+                        assertThat(r.leaderboardData()).as(q + " " + res.body()).hasSize(2);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldLetOnlyRolesThatReadOthersNameAnotherUser() throws Exception {
+        Platform p = platforms.getFirst();
+        assertThat(app.get("/leaderboards?user_id=user-2", p.viewerJwt()).status()).isEqualTo(403);
+        LeaderboardResponse other = seed(app.get("/leaderboards?user_id=user-2", p.adminJwt()), LeaderboardResponse.class);
+        assertThat(((Number) other.userPosition().get("score")).doubleValue()).isEqualTo(9.0);
+    }
+
+    @Test
+    void shouldGenerateACodeAndTrackAConversionInTheSeedsShapes() throws Exception {
+        for (Platform p : platforms) {
+            for (String path : List.of("/api/v1/gamification/referral/generate-code", "/referral/generate-code", "/api/v1/gamification/referrals/generate")) {
+                ReferralCodeResponse code = seed(app.post(path, p.adminJwt(),
+                        "{\"tenant_id\":\"" + p.tenant() + "\",\"program_type\":\"standard\",\"custom_rewards\":null,\"expiry_days\":365}"),
+                        ReferralCodeResponse.class);
+                assertThat(code.referralCode()).isNotBlank();
+            }
+            String code = SEED.readTree(app.post("/referral/generate-code", p.adminJwt(), "{\"tenant_id\":\"" + p.tenant() + "\"}").body())
+                    .get("referral_code").asText();
+            // referral_code as a query parameter, conversion_data as the body (FastAPI's reading of the seed's signature).
+            Response q = app.post("/referral/track-conversion?referral_code=" + code, p.ingest(),
+                    "{\"tenant_id\":\"" + p.tenant() + "\",\"user_id\":\"new-1\",\"conversion_type\":\"signup\",\"conversion_value\":0,\"time_to_convert\":900}");
+            assertThat(q.status()).as(q.body()).isEqualTo(200);
+            assertThat(q.json().get("status").isTextual()).isTrue();
+            // Both in the body.
+            Response b = app.post("/api/v1/gamification/referral/track-conversion", p.ingest(),
+                    "{\"referral_code\":\"" + code + "\",\"conversion_data\":{\"user_id\":\"new-2\",\"conversion_type\":\"purchase\",\"conversion_value\":12.5}}");
+            assertThat(b.status()).as(b.body()).isEqualTo(200);
+            Response bad = app.post("/referral/track-conversion?referral_code=" + code, p.ingest(), "{\"colour\":\"red\"}");
+            assertThat(bad.status()).isEqualTo(422);
+            assertThat(bad.json().get("errors").get(0).get("field").asText()).isEqualTo("conversion_data.colour");
+        }
+    }
+
+    @Test
+    void shouldCreateACustomAchievementFromTheSeedsColumnsAndReportProgressWithNextMilestones() throws Exception {
+        for (Platform p : platforms) {
+            Response created = app.post("/achievements/custom", p.admin(), "{\"tenant_id\":\"" + p.tenant() + "\",\"achievement_name\":\"Point Collector "
+                    + p.name() + "\",\"description\":\"Collect 100 points\",\"achievement_type\":\"milestone\",\"trigger_conditions\":"
+                    + "{\"metric\":\"points\",\"threshold\":100,\"period\":\"all_time\",\"prerequisites\":[]},\"reward_config\":{\"points\":50},"
+                    + "\"difficulty_level\":2,\"is_repeatable\":false,\"icon_url\":\"https://cdn.example/p.png\"}");
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            assertThat(created.json().get("key").asText()).isEqualTo("point-collector-" + p.name());
+            for (String path : List.of("/api/v1/gamification/achievements/progress/", "/achievements/progress/", "/api/v1/gamification/achievements/")) {
+                AchievementProgressResponse r = seed(app.get(path + p.tenant() + "?platform=" + p.name(), p.viewerJwt()), AchievementProgressResponse.class);
+                for (Map<String, Object> item : r.progressUpdates()) assertThat(item).containsKey("next_milestone");
+            }
+            Response unknown = app.post("/achievements/custom", p.admin(), "{\"tenant_id\":\"" + p.tenant() + "\",\"achievement_name\":\"X y\","
+                    + "\"trigger_conditions\":{\"metric\":\"points\",\"threshold\":1,\"window\":3}}");
+            assertThat(unknown.status()).isEqualTo(422);
+            assertThat(unknown.json().get("errors").get(0).get("field").asText()).isEqualTo("trigger_conditions.window");
+        }
+    }
+
+    @Test
+    void shouldFailTheSeedModelWhenNextUpdateIsMissing() {
+        // The strict model is itself tested: a body without next_update does not bind.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SEED.readValue(
+                "{\"leaderboard_data\":[],\"user_position\":null,\"rank_changes\":[]}", LeaderboardResponse.class)).isInstanceOf(Exception.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SEED.readValue(
+                "{\"leaderboard_data\":[],\"user_position\":null,\"rank_changes\":[],\"next_update\":null}", LeaderboardResponse.class)).isInstanceOf(Exception.class);
+    }
+
+}
