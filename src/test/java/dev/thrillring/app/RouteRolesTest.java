@@ -43,7 +43,14 @@ class RouteRolesTest {
         assertThat(routes).hasSizeGreaterThan(30);
         assertThat(routes).allSatisfy(r -> assertThat(r.roles()).as(r.method() + " " + r.path()).isNotEmpty());
         assertThat(routes.stream().filter(r -> r.roles().contains(Role.PUBLIC)).map(Server.Route::path))
-                .containsExactlyInAnyOrder("/health", "/ready", "/metrics", "/r/{code}", "/api/v1/public/leaderboards/{platform}/{board_key}");
+                .containsExactlyInAnyOrder("/health", "/ready", "/metrics", "/r/{code}", "/api/v1/public/leaderboards/{platform}/{board_key}",
+                        "/s/{platform}/{slug}", "/s/{platform}/{slug}/og.png", "/s/{platform}/{slug}/share/{network}",
+                        "/sitemap.xml", "/sitemaps/{file}", "/robots.txt",
+                        "/badges/jwks.json", "/badges/keys/{key_id}", "/badges/issuers/{issuer_id}",
+                        "/badges/issuers/{issuer_id}/achievements/{achievement_id}",
+                        "/badges/issuers/{issuer_id}/achievements/{achievement_id}/image.png",
+                        "/badges/credentials/{credential_id}", "/badges/credentials/{credential_id}/jwt",
+                        "/badges/credentials/{credential_id}/badge.png");
     }
 
     @Test
@@ -77,6 +84,8 @@ class RouteRolesTest {
                     "{" + t + ",\"referrer_user_id\":\"u1\"}";
             case "/api/v1/gamification/referral/track-conversion", "/referral/track-conversion" -> "{" + t + ",\"referral_code\":\"ABCD2345\",\"referee_user_id\":\"u2\","
                     + "\"conversion_type\":\"purchase\",\"conversion_value\":10}";
+            case "/api/v1/gamification/portfolio/generate" -> "{" + t + "}";
+            case "/api/v1/badges/keys/rotate" -> "{}";
             default -> null;
         };
     }

@@ -38,7 +38,7 @@ class PackageGraphTest {
         noClasses().that().resideInAPackage("dev.thrillring.web..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.thrillring.achievements..", "dev.thrillring.leaderboards..",
                         "dev.thrillring.referrals..", "dev.thrillring.rulesets..", "dev.thrillring.platforms..",
-                        "dev.thrillring.decisions..", "dev.thrillring.tenants..")
+                        "dev.thrillring.decisions..", "dev.thrillring.tenants..", "dev.thrillring.showcases..", "dev.thrillring.badges..")
                 .check(main);
     }
 
