@@ -80,7 +80,7 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
     public Runnable record(DSLContext tx, dev.thrillring.decisions.Decided d) {
         List<Change> changes = recordDecision(tx, d.tenantId(), d.platform(), d.userId(), d.outcomes(), d.at());
         for (Change c : changes) {
-            if (c.live()) {
+            if (c.live() && c.ownPeriod()) {
                 Map<String, Object> event = rankChange(c);
                 if (event != null) d.emit("leaderboard.rank_changed", event);
             }
@@ -100,6 +100,7 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         Map<String, LeaderboardStore.SubjectScore> rows = new LinkedHashMap<>();
         Map<String, dev.thrillring.decisions.Decided> lastOf = new HashMap<>();
         Map<UUID, Boolean> publicBoard = new HashMap<>();
+        Set<String> ownPeriod = new java.util.HashSet<>();
         for (dev.thrillring.decisions.Decided d : group) {
             List<LeaderboardStore.Board> boards = null;
             for (Outcome o : d.outcomes()) {
@@ -109,14 +110,18 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
                 BigDecimal value = BigDecimal.valueOf(((Number) o.details().get("value")).doubleValue());
                 for (LeaderboardStore.Board b : boards) {
                     if (!b.source().equals(source)) continue;
-                    String period = periodKey(b, d.at());
-                    String k = (d.userId() == null ? "" : d.userId()) + "|" + LeaderboardStore.key(b.id(), period);
-                    LeaderboardStore.SubjectScore was = rows.get(k);
-                    Map<String, BigDecimal> byRule = new java.util.TreeMap<>(was == null ? Map.of() : was.score().byRule());
-                    byRule.merge(o.rule(), value, BigDecimal::add);
-                    rows.put(k, new LeaderboardStore.SubjectScore(d.userId(), new LeaderboardStore.Score(b.id(), period,
-                            was == null ? value : was.score().value().add(value), byRule), d.at().atOffset(java.time.ZoneOffset.UTC)));
-                    lastOf.put(k, d);
+                    String own = periodKey(b, d.at());
+                    // Every period bucket of the board, as in recordDecision.
+                    for (String period : Periods.keysAt(d.at(), ZoneId.of(b.timeZone())).values()) {
+                        String k = (d.userId() == null ? "" : d.userId()) + "|" + LeaderboardStore.key(b.id(), period);
+                        LeaderboardStore.SubjectScore was = rows.get(k);
+                        Map<String, BigDecimal> byRule = new java.util.TreeMap<>(was == null ? Map.of() : was.score().byRule());
+                        byRule.merge(o.rule(), value, BigDecimal::add);
+                        rows.put(k, new LeaderboardStore.SubjectScore(d.userId(), new LeaderboardStore.Score(b.id(), period,
+                                was == null ? value : was.score().value().add(value), byRule), d.at().atOffset(java.time.ZoneOffset.UTC)));
+                        lastOf.put(k, d);
+                        if (period.equals(own)) ownPeriod.add(k);
+                    }
                     publicBoard.put(b.id(), b.visibility().equals("public"));
                 }
             }
@@ -126,9 +131,9 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         List<Change> changes = new ArrayList<>();
         for (var row : rows.entrySet()) {
             LeaderboardStore.Score sc = row.getValue().score();
-            Change c = new Change(sc.board(), sc.period(), now.get(row.getKey()), publicBoard.get(sc.board()));
+            Change c = new Change(sc.board(), sc.period(), now.get(row.getKey()), publicBoard.get(sc.board()), ownPeriod.contains(row.getKey()));
             changes.add(c);
-            if (c.live()) {
+            if (c.live() && c.ownPeriod()) {
                 Map<String, Object> event = rankChange(c);
                 if (event != null) lastOf.get(row.getKey()).emit("leaderboard.rank_changed", event);
             }
@@ -269,7 +274,7 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
             if (!c.live()) continue;
             String key = c.board() + "|" + c.period();
             if (!c.ownPeriod()) {
-                // The other period buckets: kept current where an index serves reads, but no events.
+                // The other period buckets: kept current where an index serves reads, but not streamed.
                 RankIndex held = indexes.ifHeld(key);
                 if (held != null) held.put(c.entry());
                 continue;
