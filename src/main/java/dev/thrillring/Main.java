@@ -30,7 +30,7 @@ public final class Main {
     private static void serve() throws InterruptedException {
         Server server;
         try {
-            server = Server.start(Config.fromEnv(System.getenv()));
+            server = Server.start(Config.fromEnv(System.getenv()), dev.thrillring.app.OperationsConfig.fromEnv(System.getenv()));
         } catch (RuntimeException e) {
             System.err.println("ThrillRing could not start: " + e.getMessage());
             org.slf4j.LoggerFactory.getLogger(Main.class).debug("start failure", e);

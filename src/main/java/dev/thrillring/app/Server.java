@@ -11,6 +11,8 @@ import dev.thrillring.referrals.ReferralService;
 import dev.thrillring.auth.AuthService;
 import io.javalin.security.RouteRole;
 import dev.thrillring.db.Database;
+import dev.thrillring.db.DatabaseSupervisor;
+import dev.thrillring.db.DiskWatch;
 import dev.thrillring.db.Listener;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.PlatformRuleFiles;
@@ -26,7 +28,10 @@ import dev.thrillring.rulesets.RuleSetRoutes;
 import dev.thrillring.rulesets.RuleSetService;
 import io.javalin.config.SizeUnit;
 import dev.thrillring.decisions.FactRoutes;
+import dev.thrillring.decisions.DecisionWriter;
 import dev.thrillring.decisions.FactService;
+import dev.thrillring.events.EventRoutes;
+import dev.thrillring.events.EventService;
 import dev.thrillring.web.AccessControl;
 import dev.thrillring.web.ErrorMapping;
 import dev.thrillring.web.Json;
@@ -48,6 +53,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static dev.thrillring.db.schema.Tables.PLATFORMS;
@@ -74,6 +80,11 @@ public final class Server implements AutoCloseable {
 
     /** Starts everything; the returned server is ready to serve. */
     public static Server start(Config config) {
+        return start(config, OperationsConfig.DEFAULTS);
+    }
+
+    /** Starts everything with the operator's self-protection settings. */
+    public static Server start(Config config, OperationsConfig ops) {
         long t0 = System.nanoTime();
         Metrics metrics = new Metrics();
         Database db = Database.open(config.database(), metrics.registry());
@@ -86,6 +97,17 @@ public final class Server implements AutoCloseable {
                 overlays, config.maxCompiledOverlays(), metrics.registry());
         List<AutoCloseable> closeables = new ArrayList<>(List.of(registry, db));
         try {
+            // Before anything else that could fail: the supervisor must stop before the database does.
+            DatabaseSupervisor supervisor = new DatabaseSupervisor(db, metrics.registry());
+            closeables.addFirst(supervisor);
+            supervisor.start();
+            Optional<DiskWatch> disk = config.databaseUrl().isPresent() ? Optional.empty()
+                    : Optional.of(new DiskWatch(config.dataDir(), ops.diskMinFreePercent(), ops.diskMinFreeBytes(), metrics.registry()));
+            disk.ifPresent(d -> {
+                closeables.addFirst(d);
+                d.start(ops.diskCheckEvery());
+            });
+            OperationsGate gate = new OperationsGate(supervisor, disk, metrics.registry());
             List<String> platforms = db.dsl().select(PLATFORMS.NAME).from(PLATFORMS).fetch(PLATFORMS.NAME);
             registry.loadPlatforms(platforms);
             TenantService tenants = new TenantService(scope);
@@ -95,12 +117,16 @@ public final class Server implements AutoCloseable {
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
             achievements.syncPlatforms(baseRules, platforms);
             LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());
+            // The one write path; features join it here, and ingestion never names them.
+            DecisionWriter decisions = new DecisionWriter();
+            decisions.register(achievements);
+            decisions.register(leaderboards);
             PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(db.dsl(), baseRules, registry, overlays, engine, ruleSets,
                     p -> achievements.syncPlatform(baseRules, p));
-            FactService facts = new FactService(scope, tenants, engine, registry, List.of(achievements, leaderboards), metrics.registry());
+            FactService facts = new FactService(scope, tenants, engine, registry, decisions, metrics.registry());
             Listener listener = new Listener(db, Map.of(
-                    RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, p -> {
-                        platformRuleSets.reloadPlatform(p);
+                    RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, (p, generation) -> {
+                        platformRuleSets.reloadPlatform(p, generation);
                         achievements.catalogueChanged();
                     }),
                     LeaderboardService.CHANNEL, leaderboards::applyNotification,
@@ -114,7 +140,7 @@ public final class Server implements AutoCloseable {
             closeables.addFirst(listener);
             listener.start();
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
-            ConversionService conversions = new ConversionService(scope, tenants, registry, engine, achievements, Clock.systemUTC());
+            ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);
@@ -147,14 +173,17 @@ public final class Server implements AutoCloseable {
                 });
                 c.jsonMapper(new JavalinJackson(Json.mapper(), true));
                 c.requestLogger.http(metrics::recordRequest);
+                // Before authentication, which needs the database: fail fast while it is down.
+                c.routes.beforeMatched(gate::check);
                 AccessControl access = new AccessControl(auth, limits, tenants::rateLimitOf, new AccessControl.Settings(
                         config.trustedProxies(), config.ratePublicPerSecond(), config.rateTenantPerSecond(), config.rateKeyPerSecond()));
                 c.routes.beforeMatched(access::authorise);
-                ErrorMapping.register(c.routes);
-                HealthRoutes.register(c.routes, db, registry, metrics, config.metricsToken());
+                ErrorMapping.register(c.routes, supervisor::probeSoon);
+                HealthRoutes.register(c.routes, supervisor, disk, registry, metrics, config.metricsToken());
                 TenantRoutes.register(c.routes, tenants);
                 PlatformRoutes.register(c.routes, new PlatformService(db.dsl()));
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
+                EventRoutes.register(c.routes, new EventService(scope));
                 RuleSetRoutes.register(c.routes, ruleSets, platformRuleSets);
                 AchievementRoutes.register(c.routes, achievements);
                 LeaderboardRoutes.register(c.routes, leaderboards);

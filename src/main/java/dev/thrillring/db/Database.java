@@ -32,14 +32,20 @@ public final class Database implements AutoCloseable {
     private static final String EMBEDDED_DB = "thrillring";
 
     private final EmbeddedPostgres embedded;
+    /** The embedded postmaster's process and the watchdog that stops it if this JVM dies; null when external. */
+    private final PostgresProcess process;
+    private final Process watchdog;
     private final String ownerJdbcUrl;
     private final Optional<String> ownerUser;
     private final Optional<String> ownerPassword;
     private HikariDataSource pool;
     private DSLContext dsl;
 
-    private Database(EmbeddedPostgres embedded, String ownerJdbcUrl, Optional<String> ownerUser, Optional<String> ownerPassword) {
+    private Database(EmbeddedPostgres embedded, PostgresProcess process, Process watchdog, String ownerJdbcUrl,
+                     Optional<String> ownerUser, Optional<String> ownerPassword) {
         this.embedded = embedded;
+        this.process = process;
+        this.watchdog = watchdog;
         this.ownerJdbcUrl = ownerJdbcUrl;
         this.ownerUser = ownerUser;
         this.ownerPassword = ownerPassword;
@@ -50,7 +56,7 @@ public final class Database implements AutoCloseable {
         Database db;
         if (config.databaseUrl().isPresent()) {
             DatabaseUrl url = DatabaseUrl.parse(config.databaseUrl().get());
-            db = new Database(null, url.jdbcUrl(), url.user(), url.password());
+            db = new Database(null, null, null, url.jdbcUrl(), url.user(), url.password());
         } else {
             db = startEmbedded(config.dataDir());
         }
@@ -69,6 +75,9 @@ public final class Database implements AutoCloseable {
             Path pgData = dataDir.resolve("postgres").toAbsolutePath();
             Files.createDirectories(pgData.getParent());
             long t0 = System.nanoTime();
+            PostgresProcess process = new PostgresProcess(pgData);
+            // A kill -9 of the previous run can leave its postmaster running: stop it, or this start fails.
+            process.stopOrphan(Duration.ofSeconds(10));
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
@@ -80,6 +89,7 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
+            Process watchdog = process.startWatchdog();
             log.info("embedded PostgreSQL on port {} with data in {} started in {} ms", pg.getPort(), pgData,
                     (System.nanoTime() - t0) / 1_000_000);
             try (Connection c = pg.getPostgresDatabase().getConnection()) {
@@ -88,7 +98,7 @@ public final class Database implements AutoCloseable {
                 if (!exists) c.createStatement().execute("CREATE DATABASE " + EMBEDDED_DB);
             }
             String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + EMBEDDED_DB;
-            return new Database(pg, url, Optional.of("postgres"), Optional.empty());
+            return new Database(pg, process, watchdog, url, Optional.of("postgres"), Optional.empty());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir, e);
         } catch (SQLException e) {
@@ -159,14 +169,34 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * A connection for the supervisor's probe: pool credentials, connect and socket timeouts of a
+     * few seconds, so a probe never hangs on a server that does not answer.
+     */
+    Connection probeConnection() throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        if (pool.getUsername() != null) props.setProperty("user", pool.getUsername());
+        if (pool.getPassword() != null) props.setProperty("password", pool.getPassword());
+        props.setProperty("connectTimeout", "2");
+        props.setProperty("socketTimeout", "3");
+        props.setProperty("loginTimeout", "3");
+        props.setProperty("ApplicationName", "thrillring-probe");
+        return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), props);
+    }
+
+    /** Drops pooled connections to a server that went away, so no request borrows a dead one. */
+    void evictPooledConnections() {
+        var mx = pool.getHikariPoolMXBean();
+        if (mx != null) mx.softEvictConnections();
+    }
+
+    /**
      * Runs {@code work} on one connection as the owner, outside row-level security: only for
      * operator-owned platform data (the catalogue synced from the shipped rules) and work that
      * spans tenants by design (backfilling a new platform achievement).
      */
     public <T> T asOwner(java.util.function.Function<DSLContext, T> work) {
         try (Connection c = java.sql.DriverManager.getConnection(ownerJdbcUrl, ownerUser.orElse(null), ownerPassword.orElse(null))) {
-            return DSL.using(c, SQLDialect.POSTGRES, new Settings().withRenderSchema(false))
-                    .transactionResult(t -> work.apply(t.dsl()));
+            return TenantScope.run(c, new Settings().withRenderSchema(false), work);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect as the database owner", e);
         }
@@ -187,6 +217,9 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The embedded PostgreSQL's process, empty with {@code DATABASE_URL}. */
+    Optional<PostgresProcess> embeddedProcess() { return Optional.ofNullable(process); }
+
     /** JDBC URL of the database (tests use it for raw SQL). */
     public String jdbcUrl() { return ownerJdbcUrl; }
 
@@ -198,6 +231,9 @@ public final class Database implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("embedded PostgreSQL did not stop cleanly", e);
             }
+            // zonky stops the postmaster it started; one the supervisor started again is stopped here.
+            process.postmaster().ifPresent(pm -> PostgresProcess.stop(pm, Duration.ofSeconds(10)));
+            watchdog.destroy();
         }
     }
 }

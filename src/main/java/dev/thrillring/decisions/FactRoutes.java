@@ -31,7 +31,16 @@ public final class FactRoutes {
         FactParser.Parsed parsed = parser.parse(Requests.tree(ctx));
         if (parsed.batch()) {
             var items = service.ingestBatch(Requests.principal(ctx), parsed.facts());
-            ctx.json(Map.of("results", items));
+            long retry = items.stream().filter(FactService::retryable).count();
+            if (retry > 0) {
+                // The database failed mid-batch: 503 with each fact's result; sending the batch again completes it.
+                ctx.status(503).header("Retry-After", "2");
+                ctx.json(Map.of("title", "Service unavailable", "status", 503, "retryable", true,
+                        "detail", retry + " of " + items.size() + " facts have no decision because the database failed; send the batch again",
+                        "results", items));
+            } else {
+                ctx.json(Map.of("results", items));
+            }
         } else {
             Decision d = service.ingestOne(Requests.principal(ctx), parsed.facts().getFirst());
             if (d.status().equals("replayed")) ctx.header("Idempotent-Replayed", "true");

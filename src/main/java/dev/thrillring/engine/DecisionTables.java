@@ -34,7 +34,10 @@ final class DecisionTables {
     static List<GeneratedSheet> toDrl(RuleResource table) {
         try {
             if (table.kind() == RuleResource.Kind.CSV) {
-                String drl = new SpreadsheetCompiler().compile(new ByteArrayInputStream(table.content()), InputType.CSV);
+                byte[] csv = table.content();
+                // Spreadsheet programs save CSV with a UTF-8 byte-order mark, which would hide the RuleSet keyword.
+                int bom = csv.length >= 3 && (csv[0] & 0xff) == 0xEF && (csv[1] & 0xff) == 0xBB && (csv[2] & 0xff) == 0xBF ? 3 : 0;
+                String drl = new SpreadsheetCompiler().compile(new ByteArrayInputStream(csv, bom, csv.length - bom), InputType.CSV);
                 return List.of(new GeneratedSheet(null, drl));
             }
             List<GeneratedSheet> out = new ArrayList<>();

@@ -133,7 +133,10 @@ public final class RuleSetCompiler {
         for (RuleResource r : resources) {
             List<DecisionTables.GeneratedSheet> drls;
             if (r.kind() == RuleResource.Kind.DRL) {
-                drls = List.of(new DecisionTables.GeneratedSheet(null, new String(r.content(), StandardCharsets.UTF_8)));
+                String text = new String(r.content(), StandardCharsets.UTF_8);
+                // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the rules.
+                if (text.startsWith("\uFEFF")) text = text.substring(1);
+                drls = List.of(new DecisionTables.GeneratedSheet(null, text));
             } else {
                 try {
                     drls = DecisionTables.toDrl(r);

@@ -26,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  * own, built on first use and swapped whole on activation. Tenants without an overlay share their
  * platform's base. Replaced containers are disposed after a grace period, so evaluations in flight
  * finish on the rule set they started with.
+ *
+ * <p>Swaps are ordered by activation generation (a number the database hands out in commit order):
+ * a tenant's or platform's rule set is installed only if its generation is at least the newest one
+ * this node has seen for it, so a swap that arrives late never replaces a newer one.
  */
 public final class RuleSetRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RuleSetRegistry.class);
@@ -39,6 +43,9 @@ public final class RuleSetRegistry implements AutoCloseable {
     private final int maxOverlays;
     private final Map<String, Base> platforms = new ConcurrentHashMap<>();
     private final Map<UUID, CompletableFuture<TenantRules>> tenants = new ConcurrentHashMap<>();
+    /** The newest activation generation seen per tenant and per platform; kept when a rule set is evicted. */
+    private final Map<UUID, Long> generations = new ConcurrentHashMap<>();
+    private final Map<String, Long> platformGenerations = new ConcurrentHashMap<>();
     private final ScheduledExecutorService disposer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "rule-set-disposer");
         t.setDaemon(true);
@@ -52,11 +59,13 @@ public final class RuleSetRegistry implements AutoCloseable {
     private static final class TenantRules {
         final String platform;
         final Optional<CompiledRuleSet> overlay;
+        final long generation;
         volatile long lastUsed = System.nanoTime();
 
-        TenantRules(String platform, Optional<CompiledRuleSet> overlay) {
+        TenantRules(String platform, Optional<CompiledRuleSet> overlay, long generation) {
             this.platform = platform;
             this.overlay = overlay;
+            this.generation = generation;
         }
     }
 
@@ -103,6 +112,27 @@ public final class RuleSetRegistry implements AutoCloseable {
         return compiler.compile("tenant-" + tenant, baseLabel + "+v" + version, all);
     }
 
+    /**
+     * Swaps in a platform's base activated at {@code generation}, unless this node already serves a
+     * newer one (then {@code set} is freed and false returned).
+     */
+    public synchronized boolean installPlatform(String platform, List<RuleResource> rules, CompiledRuleSet set, long generation) {
+        if (generation < platformGeneration(platform)) {
+            log.info("base of {} at generation {} not installed: generation {} is served", platform, generation, platformGeneration(platform));
+            disposeLater(set);
+            return false;
+        }
+        platformGenerations.put(platform, generation);
+        installPlatform(platform, rules, set);
+        return true;
+    }
+
+    /** The newest activation generation of the platform's base this node has installed (0: none known). */
+    public long platformGeneration(String platform) { return platformGenerations.getOrDefault(platform, 0L); }
+
+    /** The newest activation generation of the tenant's rule set this node has seen (0: none known). */
+    public long generation(UUID tenant) { return generations.getOrDefault(tenant, 0L); }
+
     /** Swaps in a platform's new base; tenant overlays of the platform rebuild on next use. */
     public synchronized void installPlatform(String platform, List<RuleResource> rules, CompiledRuleSet set) {
         warmUp(set);
@@ -132,6 +162,10 @@ public final class RuleSetRegistry implements AutoCloseable {
                 try {
                     TenantRules loaded = load(tenant, platform);
                     mine.complete(loaded);
+                    synchronized (this) {
+                        if (loaded.generation < generation(tenant)) tenants.remove(tenant, mine); // read before a newer activation
+                        else generations.put(tenant, loaded.generation);
+                    }
                     // An activation may have installed a newer set while this one compiled.
                     if (tenants.get(tenant) != mine) loaded.overlay.ifPresent(this::disposeLater);
                 } catch (RuntimeException e) {
@@ -151,10 +185,10 @@ public final class RuleSetRegistry implements AutoCloseable {
         return rules.overlay.orElseGet(() -> platformBase(rules.platform));
     }
 
-    /** Loads the tenant's active version again and swaps it in (another process activated one). */
+    /** Loads the tenant's active version again and swaps it in, unless a newer one is served meanwhile. */
     public void refresh(UUID tenant, String platform) {
         TenantRules fresh = load(tenant, platform);
-        disposeOverlayOf(tenants.put(tenant, CompletableFuture.completedFuture(fresh)));
+        install(tenant, platform, fresh.overlay, fresh.generation);
     }
 
     /** Compiles base + overlay for a tenant without installing it (drafts, dry runs, activation). */
@@ -168,19 +202,36 @@ public final class RuleSetRegistry implements AutoCloseable {
         return platform + "@base-" + RuleSetCompiler.checksum(rules).substring(0, 8);
     }
 
-    /** Swaps in the tenant's new rule set (or its platform base when {@code set} is empty). */
-    public void install(UUID tenant, String platform, Optional<CompiledRuleSet> set) {
+    /**
+     * Swaps in the tenant's rule set (or its platform base when {@code set} is empty) activated at
+     * {@code generation}, unless this node has seen a newer activation (then {@code set} is freed
+     * and false returned).
+     */
+    public boolean install(UUID tenant, String platform, Optional<CompiledRuleSet> set, long generation) {
+        CompletableFuture<TenantRules> old;
+        synchronized (this) {
+            if (generation < generation(tenant)) {
+                log.debug("rule set of {} at generation {} not installed: generation {} is newer", tenant, generation, generation(tenant));
+                set.ifPresent(this::disposeLater);
+                return false;
+            }
+            generations.put(tenant, generation);
+            old = swap(tenant, platform, set, generation);
+        }
+        disposeOverlayOf(old);
+        evictIfFull();
+        return true;
+    }
+
+    private CompletableFuture<TenantRules> swap(UUID tenant, String platform, Optional<CompiledRuleSet> set, long generation) {
         if (set.isPresent() && !set.get().version().startsWith(base(platform).set.version() + "+")) {
             // Compiled on a base this node does not serve (it changed meanwhile, or its notice has not
             // arrived): rebuild from the database on next use rather than serve a mix.
             disposeLater(set.get());
-            invalidate(tenant);
-            return;
+            return tenants.remove(tenant);
         }
         set.ifPresent(this::warmUp);
-        CompletableFuture<TenantRules> old = tenants.put(tenant, CompletableFuture.completedFuture(new TenantRules(platform, set)));
-        disposeOverlayOf(old);
-        evictIfFull();
+        return tenants.put(tenant, CompletableFuture.completedFuture(new TenantRules(platform, set, generation)));
     }
 
     /** Forgets a tenant's rule set, so the next fact loads the active version from the database. */
@@ -200,12 +251,13 @@ public final class RuleSetRegistry implements AutoCloseable {
     }
 
     private TenantRules load(UUID tenant, String platform) {
-        Optional<Overlay> overlay = overlays.activeOverlay(tenant);
-        if (overlay.isEmpty()) return new TenantRules(platform, Optional.empty());
+        Overlay.Active active = overlays.active(tenant);
+        Optional<Overlay> overlay = active.overlay();
+        if (overlay.isEmpty()) return new TenantRules(platform, Optional.empty(), active.generation());
         CompiledRuleSet set = compileOverlay(tenant, platform, overlay.get().version(), overlay.get().rules());
         warmUp(set);
         evictIfFull();
-        return new TenantRules(platform, Optional.of(set));
+        return new TenantRules(platform, Optional.of(set), active.generation());
     }
 
     /** Keeps at most {@code maxOverlays} compiled overlays; the least recently used go first. */

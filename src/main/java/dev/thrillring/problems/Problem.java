@@ -11,7 +11,8 @@ import java.util.Map;
 public abstract sealed class Problem extends RuntimeException
         permits Problem.Malformed, Problem.Invalid, Problem.NotFound, Problem.Conflict,
                 Problem.Forbidden, Problem.Unauthenticated, Problem.TooLarge, Problem.Unsupported,
-                Problem.Unprocessable, Problem.TooManyRequests, Problem.NotAcceptable {
+                Problem.Unprocessable, Problem.TooManyRequests, Problem.NotAcceptable,
+                Problem.Unavailable, Problem.InsufficientStorage {
 
     private final int status;
     private final String title;
@@ -101,5 +102,20 @@ public abstract sealed class Problem extends RuntimeException
 
     public static final class Unsupported extends Problem {
         public Unsupported(String detail) { super(415, "Unsupported media type", detail); }
+    }
+
+    /** The database is down or starting again; the request was not attempted. Retry after {@code retryAfterSeconds}. */
+    public static final class Unavailable extends Problem {
+        private final long retryAfterSeconds;
+        public Unavailable(String detail, long retryAfterSeconds) {
+            super(503, "Service unavailable", detail);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+        public long retryAfterSeconds() { return retryAfterSeconds; }
+    }
+
+    /** Free disk under the database is below the configured floor: new writes are refused, reads work. */
+    public static final class InsufficientStorage extends Problem {
+        public InsufficientStorage(String detail) { super(507, "Insufficient storage", detail); }
     }
 }

@@ -2,7 +2,10 @@ package dev.thrillring.referrals;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.thrillring.achievements.AchievementService;
+import dev.thrillring.decisions.Decided;
+import dev.thrillring.decisions.DecisionWriter;
+import dev.thrillring.events.Event;
+import dev.thrillring.events.EventLog;
 import dev.thrillring.web.Json;
 import dev.thrillring.audit.AuditStore;
 import dev.thrillring.auth.Principal;
@@ -36,7 +39,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import static dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS;
 import static dev.thrillring.db.schema.Tables.REFERRAL_CONVERSIONS;
 
 /**
@@ -56,7 +58,7 @@ public final class ConversionService {
     private final TenantService tenants;
     private final RuleSetRegistry ruleSets;
     private final RuleEngine engine;
-    private final AchievementService achievements;
+    private final DecisionWriter decisions;
     private final Clock clock;
     private final ReferralStore store = new ReferralStore();
     private final RewardLedger ledger = new RewardLedger();
@@ -66,12 +68,12 @@ public final class ConversionService {
     private final ConversionListing listing = new ConversionListing();
 
     public ConversionService(TenantScope scope, TenantService tenants, RuleSetRegistry ruleSets, RuleEngine engine,
-                             AchievementService achievements, Clock clock) {
+                             DecisionWriter decisions, Clock clock) {
         this.scope = scope;
         this.tenants = tenants;
         this.ruleSets = ruleSets;
         this.engine = engine;
-        this.achievements = achievements;
+        this.decisions = decisions;
         this.clock = clock;
     }
 
@@ -289,8 +291,8 @@ public final class ConversionService {
             ledger.pending(tx, tenant, conversion, party, who, (String) w.get("tier"),
                     BigDecimal.valueOf(((Number) w.get("amount")).doubleValue()).setScale(2, RoundingMode.HALF_UP), now.plusSeconds(hold * 86_400L));
         }
-        subjects.applyMetrics(tx, tenant, code.referrerUserId(), e.outcomes(), now);
-        achievements.recordDecision(tx, tenant, platform, code.referrerUserId(), e.outcomes(), "conversion-" + conversion, now);
+        // Metrics, achievements and leaderboard scores through the one write path.
+        decisions.write(tx, new Decided(tenant, platform, code.referrerUserId(), e.outcomes(), "conversion-" + conversion, now));
         for (var granted : ledger.grantDue(tx, tenant, now)) {
             event(tx, tenant, granted.beneficiary(), platform, "reward.granted", RewardLedger.view(granted));
         }
@@ -513,9 +515,9 @@ public final class ConversionService {
     }
 
     private static void event(DSLContext tx, UUID tenant, String user, String platform, String type, Map<String, Object> data) {
-        tx.insertInto(GAMIFICATION_EVENTS).set(GAMIFICATION_EVENTS.TENANT_ID, tenant).set(GAMIFICATION_EVENTS.USER_ID, user)
-                .set(GAMIFICATION_EVENTS.EVENT_TYPE, type).set(GAMIFICATION_EVENTS.EVENT_DATA, Json.jsonb(data))
-                .set(GAMIFICATION_EVENTS.PLATFORM, platform).execute();
+        Map<String, Object> all = new LinkedHashMap<>(data);
+        all.putIfAbsent("platform", platform);
+        EventLog.append(tx, Event.of(tenant, type, user, Instant.now(), all));
     }
 
 

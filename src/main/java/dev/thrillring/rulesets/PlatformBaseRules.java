@@ -31,17 +31,24 @@ public final class PlatformBaseRules implements BaseRules {
 
     @Override public List<RuleResource> load(String platform) { return snapshot(platform).rules(); }
 
-    /** The base as the database has it at one moment: which version ({@link #identity}) and its rules. */
-    record Snapshot(String identity, List<RuleResource> rules) {}
+    /**
+     * The base as the database has it at one moment: which version ({@link #identity}), its rules,
+     * and an activation generation no newer than that version's.
+     */
+    record Snapshot(String identity, List<RuleResource> rules, long generation) {}
 
     Snapshot snapshot(String platform) {
-        record Read(String identity, List<RuleSetStore.StoredFile> files) {}
+        record Read(String identity, List<RuleSetStore.StoredFile> files, long generation) {}
         Read read = dsl.transactionResult(cfg -> {
             DSLContext tx = org.jooq.impl.DSL.using(cfg);
+            // Generation first: a switch committed between the two reads leaves the generation older
+            // than the version read (its notice then reloads once more), never newer (a stale swap that sticks).
+            long generation = store.generation(tx, platform);
             var active = store.active(tx, platform);
-            return new Read(PlatformRuleSetStore.identityOf(active), active.map(v -> store.files(tx, platform, v.version())).orElse(List.of()));
+            return new Read(PlatformRuleSetStore.identityOf(active), active.map(v -> store.files(tx, platform, v.version())).orElse(List.of()),
+                    generation);
         });
-        return new Snapshot(read.identity(), combine(platform, read.files()));
+        return new Snapshot(read.identity(), combine(platform, read.files()), read.generation());
     }
 
     /** Which base the platform serves now, inside the caller's transaction. */

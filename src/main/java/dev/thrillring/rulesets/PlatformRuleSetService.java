@@ -164,7 +164,8 @@ public final class PlatformRuleSetService {
         try {
             List<ScenarioRunner.Result> results = scenarios.run(set, RuleSetService.scenariosOf(files));
             RuleSetService.requirePassed(results, "the current base");
-            RuleSetStore.Version v = inPlatform(caller, platform, tx -> {
+            record Committed(RuleSetStore.Version version, long generation) {}
+            Committed c = inPlatform(caller, platform, tx -> {
                 // Held to the commit: no tenant activation of the platform can land between the check and the switch.
                 base.lock(tx, platform, true);
                 List<BrokenTenant> broken = brokenTenants(tx, platform, rules, set);
@@ -175,16 +176,17 @@ public final class PlatformRuleSetService {
                 }
                 store.lockPlatform(tx, platform);
                 Optional<RuleSetStore.Version> before = store.active(tx, platform);
-                store.activate(tx, platform, version);
+                long generation = store.activate(tx, platform, version);
                 Map<String, Object> was = new LinkedHashMap<>();
                 was.put("active_version", before.<Object>map(RuleSetStore.Version::version).orElse("shipped files"));
                 audit.recordPlatform(tx, platform, caller, version.isPresent() ? "base_ruleset.activated" : "base_ruleset.deactivated",
                         "base_ruleset" + version.map(n -> "/v" + n).orElse(""), was,
                         Map.of("active_version", version.<Object>map(n -> n).orElse("shipped files"), "rule_set_version", set.version()));
-                store.notifyChange(tx, platform);
-                return version.map(n -> store.find(tx, platform, n).orElseThrow()).orElse(null);
+                store.notifyChange(tx, platform, generation);
+                return new Committed(version.map(n -> store.find(tx, platform, n).orElseThrow()).orElse(null), generation);
             });
-            registry.installPlatform(platform, rules, set);
+            RuleSetStore.Version v = c.version();
+            registry.installPlatform(platform, rules, set, c.generation());
             baseChanged.accept(platform);
             RuleSetService.VersionView view = v == null ? null : RuleSetService.view(v, files, set.ruleCount());
             return new RuleSetService.Activation(view, results);
@@ -217,9 +219,14 @@ public final class PlatformRuleSetService {
         return broken;
     }
 
-    /** Reloads a platform's base after another process changed it. */
-    public void reloadPlatform(String platform) {
-        registry.reloadPlatform(platform);
+    /**
+     * Reloads a platform's base after a process (this one included) switched it to
+     * {@code generation}; nothing to do when this node serves that generation or a newer one.
+     */
+    public void reloadPlatform(String platform, long generation) {
+        if (generation > 0 && registry.platformGeneration(platform) >= generation) return;
+        PlatformBaseRules.Snapshot snapshot = base.snapshot(platform);
+        registry.installPlatform(platform, snapshot.rules(), registry.compileBase(platform, snapshot.rules()), snapshot.generation());
     }
 
     private RuleSetStore.Version found(DSLContext tx, String platform, int version) {

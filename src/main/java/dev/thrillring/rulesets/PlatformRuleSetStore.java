@@ -74,11 +74,26 @@ final class PlatformRuleSetStore {
     }
 
     /** Makes {@code version} active (or none, when empty); the formerly active one becomes inactive. */
-    void activate(DSLContext tx, String platform, Optional<Integer> version) {
+    /**
+     * Activates {@code version} (none: the shipped files), stamped with the next activation
+     * generation (the caller holds {@link #lockPlatform}); returns the generation.
+     */
+    long activate(DSLContext tx, String platform, Optional<Integer> version) {
         var p = PLATFORM_RULE_SET_VERSIONS;
-        tx.update(p).set(p.STATUS, "inactive").where(p.PLATFORM.eq(platform).and(p.STATUS.eq("active"))).execute();
+        long generation = RuleSetStore.nextGeneration(tx);
+        tx.update(p).set(p.STATUS, "inactive").set(p.ACTIVATION_GENERATION, version.isPresent() ? p.ACTIVATION_GENERATION : DSL.val(generation))
+                .where(p.PLATFORM.eq(platform).and(p.STATUS.eq("active"))).execute();
         version.ifPresent(v -> tx.update(p).set(p.STATUS, "active").set(p.ACTIVATED_AT, DSL.currentOffsetDateTime())
+                .set(p.ACTIVATION_GENERATION, generation)
                 .where(p.PLATFORM.eq(platform).and(p.VERSION.eq(v))).execute());
+        return generation;
+    }
+
+    /** The generation the platform's base is at (0: never activated), by one statement. */
+    long generation(DSLContext tx, String platform) {
+        Long g = tx.select(DSL.max(PLATFORM_RULE_SET_VERSIONS.ACTIVATION_GENERATION)).from(PLATFORM_RULE_SET_VERSIONS)
+                .where(PLATFORM_RULE_SET_VERSIONS.PLATFORM.eq(platform)).fetchOne().value1();
+        return g == null ? 0 : g;
     }
 
     /** The platform's tenants: read through the owner's function, as tenant rows are guarded per tenant. */
@@ -88,8 +103,9 @@ final class PlatformRuleSetStore {
     }
 
     /** Tells every process that the platform's base changed (delivered at commit). */
-    void notifyChange(DSLContext tx, String platform) {
-        TransactionSignals.notifyAtCommit(tx, RuleSetNotifier.CHANNEL, RuleSetNotifier.PLATFORM_PREFIX + platform + "|" + RuleSetNotifier.NODE);
+    void notifyChange(DSLContext tx, String platform, long generation) {
+        TransactionSignals.notifyAtCommit(tx, RuleSetNotifier.CHANNEL,
+                RuleSetNotifier.PLATFORM_PREFIX + platform + "|" + RuleSetNotifier.NODE + "|" + generation);
     }
 
     private static org.jooq.SelectJoinStep<org.jooq.Record7<Integer, String, String, String, String, OffsetDateTime, OffsetDateTime>> versions(DSLContext tx) {

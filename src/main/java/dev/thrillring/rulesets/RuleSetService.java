@@ -116,7 +116,8 @@ public final class RuleSetService {
         List<ScenarioRunner.Result> results = scenarios.run(build.set, build.scenarios);
         if (!results.stream().allMatch(ScenarioRunner.Result::passed)) build.set.dispose();
         requirePassed(results, "the active version");
-        RuleSetStore.Version v;
+        record Committed(RuleSetStore.Version version, long generation) {}
+        Committed v;
         try {
             v = scope.inTenant(tenant, tx -> {
                 store.lockTenant(tx, tenant);
@@ -126,18 +127,19 @@ public final class RuleSetService {
                             + " was being checked; activate it again");
                 }
                 Optional<RuleSetStore.Version> before = store.active(tx, tenant);
-                store.activate(tx, tenant, version);
+                long generation = store.activate(tx, tenant, version);
                 audit.record(tx, tenant, caller, "ruleset.activated", "ruleset/v" + version,
                         before.map(b -> Map.of("active_version", b.version())).orElse(null), Map.of("active_version", version));
-                store.notifyChange(tx, tenant);
-                return store.find(tx, tenant, version).orElseThrow();
+                store.notifyChange(tx, tenant, generation);
+                return new Committed(store.find(tx, tenant, version).orElseThrow(), generation);
             });
         } catch (RuntimeException e) {
             build.set.dispose();
             throw e;
         }
-        registry.install(tenant, platform, Optional.of(build.set));
-        return new Activation(view(v, files, build.set.ruleCount()), results);
+        // Refused (and freed) when a later activation was installed first: that one is the active one.
+        registry.install(tenant, platform, Optional.of(build.set), v.generation());
+        return new Activation(view(v.version(), files, build.set.ruleCount()), results);
     }
 
     /**
@@ -170,17 +172,17 @@ public final class RuleSetService {
     public void deactivate(Principal caller, UUID tenant) {
         caller.require(tenant, ACTIVATORS, "deactivate rule sets");
         String platform = platformOf(tenant);
-        scope.inTenant(tenant, tx -> {
+        Long generation = scope.inTenant(tenant, tx -> {
             store.lockTenant(tx, tenant);
             Optional<RuleSetStore.Version> before = store.active(tx, tenant);
             if (before.isEmpty()) return null; // already on the platform base: nothing changed, nothing to audit
-            store.deactivate(tx, tenant);
+            long g = store.deactivate(tx, tenant);
             audit.record(tx, tenant, caller, "ruleset.deactivated", "ruleset",
                     Map.of("active_version", before.get().version()), Map.of("active_version", "platform base"));
-            store.notifyChange(tx, tenant);
-            return null;
+            store.notifyChange(tx, tenant, g);
+            return g;
         });
-        registry.install(tenant, platform, Optional.empty());
+        if (generation != null) registry.install(tenant, platform, Optional.empty(), generation);
     }
 
     /**
@@ -192,23 +194,19 @@ public final class RuleSetService {
         String platform = platformOf(tenant);
         Principal service = new Principal("thrillring", dev.thrillring.auth.Role.TENANT_ADMIN, Optional.of(tenant),
                 Optional.empty(), t -> Optional.empty(), null);
-        boolean suspended = scope.inTenant(tenant, tx -> {
+        Long suspended = scope.inTenant(tenant, tx -> {
             store.lockTenant(tx, tenant);
             Optional<RuleSetStore.Version> before = store.active(tx, tenant);
-            if (before.isEmpty()) return false;
-            store.deactivate(tx, tenant);
+            if (before.isEmpty()) return null;
+            long generation = store.deactivate(tx, tenant);
             audit.record(tx, tenant, service, "ruleset.suspended", "ruleset",
                     Map.of("active_version", before.get().version()), Map.of("active_version", "platform base", "reason", reason));
-            tx.insertInto(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS)
-                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.TENANT_ID, tenant)
-                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.EVENT_TYPE, "ruleset.suspended")
-                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.EVENT_DATA,
-                            dev.thrillring.web.Json.jsonb(Map.of("version", before.get().version(), "reason", reason)))
-                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.PLATFORM, platform).execute();
-            store.notifyChange(tx, tenant);
-            return true;
+            dev.thrillring.events.EventLog.append(tx, dev.thrillring.events.Event.of(tenant, "ruleset.suspended", null, java.time.Instant.now(),
+                    Map.of("version", before.get().version(), "reason", reason, "platform", platform)));
+            store.notifyChange(tx, tenant, generation);
+            return generation;
         });
-        if (suspended) registry.install(tenant, platform, Optional.empty());
+        if (suspended != null) registry.install(tenant, platform, Optional.empty(), suspended);
     }
 
     public List<VersionView> list(Principal caller, UUID tenant) {
@@ -413,8 +411,12 @@ public final class RuleSetService {
                 files.stream().map(f -> new FileInfo(f.path(), f.kind(), f.content().length)).toList(), rules);
     }
 
-    /** Reloads a tenant's rule set after another process changed it. */
-    public void reloadTenant(UUID tenant) {
+    /**
+     * Reloads a tenant's rule set after a process (this one included) changed it to
+     * {@code generation}; nothing to do when this node serves that generation or a newer one.
+     */
+    public void reloadTenant(UUID tenant, long generation) {
+        if (generation > 0 && registry.generation(tenant) >= generation) return;
         tenants.platformOf(tenant).ifPresent(p -> registry.refresh(tenant, p));
     }
 }

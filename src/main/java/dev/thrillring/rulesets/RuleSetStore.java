@@ -79,22 +79,45 @@ final class RuleSetStore {
     }
 
     /** Makes {@code version} the active one; the formerly active version becomes inactive. */
-    void activate(DSLContext tx, UUID tenantId, int version) {
+    /**
+     * Makes {@code version} the active one, stamped with the next activation generation (the caller
+     * holds {@link #lockTenant}, so generations follow commit order); returns the generation.
+     */
+    long activate(DSLContext tx, UUID tenantId, int version) {
+        long generation = nextGeneration(tx);
         tx.update(RULE_SET_VERSIONS).set(RULE_SET_VERSIONS.STATUS, "inactive")
                 .where(RULE_SET_VERSIONS.TENANT_ID.eq(tenantId).and(RULE_SET_VERSIONS.STATUS.eq("active"))).execute();
         tx.update(RULE_SET_VERSIONS).set(RULE_SET_VERSIONS.STATUS, "active").set(RULE_SET_VERSIONS.ACTIVATED_AT, DSL.currentOffsetDateTime())
+                .set(RULE_SET_VERSIONS.ACTIVATION_GENERATION, generation)
                 .where(RULE_SET_VERSIONS.TENANT_ID.eq(tenantId).and(RULE_SET_VERSIONS.VERSION.eq(version))).execute();
+        return generation;
     }
 
-    /** Leaves the tenant on its platform base: no version active. */
-    void deactivate(DSLContext tx, UUID tenantId) {
-        tx.update(RULE_SET_VERSIONS).set(RULE_SET_VERSIONS.STATUS, "inactive")
+    /** Leaves the tenant on its platform base: no version active; the one that was is stamped with the new generation. */
+    long deactivate(DSLContext tx, UUID tenantId) {
+        long generation = nextGeneration(tx);
+        tx.update(RULE_SET_VERSIONS).set(RULE_SET_VERSIONS.STATUS, "inactive").set(RULE_SET_VERSIONS.ACTIVATION_GENERATION, generation)
                 .where(RULE_SET_VERSIONS.TENANT_ID.eq(tenantId).and(RULE_SET_VERSIONS.STATUS.eq("active"))).execute();
+        return generation;
     }
 
-    /** Tells every process that the tenant's active rule set changed (delivered at commit). */
-    void notifyChange(DSLContext tx, UUID tenantId) {
-        TransactionSignals.notifyAtCommit(tx, RuleSetNotifier.CHANNEL, tenantId + "|" + RuleSetNotifier.NODE);
+    static long nextGeneration(DSLContext tx) {
+        return tx.select(DSL.sequence(DSL.name("rule_set_activation_generation"), Long.class).nextval()).fetchOne().value1();
+    }
+
+    /** The tenant's active version (if any) and the generation it is at, read by one statement (one snapshot). */
+    record Current(Optional<Integer> activeVersion, long generation) {}
+
+    Current current(DSLContext tx, UUID tenantId) {
+        var r = tx.select(DSL.max(RULE_SET_VERSIONS.ACTIVATION_GENERATION),
+                        DSL.max(RULE_SET_VERSIONS.VERSION).filterWhere(RULE_SET_VERSIONS.STATUS.eq("active")))
+                .from(RULE_SET_VERSIONS).where(RULE_SET_VERSIONS.TENANT_ID.eq(tenantId)).fetchOne();
+        return new Current(Optional.ofNullable(r.value2()), r.value1() == null ? 0 : r.value1());
+    }
+
+    /** Tells every process that the tenant's active rule set changed to {@code generation} (delivered at commit). */
+    void notifyChange(DSLContext tx, UUID tenantId, long generation) {
+        TransactionSignals.notifyAtCommit(tx, RuleSetNotifier.CHANNEL, tenantId + "|" + RuleSetNotifier.NODE + "|" + generation);
     }
 
     private static org.jooq.SelectJoinStep<org.jooq.Record7<Integer, String, String, String, String, OffsetDateTime, OffsetDateTime>> versions(DSLContext tx) {

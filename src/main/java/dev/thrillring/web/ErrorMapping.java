@@ -1,5 +1,6 @@
 package dev.thrillring.web;
 
+import dev.thrillring.db.DatabaseFailures;
 import dev.thrillring.engine.RuleFailure;
 import dev.thrillring.engine.RuleSetInvalid;
 import dev.thrillring.problems.Problem;
@@ -26,6 +27,11 @@ public final class ErrorMapping {
     private ErrorMapping() {}
 
     public static void register(RoutesConfig routes) {
+        register(routes, () -> {});
+    }
+
+    /** As {@link #register(RoutesConfig)}; {@code onOutage} runs when a request found the database gone. */
+    public static void register(RoutesConfig routes, Runnable onOutage) {
         routes.exception(Problem.class, (e, ctx) -> {
             Map<String, Object> body = problem(e.status(), e.title(), e.detail());
             if (e instanceof Problem.Invalid inv) body.put("errors", inv.violations());
@@ -40,6 +46,10 @@ public final class ErrorMapping {
                 ctx.header("RateLimit-Limit", Integer.toString(t.limit()));
                 ctx.header("RateLimit-Remaining", "0");
                 ctx.header("RateLimit-Reset", Long.toString(t.retryAfterSeconds()));
+            }
+            if (e instanceof Problem.Unavailable u) {
+                ctx.header("Retry-After", Long.toString(u.retryAfterSeconds()));
+                body.put("retryable", true);
             }
             write(ctx, e.status(), body);
         });
@@ -84,6 +94,23 @@ public final class ErrorMapping {
             }
         });
         routes.exception(Exception.class, (e, ctx) -> {
+            if (DatabaseFailures.isDiskFull(e)) {
+                log.error("the database is out of disk space during {} {}", ctx.method(), ctx.path(), e);
+                onOutage.run();
+                write(ctx, 507, problem(507, "Insufficient storage", "the database has no disk space left; nothing was written"));
+                return;
+            }
+            if (DatabaseFailures.isOutage(e)) {
+                // The database went away under this request (before the supervisor's next probe):
+                // retryable, and not the client's fault.
+                log.warn("database unavailable during {} {}: {}", ctx.method(), ctx.path(), e.toString());
+                onOutage.run();
+                ctx.header("Retry-After", "2");
+                Map<String, Object> body = problem(503, "Service unavailable", "the database is not answering; retry shortly");
+                body.put("retryable", true);
+                write(ctx, 503, body);
+                return;
+            }
             log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
             write(ctx, 500, problem(500, "Internal error", "the request failed on the server; it has been logged"));
         });

@@ -38,13 +38,18 @@ class AnalystTableEditTest {
 
             setThreshold(table, "first-sale", "first-sale, orders_shipped, 2, all_time");
             setThreshold(table, "orders-bronze", "orders-bronze, orders_shipped, 4, all_time");
+            // The two saves may reach the watcher as one change or as two: wait until both are live.
             boolean applied = false;
-            for (int i = 0; i < 100 && !applied; i++) {
+            for (int i = 0; i < 300 && !applied; i++) {
                 Thread.sleep(100);
                 var catalogue = app.get("/api/v1/gamification/achievements", viewer).json().get("achievements");
+                int edited = 0;
                 for (var a : catalogue) {
-                    if (a.get("key").asText().equals("first-sale") && a.get("trigger_conditions").get("threshold").asDouble() == 2.0) applied = true;
+                    double threshold = a.get("trigger_conditions").get("threshold").asDouble();
+                    if (a.get("key").asText().equals("first-sale") && threshold == 2.0) edited++;
+                    if (a.get("key").asText().equals("orders-bronze") && threshold == 4.0) edited++;
                 }
+                applied = edited == 2;
             }
             assertThat(applied).as("the edited table was not picked up").isTrue();
 

@@ -91,6 +91,7 @@ class RuleCheckTest {
         assertThat(check(rule("$f : Fact(type == \"x\", $v : num(\"v\"))\n not Fact(type == \"y\")\n exists SubjectState(referralsConverted > 2)\n"
                 + " accumulate(Fact($w : num(\"v\")); $s : sum($w))", "outcomes.points((long) $v, \"x\" + $f.getType());"))).isEmpty();
         assertThat(check(HEAD + "rule \"r\" salience 10 no-loop true activation-group \"g\" when Fact() then outcomes.points(1, \"x\"); end\n")).isEmpty();
+        assertThat(check("\uFEFF" + rule("Fact()", "outcomes.points(1, \"saved with a byte-order mark\");"))).isEmpty();
     }
 
     @Test

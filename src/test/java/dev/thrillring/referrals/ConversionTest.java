@@ -77,6 +77,26 @@ class ConversionTest {
     }
 
     @Test
+    void shouldMoveTheBoardsWithAnApprovedConversionsScores() throws Exception {
+        Tenant t = tenant();
+        String code = code(t, "scorer", "");
+        Response r = convert(t, code, "scored-referee");
+        assertThat(r.json().get("status").asText()).as(r.body()).isEqualTo("approved");
+        // The shipped scoring table gives referral.converted 20 on the growth board and 2 on engagement.
+        try (var c = app.ownerConnection(); var ps = c.prepareStatement("SELECT l.leaderboard_key, e.score FROM leaderboard_entries e "
+                + "JOIN leaderboards l ON l.id = e.leaderboard_id WHERE e.tenant_id = ?::uuid AND e.user_id = 'scorer' ORDER BY 1")) {
+            ps.setString(1, t.id);
+            Map<String, Double> scores = new java.util.TreeMap<>();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) scores.put(rs.getString(1), rs.getDouble(2));
+            }
+            assertThat(scores).containsEntry("growth", 20.0).containsEntry("engagement", 2.0);
+        }
+        Response events = app.get("/api/v1/tenants/" + t.id + "/events?limit=100", t.admin);
+        assertThat(events.json().get("events").findValuesAsText("type")).contains("referral.converted", "leaderboard.rank_changed");
+    }
+
+    @Test
     void shouldScoreSignalsItRecordedItselfIntoBands() {
         Tenant t = tenant();
         String code = code(t, "alice", "");
