@@ -112,14 +112,8 @@ public final class AchievementService implements dev.thrillring.decisions.Decisi
 
     @Override
     public Runnable record(DSLContext tx, dev.thrillring.decisions.Decided d) {
-        store.apply(tx, d.tenantId(), d.platform(), d.userId(), d.outcomes(), d.source(), d.at());
+        store.apply(tx, d);
         return null;
-    }
-
-    /** Persists a decision's achievement outcomes (inside the decision's transaction). */
-    public void recordDecision(DSLContext tx, UUID tenantId, String platform, String userId, List<Outcome> outcomes,
-                               String factId, Instant at) {
-        store.apply(tx, tenantId, platform, userId, outcomes, factId, at);
     }
 
     /** The seed's {@code AchievementProgressResponse} for a subject. */

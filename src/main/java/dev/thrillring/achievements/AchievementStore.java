@@ -25,7 +25,6 @@ import java.util.UUID;
 
 import static dev.thrillring.db.schema.Tables.ACHIEVEMENTS;
 import static dev.thrillring.db.schema.Tables.ACHIEVEMENT_CATEGORIES;
-import static dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS;
 import static dev.thrillring.db.schema.Tables.TENANT_ACHIEVEMENTS;
 
 /** The achievement catalogue, subjects' progress and unlocks, and their events. */
@@ -124,17 +123,23 @@ public final class AchievementStore {
                            notified_at = excluded.notified_at, progress_data = excluded.progress_data
                      WHERE tenant_achievements.unlocked_at IS NULL
                     RETURNING tenant_id
-                ), events AS (
-                    INSERT INTO gamification_events (tenant_id, event_type, event_data, platform)
-                    SELECT tenant_id, 'achievement.backfilled',
-                           jsonb_build_object('achievement', {6}, 'subjects', count(*), 'backfilled', true), {0}
-                      FROM unlocked GROUP BY tenant_id
-                    RETURNING 1
                 )
-                SELECT (SELECT count(*) FROM unlocked), (SELECT count(*) FROM events)
+                SELECT tenant_id, count(*) FROM unlocked GROUP BY tenant_id
                 """;
-        return tx.fetchOne(sql, platform, tenantOrNull, d.metric(), d.threshold(), d.requires(), achievementId, d.key(), d.comparison())
-                .get(0, Integer.class);
+        int total = 0;
+        // One event per tenant, not per subject: a backfill must not flood the tenant's consumers.
+        for (Record r : tx.fetch(sql, platform, tenantOrNull, d.metric(), d.threshold(), d.requires(), achievementId, d.key(), d.comparison())) {
+            int subjects = r.get(1, Integer.class);
+            total += subjects;
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("achievement", d.key());
+            data.put("subjects", subjects);
+            data.put("backfilled", true);
+            data.put("platform", platform);
+            dev.thrillring.events.EventLog.append(tx, dev.thrillring.events.Event.of(r.get(0, UUID.class), "achievement.backfilled",
+                    null, Instant.now(), data));
+        }
+        return total;
     }
 
     // ------------------------------------------------------- decisions (tenant scope) --
@@ -164,7 +169,13 @@ public final class AchievementStore {
      * statements. A second unlock of the same occurrence is impossible: the row is unique, and
      * only a row not yet unlocked is updated.
      */
-    void apply(DSLContext tx, UUID tenantId, String platform, String userId, List<Outcome> outcomes, String factId, Instant at) {
+    void apply(DSLContext tx, dev.thrillring.decisions.Decided d) {
+        UUID tenantId = d.tenantId();
+        String platform = d.platform();
+        String userId = d.userId();
+        List<Outcome> outcomes = d.outcomes();
+        String factId = d.source();
+        Instant at = d.at();
         OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
         List<Map<String, Object>> events = new ArrayList<>();
         var progressRows = new ArrayList<org.jooq.Row6<UUID, String, UUID, Integer, BigDecimal, JSONB>>();
@@ -224,17 +235,11 @@ public final class AchievementStore {
             data.put("backfilled", false);
             events.add(data);
         }
-        if (events.isEmpty()) return;
-        var insert = tx.insertInto(GAMIFICATION_EVENTS, GAMIFICATION_EVENTS.TENANT_ID, GAMIFICATION_EVENTS.USER_ID,
-                GAMIFICATION_EVENTS.EVENT_TYPE, GAMIFICATION_EVENTS.EVENT_DATA, GAMIFICATION_EVENTS.PLATFORM,
-                GAMIFICATION_EVENTS.FACT_ID, GAMIFICATION_EVENTS.RULE_NAME, GAMIFICATION_EVENTS.TIMESTAMP);
         for (Map<String, Object> e : events) {
             Map<String, Object> data = new LinkedHashMap<>(e);
             String type = (String) data.remove("type");
-            String rule = (String) data.remove("rule");
-            insert = insert.values(tenantId, userId, type, json(data), platform, factId, rule, when);
+            d.emit(type, data);
         }
-        insert.execute();
     }
 
     /** The occurrence a subject is working on: 1, or one past its last unlock of a repeatable achievement. */

@@ -28,7 +28,10 @@ import dev.thrillring.rulesets.RuleSetRoutes;
 import dev.thrillring.rulesets.RuleSetService;
 import io.javalin.config.SizeUnit;
 import dev.thrillring.decisions.FactRoutes;
+import dev.thrillring.decisions.DecisionWriter;
 import dev.thrillring.decisions.FactService;
+import dev.thrillring.events.EventRoutes;
+import dev.thrillring.events.EventService;
 import dev.thrillring.web.AccessControl;
 import dev.thrillring.web.ErrorMapping;
 import dev.thrillring.web.Json;
@@ -114,9 +117,13 @@ public final class Server implements AutoCloseable {
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
             achievements.syncPlatforms(baseRules, platforms);
             LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());
+            // The one write path; features join it here, and ingestion never names them.
+            DecisionWriter decisions = new DecisionWriter();
+            decisions.register(achievements);
+            decisions.register(leaderboards);
             PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(db.dsl(), baseRules, registry, overlays, engine, ruleSets,
                     p -> achievements.syncPlatform(baseRules, p));
-            FactService facts = new FactService(scope, tenants, engine, registry, List.of(achievements, leaderboards), metrics.registry());
+            FactService facts = new FactService(scope, tenants, engine, registry, decisions, metrics.registry());
             Listener listener = new Listener(db, Map.of(
                     RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, (p, generation) -> {
                         platformRuleSets.reloadPlatform(p, generation);
@@ -133,7 +140,7 @@ public final class Server implements AutoCloseable {
             closeables.addFirst(listener);
             listener.start();
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
-            ConversionService conversions = new ConversionService(scope, tenants, registry, engine, achievements, Clock.systemUTC());
+            ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);
@@ -176,6 +183,7 @@ public final class Server implements AutoCloseable {
                 TenantRoutes.register(c.routes, tenants);
                 PlatformRoutes.register(c.routes, new PlatformService(db.dsl()));
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
+                EventRoutes.register(c.routes, new EventService(scope));
                 RuleSetRoutes.register(c.routes, ruleSets, platformRuleSets);
                 AchievementRoutes.register(c.routes, achievements);
                 LeaderboardRoutes.register(c.routes, leaderboards);

@@ -196,8 +196,7 @@ public final class Database implements AutoCloseable {
      */
     public <T> T asOwner(java.util.function.Function<DSLContext, T> work) {
         try (Connection c = java.sql.DriverManager.getConnection(ownerJdbcUrl, ownerUser.orElse(null), ownerPassword.orElse(null))) {
-            return DSL.using(c, SQLDialect.POSTGRES, new Settings().withRenderSchema(false))
-                    .transactionResult(t -> work.apply(t.dsl()));
+            return TenantScope.run(c, new Settings().withRenderSchema(false), work);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect as the database owner", e);
         }

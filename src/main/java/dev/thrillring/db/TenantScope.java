@@ -8,9 +8,9 @@ import org.jooq.impl.DSL;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -39,22 +39,6 @@ public final class TenantScope {
         });
     }
 
-    /**
-     * Runs each tenant's work in turn in one transaction, under that tenant's setting: for writes
-     * that span tenants by nature (rank changes on a public board), at the cost of one commit
-     * instead of one per tenant. Row-level security still checks every statement.
-     */
-    public void inEachTenant(Map<UUID, ? extends Consumer<DSLContext>> work) {
-        if (work.isEmpty()) return;
-        transaction(tx -> {
-            work.forEach((tenant, w) -> {
-                enter(tx, tenant);
-                w.accept(tx);
-            });
-            return null;
-        });
-    }
-
     private static void enter(DSLContext tx, UUID tenantId) {
         tx.select(DSL.function("set_config", String.class,
                 DSL.val("app.tenant_id"), DSL.val(tenantId.toString()), DSL.inline(true))).fetch();
@@ -62,11 +46,58 @@ public final class TenantScope {
 
     private <T> T transaction(Function<DSLContext, T> work) {
         try (Connection c = dataSource.getConnection()) {
+            return run(c, SETTINGS, work);
+        } catch (SQLException e) {
+            throw new org.jooq.exception.DataAccessException("no database connection", e);
+        }
+    }
+
+    private static final String AT_COMMIT = "thrillring.atCommit";
+    private static final String AFTER_COMMIT = "thrillring.afterCommit";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TenantScope.class);
+
+    /**
+     * Work to run once {@code tx} has committed (in-memory state that must not run ahead of the
+     * database: rank indexes, caches). Dropped if the transaction rolls back.
+     */
+    @SuppressWarnings("unchecked")
+    public static void afterCommit(DSLContext tx, Runnable work) {
+        List<Runnable> after = (List<Runnable>) tx.configuration().data(AFTER_COMMIT);
+        if (after == null) {
+            after = new java.util.ArrayList<>();
+            tx.configuration().data(AFTER_COMMIT, after);
+        }
+        after.add(work);
+    }
+
+    private static void runAfterCommit(List<Runnable> work) {
+        for (Runnable r : work) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // Committed is committed: a failing follower must not turn the answer into an error.
+                log.error("work after a commit failed", e);
+            }
+        }
+    }
+
+    /**
+     * The one transaction mechanism: runs {@code work} on {@code c}, then the work registered with
+     * {@link #atCommit}, then commits; rolls back if anything throws.
+     */
+    static <T> T run(Connection c, Settings settings, Function<DSLContext, T> work) {
+        try {
             c.setAutoCommit(false);
             try {
-                DSLContext tx = DSL.using(c, SQLDialect.POSTGRES, SETTINGS);
+                DSLContext tx = DSL.using(c, SQLDialect.POSTGRES, settings);
                 T result = work.apply(tx);
+                @SuppressWarnings("unchecked")
+                Map<Object, Runnable> hooks = (Map<Object, Runnable>) tx.configuration().data(AT_COMMIT);
+                if (hooks != null) hooks.values().forEach(Runnable::run);
                 c.commit();
+                @SuppressWarnings("unchecked")
+                List<Runnable> after = (List<Runnable>) tx.configuration().data(AFTER_COMMIT);
+                if (after != null) runAfterCommit(after);
                 return result;
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(c, e);
@@ -76,8 +107,23 @@ public final class TenantScope {
                 throw new org.jooq.exception.DataAccessException("commit failed", e);
             }
         } catch (SQLException e) {
-            throw new org.jooq.exception.DataAccessException("no database connection", e);
+            throw new org.jooq.exception.DataAccessException("cannot begin a transaction", e);
         }
+    }
+
+    /**
+     * Work that {@code tx} runs last, just before it commits: one instance per {@code key},
+     * created on first use. The event log appends its rows here, so the lock that orders them is
+     * held only from the end of the transaction to its commit.
+     */
+    @SuppressWarnings("unchecked")
+    public static <H extends Runnable> H atCommit(DSLContext tx, Object key, java.util.function.Supplier<H> create) {
+        Map<Object, Runnable> hooks = (Map<Object, Runnable>) tx.configuration().data(AT_COMMIT);
+        if (hooks == null) {
+            hooks = new java.util.LinkedHashMap<>();
+            tx.configuration().data(AT_COMMIT, hooks);
+        }
+        return (H) hooks.computeIfAbsent(key, k -> create.get());
     }
 
     private static void rollbackQuietly(Connection c, Throwable cause) {

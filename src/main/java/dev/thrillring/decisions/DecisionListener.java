@@ -15,4 +15,20 @@ public interface DecisionListener {
      * @return work to run once the transaction has committed (caches, in-memory ranks), or null
      */
     Runnable record(DSLContext tx, Decided decision);
+
+    /**
+     * Persists this feature's part of a group of decisions of one tenant, in arrival order, inside
+     * their shared transaction. A listener that can merge its statements across the group
+     * overrides this; by default each decision is recorded in turn.
+     *
+     * @return work to run once the transaction has committed, or null
+     */
+    default Runnable recordAll(DSLContext tx, java.util.List<Decided> decisions) {
+        java.util.List<Runnable> after = new java.util.ArrayList<>();
+        for (Decided d : decisions) {
+            Runnable r = record(tx, d);
+            if (r != null) after.add(r);
+        }
+        return after.isEmpty() ? null : () -> after.forEach(Runnable::run);
+    }
 }

@@ -4,11 +4,8 @@ import dev.thrillring.auth.Principal;
 import dev.thrillring.db.DatabaseFailures;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.engine.CompiledRuleSet;
-import dev.thrillring.engine.Evaluation;
 import dev.thrillring.engine.RuleEngine;
 import dev.thrillring.engine.RuleSetRegistry;
-import dev.thrillring.engine.model.SubjectState;
-import dev.thrillring.subjects.SubjectStore;
 import dev.thrillring.engine.RuleFailure;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.problems.Problem.Violation;
@@ -24,8 +21,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Ingestion: each fact is claimed by its id, evaluated by its tenant's rule set, and committed
- * with its decision in one transaction. A fact id seen before returns the stored decision.
+ * Ingestion: facts are authorised, then decided in groups that share their reads and their
+ * transaction ({@link GroupCommit}); each is answered after its decision has committed. A fact
+ * id seen before returns the stored decision.
  */
 public final class FactService {
     private final TenantScope scope;
@@ -33,15 +31,14 @@ public final class FactService {
     private final RuleEngine engine;
     private final RuleSetRegistry ruleSets;
     private final FactStore store = new FactStore();
-    private final SubjectStore subjects = new SubjectStore();
-    private final List<DecisionListener> listeners;
+    private final GroupCommit groups;
     private final Counter decided;
     private final Counter replayed;
     private final Counter rejected;
 
     public FactService(TenantScope scope, TenantService tenants, RuleEngine engine, RuleSetRegistry ruleSets,
-                       List<DecisionListener> listeners, MeterRegistry registry) {
-        this.listeners = List.copyOf(listeners);
+                       DecisionWriter writer, MeterRegistry registry) {
+        this.groups = new GroupCommit(scope, engine, writer);
         this.scope = scope;
         this.tenants = tenants;
         this.engine = engine;
@@ -77,35 +74,20 @@ public final class FactService {
         return ruleSets;
     }
 
-    /** Decides one fact (or replays its earlier decision). */
+    /** Decides one fact (or replays its earlier decision) once its group has committed. */
     Decision decide(FactInput f, String platform, CompiledRuleSet ruleSet) {
+        return await(groups.submit(f, platform, ruleSet));
+    }
+
+    private Decision await(java.util.concurrent.CompletableFuture<Decision> answer) {
         try {
-            List<Runnable> afterCommit = new ArrayList<>();
-            Decision d = scope.inTenant(f.tenantId(), tx -> {
-                if (!store.claim(tx, f)) {
-                    String stored = store.payloadHash(tx, f.tenantId(), f.id()).orElseThrow();
-                    if (!stored.equals(f.payloadHash())) {
-                        throw new Problem.Conflict(f.field() + "id", "fact id '" + f.id()
-                                + "' was already used with a different payload; use a new id for a new fact");
-                    }
-                    return store.find(tx, f.tenantId(), f.id()).orElseThrow().replayed();
-                }
-                subjects.lock(tx, f.tenantId(), f.userId());
-                SubjectState state = subjects.load(tx, f.tenantId(), f.userId(), f.occurredAt());
-                Evaluation e = engine.evaluate(ruleSet, f.toFact(), state);
-                subjects.applyMetrics(tx, f.tenantId(), f.userId(), e.outcomes(), f.occurredAt());
-                Decided decided = new Decided(f.tenantId(), platform, f.userId(), e.outcomes(), f.id(), f.occurredAt());
-                for (DecisionListener l : listeners) {
-                    Runnable after = l.record(tx, decided);
-                    if (after != null) afterCommit.add(after);
-                }
-                return store.insertDecision(tx, f, e);
-            });
-            afterCommit.forEach(Runnable::run);
+            Decision d = answer.join();
             (d.status().equals("replayed") ? replayed : decided).increment();
             return d;
-        } catch (Problem | RuleFailure e) {
+        } catch (java.util.concurrent.CompletionException e) {
             rejected.increment();
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
             throw e;
         }
     }
@@ -117,24 +99,31 @@ public final class FactService {
     }
 
     /**
-     * Ingests a batch: validated and authorised as a whole, then one transaction per fact, so a
-     * fact whose rules fail does not undo its neighbours. Each item reports its own outcome. When
-     * the database fails mid-batch, the facts decided so far keep their decisions, the fact in
-     * flight is "failed" and the rest "not_attempted", both with a retryable problem: resending the
-     * whole batch is safe (fact ids are idempotent) and completes it.
+     * Ingests a batch: validated and authorised as a whole, then decided in groups that share
+     * transactions; a fact whose rules fail does not undo its neighbours. Each item reports its
+     * own outcome. When the database fails mid-batch, the facts committed so far keep their
+     * decisions, the facts whose group was lost are "failed" and those not yet taken up
+     * "not_attempted", both with a retryable problem: resending the whole batch is safe (fact ids
+     * are idempotent) and completes it.
      */
     public List<BatchItem> ingestBatch(Principal caller, List<FactInput> facts) {
         var ruleSets = authorise(caller, facts);
+        List<java.util.concurrent.CompletableFuture<Decision>> answers = new ArrayList<>(facts.size());
+        for (FactInput f : facts) {
+            TenantRules rules = ruleSets.get(f.tenantId());
+            answers.add(groups.submit(f, rules.platform(), rules.ruleSet()));
+        }
         List<BatchItem> items = new ArrayList<>(facts.size());
         boolean databaseLost = false;
-        for (FactInput f : facts) {
-            if (databaseLost) {
+        for (int i = 0; i < facts.size(); i++) {
+            FactInput f = facts.get(i);
+            if (databaseLost && !answers.get(i).isDone()) {
+                // Not taken up before the outage: stop waiting for it; its group may still run and a retry replays it.
                 items.add(new BatchItem(f.id(), "not_attempted", null, RETRY));
                 continue;
             }
             try {
-                TenantRules rules = ruleSets.get(f.tenantId());
-                Decision d = decide(f, rules.platform(), rules.ruleSet());
+                Decision d = await(answers.get(i));
                 items.add(new BatchItem(f.id(), d.status(), d, null));
             } catch (Problem p) {
                 items.add(new BatchItem(f.id(), "rejected", null, Map.of("status", p.status(), "title", p.title(), "detail", p.detail())));

@@ -51,6 +51,57 @@ final class FactStore {
                 e.firedRules(), e.outcomes(), (int) e.micros(), decidedAt);
     }
 
+    /**
+     * Inserts every fact of a group whose id is not taken, in one statement.
+     *
+     * @return the ids this call claimed
+     */
+    java.util.Set<String> claimAll(DSLContext tx, UUID tenantId, List<FactInput> facts) {
+        var insert = tx.insertInto(FACTS, FACTS.TENANT_ID, FACTS.FACT_ID, FACTS.USER_ID, FACTS.TYPE, FACTS.OCCURRED_AT,
+                FACTS.ATTRIBUTES, FACTS.PAYLOAD_HASH);
+        for (FactInput f : facts) {
+            insert = insert.values(tenantId, f.id(), f.userId(), f.type(), f.occurredAt().atOffset(ZoneOffset.UTC),
+                    Json.jsonb(f.attributes()), f.payloadHash());
+        }
+        return new java.util.HashSet<>(insert.onConflictDoNothing().returningResult(FACTS.FACT_ID).fetch(FACTS.FACT_ID));
+    }
+
+    /** The decisions of a group of facts, in one statement; {@code decided_at} is the transaction's time. */
+    List<Decision> insertDecisions(DSLContext tx, UUID tenantId, List<FactInput> facts, List<Evaluation> evaluations) {
+        var insert = tx.insertInto(DECISIONS, DECISIONS.TENANT_ID, DECISIONS.FACT_ID, DECISIONS.RULE_SET_VERSION,
+                DECISIONS.FIRED_RULES, DECISIONS.OUTCOMES, DECISIONS.EVALUATION_MICROS);
+        for (int i = 0; i < facts.size(); i++) {
+            Evaluation e = evaluations.get(i);
+            insert = insert.values(tenantId, facts.get(i).id(), e.ruleSetVersion(), Json.jsonb(e.firedRules()), Json.jsonb(e.outcomes()),
+                    (int) Math.min(Integer.MAX_VALUE, e.micros()));
+        }
+        var decidedAt = insert.returningResult(DECISIONS.DECIDED_AT).fetchAny().value1();
+        List<Decision> out = new java.util.ArrayList<>(facts.size());
+        for (int i = 0; i < facts.size(); i++) {
+            FactInput f = facts.get(i);
+            Evaluation e = evaluations.get(i);
+            out.add(new Decision(f.id(), f.tenantId(), f.userId(), f.type(), f.occurredAt(), "decided", e.ruleSetVersion(),
+                    e.firedRules(), e.outcomes(), (int) e.micros(), decidedAt));
+        }
+        return out;
+    }
+
+    /** A stored fact: the hash of its payload and its decision. */
+    record Stored(String payloadHash, Decision decision) {}
+
+    /** The stored facts among {@code ids}, in one statement. */
+    java.util.Map<String, Stored> findAll(DSLContext tx, UUID tenantId, java.util.Collection<String> ids) {
+        java.util.Map<String, Stored> out = new java.util.HashMap<>();
+        tx.select(FACTS.FACT_ID, FACTS.TENANT_ID, FACTS.USER_ID, FACTS.TYPE, FACTS.OCCURRED_AT,
+                        DECISIONS.RULE_SET_VERSION, DECISIONS.FIRED_RULES, DECISIONS.OUTCOMES,
+                        DECISIONS.EVALUATION_MICROS, DECISIONS.DECIDED_AT, FACTS.PAYLOAD_HASH)
+                .from(FACTS).join(DECISIONS)
+                .on(DECISIONS.TENANT_ID.eq(FACTS.TENANT_ID).and(DECISIONS.FACT_ID.eq(FACTS.FACT_ID)))
+                .where(FACTS.TENANT_ID.eq(tenantId).and(FACTS.FACT_ID.in(ids)))
+                .forEach(r -> out.put(r.get(FACTS.FACT_ID), new Stored(r.get(FACTS.PAYLOAD_HASH), toDecision(r))));
+        return out;
+    }
+
     /** The payload hash stored for a fact id; empty when the id is unknown. */
     Optional<String> payloadHash(DSLContext tx, UUID tenantId, String factId) {
         return tx.select(FACTS.PAYLOAD_HASH).from(FACTS)

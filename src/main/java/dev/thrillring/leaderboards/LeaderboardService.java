@@ -76,7 +76,95 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
     @Override
     public Runnable record(DSLContext tx, dev.thrillring.decisions.Decided d) {
         List<Change> changes = recordDecision(tx, d.tenantId(), d.platform(), d.userId(), d.outcomes(), d.at());
+        for (Change c : changes) {
+            if (c.live()) {
+                Map<String, Object> event = rankChange(c);
+                if (event != null) d.emit("leaderboard.rank_changed", event);
+            }
+        }
         return changes.isEmpty() ? null : () -> applyCommitted(changes);
+    }
+
+    /**
+     * A group of one tenant's decisions: scores summed per subject and board period over the
+     * group, one upsert for all of them, one rank event per subject and board (on the subject's
+     * last decision of the group), and the notifications in as few messages as fit.
+     */
+    @Override
+    public Runnable recordAll(DSLContext tx, List<dev.thrillring.decisions.Decided> group) {
+        if (group.size() == 1) return record(tx, group.getFirst());
+        UUID tenant = group.getFirst().tenantId();
+        Map<String, LeaderboardStore.SubjectScore> rows = new LinkedHashMap<>();
+        Map<String, dev.thrillring.decisions.Decided> lastOf = new HashMap<>();
+        Map<UUID, Boolean> publicBoard = new HashMap<>();
+        for (dev.thrillring.decisions.Decided d : group) {
+            List<LeaderboardStore.Board> boards = null;
+            for (Outcome o : d.outcomes()) {
+                if (!o.kind().equals("score")) continue;
+                if (boards == null) boards = boards(tx, d.platform(), tenant);
+                String source = (String) o.details().get("board");
+                BigDecimal value = BigDecimal.valueOf(((Number) o.details().get("value")).doubleValue());
+                for (LeaderboardStore.Board b : boards) {
+                    if (!b.source().equals(source)) continue;
+                    String period = periodKey(b, d.at());
+                    String k = (d.userId() == null ? "" : d.userId()) + "|" + LeaderboardStore.key(b.id(), period);
+                    LeaderboardStore.SubjectScore was = rows.get(k);
+                    Map<String, BigDecimal> byRule = new java.util.TreeMap<>(was == null ? Map.of() : was.score().byRule());
+                    byRule.merge(o.rule(), value, BigDecimal::add);
+                    rows.put(k, new LeaderboardStore.SubjectScore(d.userId(), new LeaderboardStore.Score(b.id(), period,
+                            was == null ? value : was.score().value().add(value), byRule), d.at().atOffset(java.time.ZoneOffset.UTC)));
+                    lastOf.put(k, d);
+                    publicBoard.put(b.id(), b.visibility().equals("public"));
+                }
+            }
+        }
+        if (rows.isEmpty()) return null;
+        Map<String, RankIndex.Entry> now = store.addScoresAll(tx, tenant, rows.values());
+        List<Change> changes = new ArrayList<>();
+        for (var row : rows.entrySet()) {
+            LeaderboardStore.Score sc = row.getValue().score();
+            Change c = new Change(sc.board(), sc.period(), now.get(row.getKey()), publicBoard.get(sc.board()));
+            changes.add(c);
+            if (c.live()) {
+                Map<String, Object> event = rankChange(c);
+                if (event != null) lastOf.get(row.getKey()).emit("leaderboard.rank_changed", event);
+            }
+        }
+        // NOTIFY payloads must stay under 8,000 bytes: a large group is announced in slices.
+        List<Change> live = changes.stream().filter(Change::live).toList();
+        for (int i = 0; i < live.size(); i += 40) {
+            TransactionSignals.notifyAtCommit(tx, CHANNEL, payload(live.subList(i, Math.min(live.size(), i + 40))));
+        }
+        return () -> applyCommitted(changes);
+    }
+
+    /**
+     * The {@code leaderboard.rank_changed} event of one score change on a public board, or null
+     * when the rank stays: one event per board per decision, with the subjects it overtook listed
+     * inside (at most {@link #MAX_OVERTAKEN}, and how many in all). Subjects of other tenants are
+     * named by their board pseudonym only. The rank is the one the change gives on this node's
+     * index when the decision is written.
+     */
+    private Map<String, Object> rankChange(Change c) {
+        RankIndex index = index(c.board(), c.period());
+        RankIndex.Entry me = c.entry();
+        long before = index.rank(me.tenantId(), me.userId());
+        long after = index.rankIf(me);
+        if (before == after) return null;
+        long passed = after > before && before != 0 ? 0 : before == 0 ? index.size() - after + 1 : before - after;
+        List<RankIndex.Entry> overtaken = passed <= 0 ? List.of() : index.slice(after - 1, (int) Math.min(MAX_OVERTAKEN, passed));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("board_id", c.board().toString());
+        data.put("period", c.period());
+        data.put("rank", after);
+        data.put("previous_rank", before == 0 ? null : before);
+        data.put("score", me.score());
+        data.put("overtaken", overtaken.stream()
+                .map(o -> o.tenantId().equals(me.tenantId()) ? Map.of("user_id", o.userId() == null ? "" : o.userId())
+                        : Map.of("display_name", pseudonym(o, c.board())))
+                .toList());
+        data.put("overtaken_count", Math.max(0, passed));
+        return data;
     }
 
     /**
@@ -161,18 +249,17 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
     static final int MAX_OVERTAKEN = 20;
 
     /**
-     * Brings the rank indexes up to date with changes this process committed, records each rank
-     * change (and whom it overtook) as {@code leaderboard.rank_changed} events, and streams it.
+     * Brings the rank indexes up to date with changes this process committed and streams each
+     * rank change (its event was written with the decision).
      */
     public void applyCommitted(List<Change> changes) { apply(changes, true); }
 
     private void apply(List<Change> changes, boolean local) {
-        Map<UUID, List<RankEvent>> events = new LinkedHashMap<>();
         for (Change c : changes) {
             if (!c.live()) continue;
             String key = c.board() + "|" + c.period();
-            // The committing process keeps an index of every board it writes, so its events are complete;
-            // the others update only the indexes they already serve reads from.
+            // The committing process keeps an index of every board it writes; the others update
+            // only the indexes they already serve reads from.
             RankIndex index = local ? index(c.board(), c.period()) : indexes.ifHeld(key);
             if (index == null) continue;
             long before = index.rank(c.entry().tenantId(), c.entry().userId());
@@ -192,33 +279,6 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
             event.put("score", c.entry().score());
             event.put("overtaken", overtaken.stream().map(o -> pseudonym(o, c.board())).toList());
             live.publish(c.board(), json(event));
-            if (local) collectEvents(c, index, before, after, overtaken, events);
-        }
-        // One commit for every event of the fact, across tenants: a transaction per event cut
-        // ingestion to 40 % (docs/benchmarks.md).
-        Map<UUID, java.util.function.Consumer<DSLContext>> writes = new LinkedHashMap<>();
-        events.forEach((tenant, list) -> writes.put(tenant, tx -> store.events(tx, tenant, list)));
-        scope.inEachTenant(writes);
-    }
-
-    /** A {@code leaderboard.rank_changed} event to store for one subject. */
-    record RankEvent(String userId, Map<String, Object> data) {}
-
-    private void collectEvents(Change c, RankIndex index, long before, long after, List<RankIndex.Entry> overtaken,
-                               Map<UUID, List<RankEvent>> events) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("board_id", c.board().toString());
-        data.put("period", c.period());
-        data.put("rank", after);
-        data.put("previous_rank", before == 0 ? null : before);
-        data.put("score", c.entry().score());
-        events.computeIfAbsent(c.entry().tenantId(), t -> new ArrayList<>()).add(new RankEvent(c.entry().userId(), data));
-        for (RankIndex.Entry o : overtaken) {
-            Map<String, Object> passed = new LinkedHashMap<>(data);
-            passed.put("overtaken", true);
-            passed.put("rank", index.rank(o.tenantId(), o.userId()));
-            passed.remove("previous_rank");
-            events.computeIfAbsent(o.tenantId(), t -> new ArrayList<>()).add(new RankEvent(o.userId(), passed));
         }
     }
 

@@ -68,6 +68,38 @@ final class LeaderboardStore {
 
     static String key(UUID board, String period) { return board + "|" + period; }
 
+    /** A subject's summed score on one board period over a group of decisions, reached at {@code at}. */
+    record SubjectScore(String user, Score score, OffsetDateTime at) {
+        String key() { return (user == null ? "" : user) + "|" + LeaderboardStore.key(score.board(), score.period()); }
+    }
+
+    /**
+     * As {@link #addScores} for several subjects of one tenant in one statement (each subject and
+     * board period once); entries keyed like {@link SubjectScore#key()}.
+     */
+    Map<String, RankIndex.Entry> addScoresAll(DSLContext tx, UUID tenant, java.util.Collection<SubjectScore> scores) {
+        var e = LEADERBOARD_ENTRIES;
+        var insert = tx.insertInto(e, e.LEADERBOARD_ID, e.PERIOD_KEY, e.TENANT_ID, e.USER_ID, e.SCORE, e.SCORE_DATA,
+                e.SCORE_REACHED_AT, e.LAST_ACTIVITY);
+        for (SubjectScore s : scores) {
+            insert = insert.values(s.score().board(), s.score().period(), tenant, s.user(), s.score().value(), Json.jsonb(s.score().byRule()),
+                    s.at(), s.at());
+        }
+        Map<String, RankIndex.Entry> out = new java.util.HashMap<>();
+        insert.onConflict(e.TENANT_ID, e.LEADERBOARD_ID, e.PERIOD_KEY, e.USER_ID)
+                .doUpdate()
+                .set(e.SCORE, e.SCORE.plus(DSL.excluded(e.SCORE)))
+                .set(e.SCORE_DATA, DSL.function("jsonb_add_numbers", org.jooq.JSONB.class, e.SCORE_DATA, DSL.excluded(e.SCORE_DATA)))
+                .set(e.SCORE_REACHED_AT, DSL.when(DSL.excluded(e.SCORE).eq(BigDecimal.ZERO), e.SCORE_REACHED_AT)
+                        .otherwise(DSL.excluded(e.SCORE_REACHED_AT)))
+                .set(e.LAST_ACTIVITY, DSL.excluded(e.LAST_ACTIVITY)).set(e.UPDATED_AT, DSL.currentOffsetDateTime())
+                .returningResult(e.USER_ID, e.LEADERBOARD_ID, e.PERIOD_KEY, e.SCORE, e.SCORE_REACHED_AT)
+                .fetch()
+                .forEach(r -> out.put((r.value1() == null ? "" : r.value1()) + "|" + key(r.value2(), r.value3()),
+                        new RankIndex.Entry(tenant, r.value1(), r.value4(), r.value5().toInstant())));
+        return out;
+    }
+
     /** Every entry of a board period, across tenants: only for building a rank index, as the owner. */
     List<RankIndex.Entry> allEntries(DSLContext owner, UUID board, String period) {
         var e = LEADERBOARD_ENTRIES;
@@ -117,14 +149,6 @@ final class LeaderboardStore {
                 .where(e.LEADERBOARD_ID.eq(board).and(e.TENANT_ID.eq(tenant)).and(e.USER_ID.isNotDistinctFrom(user)))
                 .orderBy(e.PERIOD_KEY.desc()).limit(periods)
                 .fetch(r -> new PeriodScore(r.value1(), r.value2()));
-    }
-
-    /** A tenant's {@code leaderboard.rank_changed} events, in one statement. */
-    void events(DSLContext tx, UUID tenant, List<LeaderboardService.RankEvent> events) {
-        var g = dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS;
-        var insert = tx.insertInto(g, g.TENANT_ID, g.USER_ID, g.EVENT_TYPE, g.EVENT_DATA);
-        for (LeaderboardService.RankEvent e : events) insert = insert.values(tenant, e.userId(), "leaderboard.rank_changed", Json.jsonb(e.data()));
-        insert.execute();
     }
 
     void setPrivacy(DSLContext tx, UUID tenant, boolean optedIn, String displayName) {

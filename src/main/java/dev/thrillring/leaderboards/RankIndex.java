@@ -68,6 +68,24 @@ final class RankIndex {
         return 0;
     }
 
+    /** The 1-based rank {@code e} would have if it were put now (the index is not changed). */
+    synchronized long rankIf(Entry e) {
+        Entry old = bySubject.get(e.subject());
+        long before = 0;
+        for (List<Entry> b : blocks) {
+            if (ORDER.compare(b.getLast(), e) < 0) {
+                before += b.size();
+                continue;
+            }
+            int pos = Collections.binarySearch(b, e, ORDER);
+            before += pos < 0 ? -pos - 1 : pos;
+            break;
+        }
+        // The subject's own current entry does not count against it.
+        if (old != null && ORDER.compare(old, e) < 0) before--;
+        return before + 1;
+    }
+
     /** Up to {@code limit} entries after rank {@code afterRank}, in rank order. */
     synchronized List<Entry> slice(long afterRank, int limit) {
         List<Entry> out = new ArrayList<>(Math.min(limit, 1024));

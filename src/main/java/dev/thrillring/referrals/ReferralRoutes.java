@@ -34,6 +34,10 @@ public final class ReferralRoutes {
         routes.get("/r/{code}", r::click, Role.PUBLIC);
         routes.post("/api/v1/gamification/referral/track-conversion", r::track, issuers);
         routes.get("/api/v1/referrals/{tenant_id}/review-queue", r::reviewQueue, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+        routes.post("/api/v1/referrals/{tenant_id}/clicks", r::serverClick, issuers);
+        routes.post("/api/v1/referrals/{tenant_id}/signups", r::signup, issuers);
+        routes.get("/api/v1/referrals/{tenant_id}/conversions", r::conversions, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST);
+        routes.get("/api/v1/referrals/{tenant_id}/conversions/{conversion_id}", r::conversion, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST);
         routes.post("/api/v1/referrals/{tenant_id}/conversions/{conversion_id}/review", r::review, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
         routes.post("/api/v1/referrals/{tenant_id}/conversions/{conversion_id}/refund", r::refund, issuers);
         routes.get("/api/v1/referrals/{tenant_id}/rewards", r::rewards, readers);
@@ -47,7 +51,46 @@ public final class ReferralRoutes {
     }
 
     private void reviewQueue(Context ctx) {
-        ctx.json(Map.of("conversions", conversions.reviewQueue(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"))));
+        ctx.json(conversions.reviewQueue(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), cursor(ctx), Requests.limitQuery(ctx, 100, 500)));
+    }
+
+    private void conversions(Context ctx) {
+        var filter = new ConversionListing.Filter(ctx.queryParam("status"), Requests.userIdQuery(ctx, "referrer_user_id"),
+                timeQuery(ctx, "from"), timeQuery(ctx, "to"));
+        ctx.json(conversions.conversions(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), filter, cursor(ctx),
+                Requests.limitQuery(ctx, 100, 500)));
+    }
+
+    private void conversion(Context ctx) {
+        ctx.json(conversions.conversion(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), Requests.uuidPath(ctx, "conversion_id")));
+    }
+
+    private void serverClick(Context ctx) {
+        var req = Requests.body(ctx, ReferralEvents.NewClick.class);
+        ctx.status(HttpStatus.CREATED).json(service.events().click(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), req,
+                clientIp(ctx), device(ctx)));
+    }
+
+    private void signup(Context ctx) {
+        var req = Requests.body(ctx, ReferralEvents.NewSignup.class);
+        var out = service.events().signup(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), req, clientIp(ctx), device(ctx));
+        ctx.status(out.containsKey("replayed") ? HttpStatus.OK : HttpStatus.CREATED).json(out);
+    }
+
+    private static String cursor(Context ctx) {
+        String c = ctx.queryParam("cursor");
+        if (c != null && (c.isEmpty() || c.length() > 200)) throw new dev.thrillring.problems.Problem.Invalid("cursor", "is not a cursor this service gave out");
+        return c;
+    }
+
+    private static java.time.Instant timeQuery(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) return null;
+        try {
+            return java.time.OffsetDateTime.parse(v).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new dev.thrillring.problems.Problem.Invalid(name, EventTime.FORMAT);
+        }
     }
 
     private record ReviewRequest(String decision, String note) {}

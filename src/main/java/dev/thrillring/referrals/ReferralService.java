@@ -51,6 +51,7 @@ public final class ReferralService {
     private final Clock clock;
     private final ReferralStore store = new ReferralStore();
     private final SubjectStore subjects = new SubjectStore();
+    private final ReferralEvents events;
 
     public ReferralService(TenantScope scope, TenantService tenants, RuleSetRegistry ruleSets, RuleEngine engine,
                            String publicUrl, Clock clock) {
@@ -60,11 +61,15 @@ public final class ReferralService {
         this.engine = engine;
         this.publicUrl = publicUrl;
         this.clock = clock;
+        this.events = new ReferralEvents(scope, clock);
     }
+
+    /** Clicks and signups posted by a platform's backend with their own times. */
+    public ReferralEvents events() { return events; }
 
     /** A program as a client creates it. */
     public record NewProgram(String programName, String landingUrl, Integer attributionWindowDays, Integer holdDays,
-                             Map<String, Integer> caps, Double reviewAt, Double rejectAt) {}
+                             Map<String, Integer> caps, Double reviewAt, Double rejectAt, String currency) {}
 
     /** A program as listed. */
     public record ProgramView(UUID programId, String programName, String platform, Object rewardStructure,
@@ -90,6 +95,7 @@ public final class ReferralService {
         double review = p.reviewAt() == null ? 0.3 : p.reviewAt();
         double reject = p.rejectAt() == null ? 0.8 : p.rejectAt();
         if (!(review > 0 && review < reject && reject <= 1)) errors.add(new Violation("review_at", "must satisfy 0 < review_at < reject_at <= 1"));
+        if (p.currency() != null && !Currencies.known(p.currency())) errors.add(new Violation("currency", "must be an ISO 4217 code such as EUR"));
         if (!errors.isEmpty()) throw new Problem.Invalid(errors);
         String platform = platformOf(tenant);
         Map<String, Object> rewards = new LinkedHashMap<>();
@@ -97,6 +103,7 @@ public final class ReferralService {
         rewards.put("attribution_window_days", window);
         rewards.put("hold_days", hold);
         rewards.put("caps", caps);
+        rewards.put("currency", p.currency() == null ? Currencies.DEFAULT : p.currency());
         Map<String, Object> fraud = Map.of("review_at", review, "reject_at", reject, "indicators", "rules: fraud-indicators decision table");
         return view(scope.inTenant(tenant, tx -> {
             if (store.programByName(tx, tenant, p.programName()).isPresent()) {
@@ -116,7 +123,7 @@ public final class ReferralService {
 
     /** The seed's {@code ReferralCodeRequest}, plus who refers and the code's own limits. */
     public record CodeRequest(String tenantId, String programType, Map<String, Object> customRewards, Integer expiryDays,
-                              String referrerUserId, String vanityCode, Integer usageLimit) {}
+                              String referrerUserId, String vanityCode, Integer usageLimit, String referrerEmail) {}
 
     /**
      * Issues a referral code of the tenant's program {@code program_type} (the default program
@@ -150,7 +157,10 @@ public final class ReferralService {
             errors.add(new Violation("vanity_code", "must be 4 to 32 letters, digits and inner dashes"));
         }
         if (r.customRewards() != null && r.customRewards().size() > 20) errors.add(new Violation("custom_rewards", "may hold at most 20 entries"));
+        if (r.referrerEmail() != null && !EmailAddresses.valid(r.referrerEmail())) errors.add(new Violation("referrer_email", "must be an e-mail address"));
         if (!errors.isEmpty()) throw new Problem.Invalid(errors);
+        // Kept in its normal form only: the e-mail identity signal compares normal forms.
+        String referrerEmail = r.referrerEmail() == null ? null : EmailAddresses.normalise(r.referrerEmail());
         UUID t = tenant;
         caller.require(t, ISSUERS, "issue referral codes");
         String platform = platformOf(t);
@@ -166,12 +176,12 @@ public final class ReferralService {
             });
             if (r.vanityCode() != null) {
                 return store.insertCode(tx, t, program.programId(), ReferralCodes.normalise(r.vanityCode()), r.referrerUserId(), usageLimit, expiry, custom,
-                        referrerIp, referrerDevice)
+                        referrerIp, referrerDevice, referrerEmail)
                         .orElseThrow(() -> new Problem.Conflict("vanity_code", "the code '" + r.vanityCode() + "' is taken"));
             }
             for (int attempt = 0; attempt < 5; attempt++) {
                 Optional<ReferralStore.Code> c = store.insertCode(tx, t, program.programId(), ReferralCodes.generate(), r.referrerUserId(), usageLimit, expiry, custom,
-                        referrerIp, referrerDevice);
+                        referrerIp, referrerDevice, referrerEmail);
                 if (c.isPresent()) return c.get();
             }
             throw new IllegalStateException("five random referral codes in a row were taken");

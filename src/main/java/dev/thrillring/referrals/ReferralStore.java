@@ -13,6 +13,7 @@ import static dev.thrillring.db.schema.Tables.REFERRAL_CLICKS;
 import static dev.thrillring.db.schema.Tables.REFERRAL_CODES;
 import static dev.thrillring.db.schema.Tables.REFERRAL_CONVERSIONS;
 import static dev.thrillring.db.schema.Tables.REFERRAL_PROGRAMS;
+import static dev.thrillring.db.schema.Tables.REFERRAL_SIGNUPS;
 import static org.jooq.Records.mapping;
 
 /** Referral programs, codes and clicks. Runs inside the caller's tenant transaction. */
@@ -23,7 +24,7 @@ final class ReferralStore {
 
     record Code(UUID codeId, UUID programId, String code, UUID referrerTenantId, String referrerUserId, int usageLimit,
                 int usageCount, OffsetDateTime expiryDate, String status, JSONB customRewards, OffsetDateTime createdAt,
-                String referrerIp, String referrerDevice) {}
+                String referrerIp, String referrerDevice, String referrerEmail) {}
 
     Program insertProgram(DSLContext tx, UUID tenant, String name, String platform, JSONB rewards, JSONB fraud, String landingUrl) {
         return tx.insertInto(REFERRAL_PROGRAMS)
@@ -53,18 +54,19 @@ final class ReferralStore {
 
     /** Inserts a code unless its text is taken (case-insensitively, across all tenants). */
     Optional<Code> insertCode(DSLContext tx, UUID tenant, UUID program, String code, String referrerUser, int usageLimit,
-                              OffsetDateTime expiry, JSONB customRewards, String referrerIp, String referrerDevice) {
+                              OffsetDateTime expiry, JSONB customRewards, String referrerIp, String referrerDevice, String referrerEmail) {
         return tx.insertInto(REFERRAL_CODES)
                 .set(REFERRAL_CODES.TENANT_ID, tenant).set(REFERRAL_CODES.PROGRAM_ID, program).set(REFERRAL_CODES.CODE, code)
                 .set(REFERRAL_CODES.REFERRER_TENANT_ID, tenant).set(REFERRAL_CODES.REFERRER_USER_ID, referrerUser)
                 .set(REFERRAL_CODES.USAGE_LIMIT, usageLimit).set(REFERRAL_CODES.EXPIRY_DATE, expiry)
                 .set(REFERRAL_CODES.CUSTOM_REWARDS, customRewards)
                 .set(REFERRAL_CODES.REFERRER_IP, referrerIp).set(REFERRAL_CODES.REFERRER_DEVICE, referrerDevice)
+                .set(REFERRAL_CODES.REFERRER_EMAIL, referrerEmail)
                 .onConflictDoNothing()
                 .returningResult(REFERRAL_CODES.ID, REFERRAL_CODES.PROGRAM_ID, REFERRAL_CODES.CODE, REFERRAL_CODES.REFERRER_TENANT_ID,
                         REFERRAL_CODES.REFERRER_USER_ID, REFERRAL_CODES.USAGE_LIMIT, REFERRAL_CODES.USAGE_COUNT,
                         REFERRAL_CODES.EXPIRY_DATE, REFERRAL_CODES.STATUS, REFERRAL_CODES.CUSTOM_REWARDS, REFERRAL_CODES.CREATED_AT,
-                        REFERRAL_CODES.REFERRER_IP, REFERRAL_CODES.REFERRER_DEVICE)
+                        REFERRAL_CODES.REFERRER_IP, REFERRAL_CODES.REFERRER_DEVICE, REFERRAL_CODES.REFERRER_EMAIL)
                 .fetchOptional(mapping(Code::new));
     }
 
@@ -72,7 +74,7 @@ final class ReferralStore {
         return tx.select(REFERRAL_CODES.ID, REFERRAL_CODES.PROGRAM_ID, REFERRAL_CODES.CODE, REFERRAL_CODES.REFERRER_TENANT_ID,
                         REFERRAL_CODES.REFERRER_USER_ID, REFERRAL_CODES.USAGE_LIMIT, REFERRAL_CODES.USAGE_COUNT,
                         REFERRAL_CODES.EXPIRY_DATE, REFERRAL_CODES.STATUS, REFERRAL_CODES.CUSTOM_REWARDS, REFERRAL_CODES.CREATED_AT,
-                        REFERRAL_CODES.REFERRER_IP, REFERRAL_CODES.REFERRER_DEVICE)
+                        REFERRAL_CODES.REFERRER_IP, REFERRAL_CODES.REFERRER_DEVICE, REFERRAL_CODES.REFERRER_EMAIL)
                 .from(REFERRAL_CODES)
                 .where(REFERRAL_CODES.TENANT_ID.eq(tenant).and(DSL.upper(REFERRAL_CODES.CODE).eq(ReferralCodes.normalise(code))))
                 .fetchOptional(mapping(Code::new));
@@ -82,27 +84,38 @@ final class ReferralStore {
         return tx.select(REFERRAL_CODES.ID, REFERRAL_CODES.PROGRAM_ID, REFERRAL_CODES.CODE, REFERRAL_CODES.REFERRER_TENANT_ID,
                         REFERRAL_CODES.REFERRER_USER_ID, REFERRAL_CODES.USAGE_LIMIT, REFERRAL_CODES.USAGE_COUNT,
                         REFERRAL_CODES.EXPIRY_DATE, REFERRAL_CODES.STATUS, REFERRAL_CODES.CUSTOM_REWARDS, REFERRAL_CODES.CREATED_AT,
-                        REFERRAL_CODES.REFERRER_IP, REFERRAL_CODES.REFERRER_DEVICE)
+                        REFERRAL_CODES.REFERRER_IP, REFERRAL_CODES.REFERRER_DEVICE, REFERRAL_CODES.REFERRER_EMAIL)
                 .from(REFERRAL_CODES).where(REFERRAL_CODES.TENANT_ID.eq(tenant).and(REFERRAL_CODES.ID.eq(id)))
                 .fetchOne(mapping(Code::new));
     }
 
-    /** Clicks, conversions by status and the rewards granted so far, for a program. */
-    java.util.Map<String, Object> funnel(DSLContext tx, UUID tenant, UUID program) {
+    /**
+     * A program's funnel: clicks, signups posted on their own, conversions (signup-type conversions
+     * counted apart from paid ones), outcomes by current status, how many the fraud score flagged
+     * (reached the review band when scored, whatever a reviewer decided later) and rewards.
+     */
+    java.util.Map<String, Object> funnel(DSLContext tx, UUID tenant, UUID program, double reviewAt) {
         var conv = REFERRAL_CONVERSIONS;
         var r = tx.select(
                         DSL.selectCount().from(REFERRAL_CLICKS).join(REFERRAL_CODES).on(REFERRAL_CODES.ID.eq(REFERRAL_CLICKS.REFERRAL_CODE_ID))
                                 .where(REFERRAL_CLICKS.TENANT_ID.eq(tenant).and(REFERRAL_CODES.PROGRAM_ID.eq(program))).asField("clicks"),
+                        DSL.selectCount().from(REFERRAL_SIGNUPS).where(REFERRAL_SIGNUPS.TENANT_ID.eq(tenant).and(REFERRAL_SIGNUPS.PROGRAM_ID.eq(program)))
+                                .asField("signups"),
                         DSL.count().as("conversions"),
-                        DSL.count().filterWhere(conv.CONVERSION_TYPE.eq("signup")).as("signups"),
+                        DSL.count().filterWhere(conv.CONVERSION_TYPE.eq("signup")).as("signup_conversions"),
+                        DSL.count().filterWhere(conv.CONVERSION_TYPE.ne("signup")).as("paid_conversions"),
                         DSL.count().filterWhere(conv.STATUS.eq("approved")).as("approved"),
-                        DSL.count().filterWhere(conv.STATUS.eq("pending_review")).as("pending_review"),
+                        DSL.count().filterWhere(conv.STATUS.eq("pending_review")).as("in_review"),
                         DSL.count().filterWhere(conv.STATUS.eq("rejected")).as("rejected"),
                         DSL.count().filterWhere(conv.STATUS.eq("refunded")).as("refunded"),
+                        DSL.count().filterWhere(conv.AI_VALIDATION_SCORE.ge(java.math.BigDecimal.valueOf(reviewAt))).as("flagged"),
+                        DSL.count().filterWhere(conv.BACKFILLED.isTrue()).as("backfilled"),
                         DSL.coalesce(DSL.sum(conv.REWARD_AMOUNT).filterWhere(conv.STATUS.eq("approved")), java.math.BigDecimal.ZERO).as("referrer_rewards"))
                 .from(conv).where(conv.TENANT_ID.eq(tenant).and(conv.PROGRAM_ID.eq(program))).fetchOne();
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
         for (var f : r.fields()) out.put(f.getName(), r.get(f));
+        // Kept for clients of the first funnel: the same figure as in_review.
+        out.put("pending_review", out.get("in_review"));
         return out;
     }
 

@@ -201,12 +201,8 @@ public final class RuleSetService {
             long generation = store.deactivate(tx, tenant);
             audit.record(tx, tenant, service, "ruleset.suspended", "ruleset",
                     Map.of("active_version", before.get().version()), Map.of("active_version", "platform base", "reason", reason));
-            tx.insertInto(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS)
-                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.TENANT_ID, tenant)
-                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.EVENT_TYPE, "ruleset.suspended")
-                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.EVENT_DATA,
-                            dev.thrillring.web.Json.jsonb(Map.of("version", before.get().version(), "reason", reason)))
-                    .set(dev.thrillring.db.schema.Tables.GAMIFICATION_EVENTS.PLATFORM, platform).execute();
+            dev.thrillring.events.EventLog.append(tx, dev.thrillring.events.Event.of(tenant, "ruleset.suspended", null, java.time.Instant.now(),
+                    Map.of("version", before.get().version(), "reason", reason, "platform", platform)));
             store.notifyChange(tx, tenant, generation);
             return generation;
         });

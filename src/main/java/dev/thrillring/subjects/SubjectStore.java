@@ -19,6 +19,7 @@ import static dev.thrillring.db.schema.Tables.ACHIEVEMENTS;
 import static dev.thrillring.db.schema.Tables.REFERRAL_CODES;
 import static dev.thrillring.db.schema.Tables.REFERRAL_CONVERSIONS;
 import static dev.thrillring.db.schema.Tables.SUBJECT_METRICS;
+import static dev.thrillring.db.schema.Tables.SUBJECT_VERSIONS;
 import static dev.thrillring.db.schema.Tables.TENANT_ACHIEVEMENTS;
 
 /**
@@ -30,11 +31,13 @@ public final class SubjectStore {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = dev.thrillring.web.Json.mapper();
 
     /**
-     * Serialises the facts of one subject until the transaction ends, so a threshold rule sees
-     * every earlier fact's metric change (two concurrent facts cannot both see "9 orders").
+     * Locks the subject until the transaction ends and moves it to its next version, for a
+     * decision that reads and writes its subject in one transaction (conversions, reviews). A
+     * fact group that read the subject before waits for the lock, then finds the version moved
+     * and evaluates again, so no threshold is judged on stale state.
      */
     public void lock(DSLContext tx, UUID tenantId, String userId) {
-        dev.thrillring.db.TransactionSignals.lock(tx, "subject/" + tenantId + "/" + key(userId));
+        bumpVersion(tx, tenantId, userId);
     }
 
     /** The subject's metrics in the periods that hold {@code at}, its unlocked achievements and referral record. */
@@ -99,5 +102,93 @@ public final class SubjectStore {
                 .execute();
     }
 
-    private static String key(String userId) { return userId == null ? "" : userId; }
+
+    /**
+     * What a group of facts needs to know about its subjects, read in four statements whatever
+     * the group's size: each subject's metrics in the periods of {@code periodKeys}, the last
+     * unlock of each achievement it holds, its approved referrals, and its version.
+     */
+    public Map<String, Snapshot> loadAll(DSLContext tx, UUID tenantId, Set<String> userKeys, Set<String> periodKeys) {
+        Map<String, Snapshot> out = new HashMap<>();
+        for (String u : userKeys) out.put(u, new Snapshot(tenantId, u));
+        tx.select(SUBJECT_METRICS.USER_ID, SUBJECT_METRICS.METRIC, SUBJECT_METRICS.PERIOD_KEY, SUBJECT_METRICS.VALUE).from(SUBJECT_METRICS)
+                .where(SUBJECT_METRICS.TENANT_ID.eq(tenantId).and(SUBJECT_METRICS.USER_ID.in(userKeys))
+                        .and(SUBJECT_METRICS.PERIOD_KEY.in(periodKeys)))
+                .forEach(r -> out.get(r.value1()).metricsByKey.computeIfAbsent(r.value3(), k -> new HashMap<>()).put(r.value2(), r.value4()));
+        var userKey = DSL.coalesce(TENANT_ACHIEVEMENTS.USER_ID, DSL.inline(""));
+        var last = DSL.max(TENANT_ACHIEVEMENTS.UNLOCKED_AT);
+        tx.select(userKey, ACHIEVEMENTS.ACHIEVEMENT_KEY, ACHIEVEMENTS.COOLDOWN_SECONDS, last).from(TENANT_ACHIEVEMENTS)
+                .join(ACHIEVEMENTS).on(ACHIEVEMENTS.ID.eq(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID))
+                .where(TENANT_ACHIEVEMENTS.TENANT_ID.eq(tenantId).and(userKey.in(userKeys))
+                        .and(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNotNull()))
+                .groupBy(userKey, ACHIEVEMENTS.ACHIEVEMENT_KEY, ACHIEVEMENTS.COOLDOWN_SECONDS)
+                .forEach(r -> out.get(r.value1()).lastUnlock.put(r.value2(), new Snapshot.Unlock(r.value4().toInstant(), r.value3())));
+        var referrer = DSL.coalesce(REFERRAL_CODES.REFERRER_USER_ID, DSL.inline(""));
+        tx.select(referrer, DSL.count()).from(REFERRAL_CONVERSIONS.join(REFERRAL_CODES)
+                        .on(REFERRAL_CODES.ID.eq(REFERRAL_CONVERSIONS.REFERRAL_CODE_ID)))
+                .where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenantId).and(referrer.in(userKeys))
+                        .and(REFERRAL_CONVERSIONS.STATUS.eq("approved")))
+                .groupBy(referrer)
+                .forEach(r -> out.get(r.value1()).referrals = r.value2());
+        tx.select(SUBJECT_VERSIONS.USER_ID, SUBJECT_VERSIONS.VERSION).from(SUBJECT_VERSIONS)
+                .where(SUBJECT_VERSIONS.TENANT_ID.eq(tenantId).and(SUBJECT_VERSIONS.USER_ID.in(userKeys)))
+                .forEach(r -> out.get(r.value1()).version = r.value2());
+        return out;
+    }
+
+    /**
+     * Moves each subject of {@code expected} from the version it was read at to the next one,
+     * unless another transaction moved it first.
+     *
+     * @return the subjects that had moved (empty when the write may go ahead)
+     */
+    public Set<String> bumpVersions(DSLContext tx, UUID tenantId, Map<String, Long> expected) {
+        if (expected.isEmpty()) return Set.of();
+        var insert = tx.insertInto(SUBJECT_VERSIONS, SUBJECT_VERSIONS.TENANT_ID, SUBJECT_VERSIONS.USER_ID, SUBJECT_VERSIONS.VERSION);
+        for (var e : expected.entrySet()) insert = insert.values(tenantId, e.getKey(), e.getValue() + 1);
+        Set<String> moved = new HashSet<>(expected.keySet());
+        insert.onConflict(SUBJECT_VERSIONS.TENANT_ID, SUBJECT_VERSIONS.USER_ID).doUpdate()
+                .set(SUBJECT_VERSIONS.VERSION, DSL.excluded(SUBJECT_VERSIONS.VERSION))
+                .where(SUBJECT_VERSIONS.VERSION.eq(DSL.excluded(SUBJECT_VERSIONS.VERSION).minus(1L)))
+                .returningResult(SUBJECT_VERSIONS.USER_ID)
+                .fetch(SUBJECT_VERSIONS.USER_ID)
+                .forEach(moved::remove);
+        return moved;
+    }
+
+    /** Moves a subject to its next version whatever it was (a decision made inside its own transaction). */
+    public void bumpVersion(DSLContext tx, UUID tenantId, String userId) {
+        tx.insertInto(SUBJECT_VERSIONS).set(SUBJECT_VERSIONS.TENANT_ID, tenantId).set(SUBJECT_VERSIONS.USER_ID, key(userId))
+                .set(SUBJECT_VERSIONS.VERSION, 1L)
+                .onConflict(SUBJECT_VERSIONS.TENANT_ID, SUBJECT_VERSIONS.USER_ID).doUpdate()
+                .set(SUBJECT_VERSIONS.VERSION, SUBJECT_VERSIONS.VERSION.plus(1L))
+                .execute();
+    }
+
+    /**
+     * Writes metric values as they stand after a group of decisions (not deltas): safe because
+     * the subject's version was checked in the same transaction, so nothing changed them since
+     * they were read.
+     */
+    public void writeMetrics(DSLContext tx, UUID tenantId, Map<String, Map<String, Map<String, Double>>> byUserKey) {
+        var insert = tx.insertInto(SUBJECT_METRICS, SUBJECT_METRICS.TENANT_ID, SUBJECT_METRICS.USER_ID,
+                SUBJECT_METRICS.METRIC, SUBJECT_METRICS.PERIOD_KEY, SUBJECT_METRICS.VALUE);
+        int rows = 0;
+        for (var u : byUserKey.entrySet()) {
+            for (var m : u.getValue().entrySet()) {
+                for (var k : m.getValue().entrySet()) {
+                    insert = insert.values(tenantId, u.getKey(), m.getKey(), k.getKey(), k.getValue());
+                    rows++;
+                }
+            }
+        }
+        if (rows == 0) return;
+        insert.onConflict(SUBJECT_METRICS.TENANT_ID, SUBJECT_METRICS.USER_ID, SUBJECT_METRICS.METRIC, SUBJECT_METRICS.PERIOD_KEY)
+                .doUpdate().set(SUBJECT_METRICS.VALUE, DSL.excluded(SUBJECT_METRICS.VALUE))
+                .set(SUBJECT_METRICS.UPDATED_AT, DSL.currentOffsetDateTime())
+                .execute();
+    }
+
+    /** The key a subject is stored under in metrics and versions: its user id, or {@code ""} for the tenant. */
+    public static String key(String userId) { return userId == null ? "" : userId; }
 }

@@ -35,7 +35,10 @@ public final class ErrorMapping {
         routes.exception(Problem.class, (e, ctx) -> {
             Map<String, Object> body = problem(e.status(), e.title(), e.detail());
             if (e instanceof Problem.Invalid inv) body.put("errors", inv.violations());
-            if (e instanceof Problem.Conflict c && c.field() != null) body.put("field", c.field());
+            if (e instanceof Problem.Conflict c && c.field() != null) {
+                body.put("field", c.field());
+                body.put("errors", List.of(new Problem.Violation(c.field(), c.detail())));
+            }
             if (e instanceof Problem.Unprocessable u) body.putAll(u.extensions());
             if (e instanceof Problem.Unauthenticated) ctx.header("WWW-Authenticate", "Bearer");
             if (e instanceof Problem.TooManyRequests t) {

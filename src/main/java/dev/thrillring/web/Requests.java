@@ -94,6 +94,7 @@ public final class Requests {
     public static <T> T body(Context ctx, Class<T> type) {
         JsonNode tree = tree(ctx);
         if (!tree.isObject()) throw new Problem.Invalid("(body)", "must be a JSON object");
+        unknownFields(tree, type);
         try {
             return MAPPER.treeToValue(tree, type);
         } catch (UnrecognizedPropertyException e) {
@@ -105,6 +106,17 @@ public final class Requests {
         } catch (JsonProcessingException e) {
             throw new Problem.Malformed("the body does not match the expected document");
         }
+    }
+
+    /** Every unknown top-level field at once, not just the first one Jackson stops at. */
+    private static void unknownFields(JsonNode tree, Class<?> type) {
+        if (java.util.Map.class.isAssignableFrom(type) || JsonNode.class.isAssignableFrom(type)) return;
+        var known = new java.util.HashSet<String>();
+        MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type)).findProperties().forEach(p -> known.add(p.getName()));
+        if (known.isEmpty()) return;
+        var errors = new java.util.ArrayList<Problem.Violation>();
+        tree.fieldNames().forEachRemaining(f -> { if (!known.contains(f)) errors.add(new Problem.Violation(f, "is not a known field")); });
+        if (!errors.isEmpty()) throw new Problem.Invalid(errors);
     }
 
     private static void requireJson(Context ctx) {

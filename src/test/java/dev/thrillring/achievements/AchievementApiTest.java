@@ -85,9 +85,9 @@ class AchievementApiTest {
         Response gateway = app.get("/api/v1/gamification/achievements/" + t.id + "?user_id=u-1", t.viewer);
         assertThat(gateway.json().get("unlocked_achievements")).isEqualTo(r.json().get("unlocked_achievements"));
 
-        assertThat(count("SELECT count(*) FROM gamification_events WHERE tenant_id = ?::uuid AND event_type = 'achievement.unlocked' "
-                + "AND event_data->>'achievement' = 'orders-bronze' AND fact_id IS NOT NULL AND rule_name LIKE 'Achievements%'", t.id)).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM gamification_events WHERE tenant_id = ?::uuid AND event_type = 'achievement.progressed'", t.id))
+        assertThat(count("SELECT count(*) FROM events WHERE tenant_id = ?::uuid AND type = 'achievement.unlocked' "
+                + "AND data->>'achievement' = 'orders-bronze' AND data->>'source' IS NOT NULL AND data->>'rule' LIKE 'Achievements%'", t.id)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM events WHERE tenant_id = ?::uuid AND type = 'achievement.progressed'", t.id))
                 .isGreaterThan(10);
         Response catalogue = app.get("/api/v1/gamification/achievements", t.viewer);
         assertThat(catalogue.json().get("achievements").toString()).contains("\"key\":\"first-sale\"");
@@ -106,7 +106,7 @@ class AchievementApiTest {
         for (Future<Response> f : results) assertThat(f.get().status()).isEqualTo(200);
         assertThat(count("SELECT count(*) FROM tenant_achievements ta JOIN achievements a ON a.id = ta.achievement_id "
                 + "WHERE ta.tenant_id = ?::uuid AND a.achievement_key IN ('first-sale', 'orders-bronze') AND ta.unlocked_at IS NOT NULL", t.id)).isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM gamification_events WHERE tenant_id = ?::uuid AND event_type = 'achievement.unlocked'", t.id)).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM events WHERE tenant_id = ?::uuid AND type = 'achievement.unlocked'", t.id)).isEqualTo(2);
         assertThat(count("SELECT value::bigint FROM subject_metrics WHERE tenant_id = ?::uuid AND user_id = 'racer' "
                 + "AND metric = 'orders_shipped' AND period_key = 'all'", t.id)).isEqualTo(24);
     }
@@ -131,9 +131,9 @@ class AchievementApiTest {
 
         Response early = app.get("/api/v1/gamification/achievements/progress/" + t.id + "?user_id=early-1", t.viewer);
         assertThat(early.json().get("unlocked_achievements").toString()).contains("\"key\":\"three-orders\"", "\"backfilled\":true");
-        assertThat(count("SELECT count(*) FROM gamification_events WHERE tenant_id = ?::uuid AND event_type = 'achievement.backfilled'", t.id)).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM gamification_events WHERE tenant_id = ?::uuid AND event_type = 'achievement.unlocked' "
-                + "AND event_data->>'achievement' = 'three-orders'", t.id)).isZero();
+        assertThat(count("SELECT count(*) FROM events WHERE tenant_id = ?::uuid AND type = 'achievement.backfilled'", t.id)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM events WHERE tenant_id = ?::uuid AND type = 'achievement.unlocked' "
+                + "AND data->>'achievement' = 'three-orders'", t.id)).isZero();
 
         fact(t, "late", "order.shipped", "{}", null);
         Response third = fact(t, "late", "order.shipped", "{}", null);

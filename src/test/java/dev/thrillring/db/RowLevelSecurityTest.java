@@ -83,7 +83,7 @@ class RowLevelSecurityTest {
     @Test
     void shouldShowNothingWhenTheTenantIsNotSet() throws Exception {
         try (Connection c = app.appConnection()) {
-            for (String table : List.of("tenants", "api_keys", "facts", "decisions", "gamification_events")) {
+            for (String table : List.of("tenants", "api_keys", "facts", "decisions", "events")) {
                 assertThat(tenantsVisible(c, table)).as(table).isEmpty();
             }
         }
@@ -105,7 +105,7 @@ class RowLevelSecurityTest {
     void shouldKeepEveryLogAndLedgerAppendOnlyForTheService() throws Exception {
         List<String> writable = new ArrayList<>();
         try (Connection c = app.ownerConnection()) {
-            for (String table : List.of("facts", "decisions", "gamification_events", "audit_log", "platform_audit_log", "reward_ledger")) {
+            for (String table : List.of("facts", "decisions", "events", "audit_log", "platform_audit_log", "reward_ledger")) {
                 for (String privilege : List.of("UPDATE", "DELETE", "TRUNCATE")) {
                     try (PreparedStatement st = c.prepareStatement("SELECT has_table_privilege('thrillring_app', ?, ?)")) {
                         st.setString(1, table);

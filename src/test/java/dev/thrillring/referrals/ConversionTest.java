@@ -66,10 +66,34 @@ class ConversionTest {
         assertThat(rewards.findValuesAsText("state")).containsOnly("pending");
         assertThat(rewards.findValuesAsText("tier")).containsOnly("bronze");
 
-        Response again = convert(t, code, "bob", ",\"order_id\":\"o-1\"", "203.0.113.10", "dev-bob");
+        Response again = convert(t, code, "bob", ",\"referee_email\":\"Bob.Smith+ref@Example.com\",\"order_id\":\"o-1\"", "203.0.113.10", "dev-bob");
         assertThat(again.json().get("replayed").asBoolean()).isTrue();
         assertThat(again.json().get("conversion_id")).isEqualTo(r.json().get("conversion_id"));
+        // The same order id with another body is a conflict, as with facts, naming the field.
+        Response changed = convert(t, code, "bob", ",\"order_id\":\"o-1\"", "203.0.113.10", "dev-bob");
+        assertThat(changed.status()).isEqualTo(409);
+        assertThat(changed.json().get("errors").get(0).get("field").asText()).isEqualTo("order_id");
         assertThat(convert(t, code, "bob", ",\"order_id\":\"o-2\"", "203.0.113.10", "dev-bob").status()).isEqualTo(409);
+    }
+
+    @Test
+    void shouldMoveTheBoardsWithAnApprovedConversionsScores() throws Exception {
+        Tenant t = tenant();
+        String code = code(t, "scorer", "");
+        Response r = convert(t, code, "scored-referee");
+        assertThat(r.json().get("status").asText()).as(r.body()).isEqualTo("approved");
+        // The shipped scoring table gives referral.converted 20 on the growth board and 2 on engagement.
+        try (var c = app.ownerConnection(); var ps = c.prepareStatement("SELECT l.leaderboard_key, e.score FROM leaderboard_entries e "
+                + "JOIN leaderboards l ON l.id = e.leaderboard_id WHERE e.tenant_id = ?::uuid AND e.user_id = 'scorer' ORDER BY 1")) {
+            ps.setString(1, t.id);
+            Map<String, Double> scores = new java.util.TreeMap<>();
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) scores.put(rs.getString(1), rs.getDouble(2));
+            }
+            assertThat(scores).containsEntry("growth", 20.0).containsEntry("engagement", 2.0);
+        }
+        Response events = app.get("/api/v1/tenants/" + t.id + "/events?limit=100", t.admin);
+        assertThat(events.json().get("events").findValuesAsText("type")).contains("referral.converted", "leaderboard.rank_changed");
     }
 
     @Test
@@ -83,7 +107,7 @@ class ConversionTest {
         Response sameMachine = convert(t, code, "carol", "", "198.51.100.1", "dev-referrer");
         assertThat(sameMachine.json().get("status").asText()).isEqualTo("pending_review");
         assertThat(sameMachine.json().get("reasons").findValuesAsText("indicator")).containsExactlyInAnyOrder("same_ip", "same_device");
-        assertThat(sameMachine.json().get("fraud_score").asDouble()).isEqualTo(0.75);
+        assertThat(sameMachine.json().get("fraud_score").asDouble()).isEqualTo(0.65);
 
         Response disposable = convert(t, code, "dave", ",\"referee_email\":\"dave@mailinator.com\"", "203.0.113.21", "dev-dave");
         assertThat(disposable.json().get("status").asText()).isEqualTo("pending_review");
@@ -153,8 +177,8 @@ class ConversionTest {
         for (int i = 0; i < 5; i++) assertThat(convert(t, code, "r" + i).json().get("status").asText()).isEqualTo("approved");
         Response sixth = convert(t, code, "r5");
         // A purchase: 7.5 % of 49.90 for the referrer at the silver tier.
-        assertThat(sixth.json().get("planned_rewards").toString()).contains("\"tier\":\"silver\"", "\"amount\":3.7425");
-        assertThat(sixth.json().get("reasons").findValuesAsText("indicator")).contains("referrer_velocity");
+        assertThat(sixth.json().get("planned_rewards").toString()).contains("\"tier\":\"silver\"", "\"amount\":3.74");
+        assertThat(sixth.json().get("reasons").findValuesAsText("indicator")).contains("referrer_burst");
 
         Tenant capped = tenant();
         app.post("/api/v1/referrals/" + capped.id + "/programs", capped.admin, "{\"program_name\":\"Capped\",\"caps\":{\"per_referrer_lifetime\":2}}");
@@ -227,22 +251,35 @@ class ConversionTest {
         assertThat(outlier.json().get("reasons").findValuesAsText("indicator")).containsExactly("value_outlier");
     }
 
+    /** A click posted by the platform's backend a few seconds before, with the visitor's address and device asserted. */
+    static void clickSecondsAgo(Tenant t, String code, String ip, String device, int seconds) {
+        Response r = app.post("/api/v1/referrals/" + t.id + "/clicks", t.ingest, "{\"referral_code\":\"" + code + "\",\"occurred_at\":\""
+                + java.time.Instant.now().minusSeconds(seconds) + "\",\"ip\":\"" + ip + "\",\"device_id\":\"" + device + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
     @Test
-    void shouldSendABurstsEarlierConversionsBackToReviewWhileTheirRewardsAreOnHold() {
+    void shouldSendABurstsEarlierConversionsBackToReviewWhatEverTheirAddresses() {
         Tenant t = tenant();
         String code = code(t, "burster", "");
-        assertThat(convert(t, code, "p1", "", "203.0.113.90", "dev-p1").json().get("status").asText()).isEqualTo("approved");
-        assertThat(convert(t, code, "p2", "", "203.0.113.90", "dev-p2").json().get("status").asText()).isEqualTo("approved");
-        // The third from one address reveals the burst; the first two looked ordinary on their own.
-        assertThat(convert(t, code, "p3", "", "203.0.113.90", "dev-p3").json().get("status").asText()).isEqualTo("pending_review");
+        for (int i = 1; i <= 4; i++) {
+            clickSecondsAgo(t, code, "203.0.113.9" + i, "dev-p" + i, 60);
+            assertThat(convert(t, code, "p" + i, "", "203.0.113.9" + i, "dev-p" + i).json().get("status").asText()).isEqualTo("approved");
+        }
+        // The fifth conversion within the hour right after its click, from yet another address, shows a scripted burst.
+        clickSecondsAgo(t, code, "203.0.113.95", "dev-p5", 60);
+        Response fifth = convert(t, code, "p5", "", "203.0.113.95", "dev-p5");
+        assertThat(fifth.json().get("reasons").findValuesAsText("indicator")).contains("referrer_burst", "scripted_burst", "fast_conversion");
+        assertThat(fifth.json().get("status").asText()).isEqualTo("pending_review");
 
-        JsonNode queue = app.get("/api/v1/referrals/" + t.id + "/review-queue", t.admin).json().get("conversions");
-        assertThat(queue.findValuesAsText("referee_user_id")).containsExactly("p1", "p2", "p3");
+        JsonNode queue = app.get("/api/v1/referrals/" + t.id + "/review-queue", t.admin).json();
+        assertThat(queue.get("total").asInt()).isEqualTo(5);
+        assertThat(queue.get("conversions").findValuesAsText("referee_user_id")).containsExactly("p1", "p2", "p3", "p4", "p5");
         String p1 = null;
-        for (JsonNode c : queue) {
-            if (c.get("referee_user_id").asText().equals("p3")) continue;
+        for (JsonNode c : queue.get("conversions")) {
+            if (c.get("referee_user_id").asText().equals("p5")) continue;
             if (c.get("referee_user_id").asText().equals("p1")) p1 = c.get("conversion_id").asText();
-            assertThat(c.get("reasons").findValuesAsText("indicator")).contains("shared_ip_many_referees", "rescored");
+            assertThat(c.get("reasons").findValuesAsText("indicator")).contains("scripted_burst", "rescored");
             assertThat(c.get("rewards").findValuesAsText("state")).as("held rewards are voided").containsOnly("voided");
         }
 
@@ -256,11 +293,14 @@ class ConversionTest {
         assertThat(app.post("/api/v1/referrals/" + instant.id + "/programs", instant.admin, "{\"program_name\":\"Instant\",\"hold_days\":0}").status())
                 .isEqualTo(201);
         String fast = code(instant, "burster", ",\"program_type\":\"Instant\"");
-        Response q1 = convert(instant, fast, "q1", "", "203.0.113.91", "dev-q1");
-        convert(instant, fast, "q2", "", "203.0.113.91", "dev-q2");
-        assertThat(convert(instant, fast, "q3", "", "203.0.113.91", "dev-q3").json().get("status").asText()).isEqualTo("pending_review");
+        Response q1 = null;
+        for (int i = 1; i <= 5; i++) {
+            clickSecondsAgo(instant, fast, "203.0.113.8" + i, "dev-q" + i, 30);
+            Response q = convert(instant, fast, "q" + i, "", "203.0.113.8" + i, "dev-q" + i);
+            if (i == 1) q1 = q;
+        }
         assertThat(app.get("/api/v1/referrals/" + instant.id + "/review-queue", instant.admin).json().get("conversions")
-                .findValuesAsText("referee_user_id")).containsExactly("q3");
+                .findValuesAsText("referee_user_id")).containsExactly("q5");
         assertThat(q1.json().get("rewards").findValuesAsText("state")).containsOnly("granted");
     }
 
