@@ -104,8 +104,8 @@ final class AnalystWorkbooks {
         m.add(csv("German decimal comma in a fraud weight", FRAUD, "C11", t -> t.replace("self_referral, 0.9,", "self_referral, 0,35,"),
                 "Weight uses a decimal comma", "found '0,35'", "0.35"));
         m.add(new Mistake("CSV fraud table saved as XLSX", FRAUD, "fraud-indicators.drl.xlsx", unmergedXlsx(FRAUD), "A8", List.of("A8:B8", "merged")));
-        m.add(csv("fraud weight above 1", FRAUD, "C12", t -> t.replace("same_device, 0.5,", "same_device, 1.5,"), "Weight must be from 0 to 1"));
-        m.add(csv("signal without its prefix", FRAUD, "B13", t -> t.replace("referral.converted,signal_same_ip", "referral.converted,same_ip"),
+        m.add(csv("fraud weight above 1", FRAUD, "C13", t -> t.replace("same_device, 0.5,", "same_device, 1.5,"), "Weight must be from 0 to 1"));
+        m.add(csv("signal without its prefix", FRAUD, "B14", t -> t.replace("referral.converted,signal_same_ip", "referral.converted,same_ip"),
                 "starting with 'signal_'"));
         return m;
     }
