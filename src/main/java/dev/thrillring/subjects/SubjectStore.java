@@ -111,6 +111,11 @@ public final class SubjectStore {
     public Map<String, Snapshot> loadAll(DSLContext tx, UUID tenantId, Set<String> userKeys, Set<String> periodKeys) {
         Map<String, Snapshot> out = new HashMap<>();
         for (String u : userKeys) out.put(u, new Snapshot(tenantId, u));
+        // Versions first: each statement below may see later commits (READ COMMITTED), and state
+        // newer than its version only makes the write retry; state older than it would be lost.
+        tx.select(SUBJECT_VERSIONS.USER_ID, SUBJECT_VERSIONS.VERSION).from(SUBJECT_VERSIONS)
+                .where(SUBJECT_VERSIONS.TENANT_ID.eq(tenantId).and(SUBJECT_VERSIONS.USER_ID.in(userKeys)))
+                .forEach(r -> out.get(r.value1()).version = r.value2());
         tx.select(SUBJECT_METRICS.USER_ID, SUBJECT_METRICS.METRIC, SUBJECT_METRICS.PERIOD_KEY, SUBJECT_METRICS.VALUE).from(SUBJECT_METRICS)
                 .where(SUBJECT_METRICS.TENANT_ID.eq(tenantId).and(SUBJECT_METRICS.USER_ID.in(userKeys))
                         .and(SUBJECT_METRICS.PERIOD_KEY.in(periodKeys)))
@@ -130,9 +135,6 @@ public final class SubjectStore {
                         .and(REFERRAL_CONVERSIONS.STATUS.eq("approved")))
                 .groupBy(referrer)
                 .forEach(r -> out.get(r.value1()).referrals = r.value2());
-        tx.select(SUBJECT_VERSIONS.USER_ID, SUBJECT_VERSIONS.VERSION).from(SUBJECT_VERSIONS)
-                .where(SUBJECT_VERSIONS.TENANT_ID.eq(tenantId).and(SUBJECT_VERSIONS.USER_ID.in(userKeys)))
-                .forEach(r -> out.get(r.value1()).version = r.value2());
         return out;
     }
 
