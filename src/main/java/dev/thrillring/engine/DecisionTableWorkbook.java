@@ -24,7 +24,7 @@ public final class DecisionTableWorkbook {
     private DecisionTableWorkbook() {}
 
     public static byte[] fromCsv(byte[] csv, String sheetName) {
-        List<List<String>> rows = parseCsv(new String(csv, StandardCharsets.UTF_8));
+        List<List<String>> rows = dev.thrillring.engine.authoring.Csv.rows(new String(csv, StandardCharsets.UTF_8));
         try (XSSFWorkbook wb = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             Sheet sheet = wb.createSheet(sheetName);
             CellStyle bold = wb.createCellStyle();
@@ -76,33 +76,5 @@ public final class DecisionTableWorkbook {
             }
             c = end;
         }
-    }
-
-    /** RFC 4180 CSV: quoted cells may hold commas and doubled quotes. */
-    static List<List<String>> parseCsv(String text) {
-        List<List<String>> rows = new ArrayList<>();
-        for (String line : text.split("\r?\n")) {
-            List<String> cells = new ArrayList<>();
-            StringBuilder cur = new StringBuilder();
-            boolean quoted = false;
-            for (int i = 0; i < line.length(); i++) {
-                char ch = line.charAt(i);
-                if (quoted) {
-                    if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; }
-                    else if (ch == '"') quoted = false;
-                    else cur.append(ch);
-                } else if (ch == '"') {
-                    quoted = true;
-                } else if (ch == ',') {
-                    cells.add(cur.toString().trim());
-                    cur.setLength(0);
-                } else {
-                    cur.append(ch);
-                }
-            }
-            cells.add(cur.toString().trim());
-            rows.add(cells);
-        }
-        return rows;
     }
 }

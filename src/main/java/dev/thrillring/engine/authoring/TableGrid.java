@@ -131,37 +131,5 @@ record TableGrid(String sheet, Map<Long, Value> cells, List<CellRangeAddress> me
         return new TableGrid(null, cells, List.of(), rows.size(), true);
     }
 
-    /** RFC 4180 CSV: quoted cells may hold commas, doubled quotes and line breaks. */
-    static List<List<String>> parseCsv(String text) {
-        List<List<String>> rows = new ArrayList<>();
-        List<String> cells = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') { cur.append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cur.append(ch);
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                cells.add(cur.toString().trim());
-                cur.setLength(0);
-            } else if (ch == '\n' || ch == '\r') {
-                if (ch == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') i++;
-                cells.add(cur.toString().trim());
-                cur.setLength(0);
-                rows.add(cells);
-                cells = new ArrayList<>();
-            } else {
-                cur.append(ch);
-            }
-        }
-        if (cur.length() > 0 || !cells.isEmpty()) {
-            cells.add(cur.toString().trim());
-            rows.add(cells);
-        }
-        return rows;
-    }
+    static List<List<String>> parseCsv(String text) { return Csv.rows(text); }
 }
