@@ -114,12 +114,18 @@ class DatabaseRecoveryTest {
         long pid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).getFirst().trim());
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         Response r = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(r.status()).as(r.body()).isEqualTo(503);
-        assertThat(r.header("Retry-After")).isNotNull();
         java.util.Map<String, Integer> byStatus = new java.util.TreeMap<>();
         r.json().get("results").forEach(item -> byStatus.merge(item.get("status").asText(), 1, Integer::sum));
-        System.out.println("batch of " + size + " with PostgreSQL killed mid-way: " + byStatus);
-        assertThat(byStatus.keySet()).contains("failed", "decided");
+        System.out.println("batch of " + size + " with PostgreSQL killed mid-way: " + r.status() + " " + byStatus);
+        // Each fact's group answers before the batch does. When the supervisor brings PostgreSQL back
+        // before a group fails, every fact is decided (200); otherwise the lost ones are "failed" (503).
+        if (byStatus.containsKey("failed")) {
+            assertThat(r.status()).as(r.body()).isEqualTo(503);
+            assertThat(r.header("Retry-After")).isNotNull();
+        } else {
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+        }
+        assertThat(byStatus.keySet()).contains("decided").isSubsetOf("decided", "failed");
         assertThat(byStatus.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(size);
         r.json().get("results").forEach(item -> {
             if (!item.get("status").asText().equals("decided")) assertThat(item.get("problem").get("retryable").asBoolean()).isTrue();
