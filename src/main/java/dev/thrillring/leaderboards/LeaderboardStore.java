@@ -47,22 +47,10 @@ final class LeaderboardStore {
      * returns each entry as it stands now, keyed like {@link #key}.
      */
     Map<String, RankIndex.Entry> addScores(DSLContext tx, UUID tenant, String user, java.util.Collection<Score> scores, OffsetDateTime at) {
-        var e = LEADERBOARD_ENTRIES;
-        var insert = tx.insertInto(e, e.LEADERBOARD_ID, e.PERIOD_KEY, e.TENANT_ID, e.USER_ID, e.SCORE, e.SCORE_DATA,
-                e.SCORE_REACHED_AT, e.LAST_ACTIVITY);
-        for (Score s : scores) insert = insert.values(s.board(), s.period(), tenant, user, s.value(), Json.jsonb(s.byRule()), at, at);
+        List<SubjectScore> rows = scores.stream().map(s -> new SubjectScore(user, s, at)).toList();
+        Map<String, RankIndex.Entry> all = addScoresAll(tx, tenant, rows);
         Map<String, RankIndex.Entry> out = new java.util.HashMap<>();
-        insert.onConflict(e.TENANT_ID, e.LEADERBOARD_ID, e.PERIOD_KEY, e.USER_ID)
-                .doUpdate()
-                .set(e.SCORE, e.SCORE.plus(DSL.excluded(e.SCORE)))
-                .set(e.SCORE_DATA, DSL.function("jsonb_add_numbers", org.jooq.JSONB.class, e.SCORE_DATA, DSL.excluded(e.SCORE_DATA)))
-                // A zero change does not count as reaching the score (ties go to who got there first).
-                .set(e.SCORE_REACHED_AT, DSL.when(DSL.excluded(e.SCORE).eq(BigDecimal.ZERO), e.SCORE_REACHED_AT)
-                        .otherwise(DSL.excluded(e.SCORE_REACHED_AT)))
-                .set(e.LAST_ACTIVITY, DSL.excluded(e.LAST_ACTIVITY)).set(e.UPDATED_AT, DSL.currentOffsetDateTime())
-                .returningResult(e.LEADERBOARD_ID, e.PERIOD_KEY, e.SCORE, e.SCORE_REACHED_AT)
-                .fetch()
-                .forEach(r -> out.put(key(r.value1(), r.value2()), new RankIndex.Entry(tenant, user, r.value3(), r.value4().toInstant())));
+        for (SubjectScore r : rows) out.put(key(r.score().board(), r.score().period()), all.get(r.key()));
         return out;
     }
 
