@@ -86,9 +86,8 @@ public final class AchievementDefinitions {
             for (BaseDescr c : p.getDescrs()) {
                 if (c instanceof ExprConstraintDescr e) {
                     String text = e.getExpression();
-                    int colon = text.indexOf(" : ");
-                    boolean bound = colon > 0 && text.substring(0, colon).chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '$' || ch == '_');
-                    out.add(StaticJavaParser.parseExpression(bound ? text.substring(colon + 3) : text));
+                    int colon = ExpressionCheck.bindingColon(text);
+                    out.add(StaticJavaParser.parseExpression(colon > 0 ? text.substring(colon + 1) : text));
                 }
             }
         } else if (d instanceof ConditionalElementDescr ce && !(d instanceof org.drools.drl.ast.descr.NotDescr)) {

@@ -245,7 +245,7 @@ final class ExpressionCheck {
     }
 
     /** The colon of a leading {@code $name :} binding, or -1; a plain character scan (no regex). */
-    private static int bindingColon(String text) {
+    static int bindingColon(String text) {
         int i = 0;
         while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
         int start = i;
@@ -255,7 +255,7 @@ final class ExpressionCheck {
         return i < text.length() && text.charAt(i) == ':' && (i + 1 >= text.length() || text.charAt(i + 1) != '=') ? i : -1;
     }
 
-    private static boolean isIdentChar(char c) {
+    static boolean isIdentChar(char c) {
         return c == '$' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 

@@ -259,7 +259,7 @@ final class RuleCheck {
         boolean plain = !name.isEmpty();
         for (int i = 0; i < name.length(); i++) {
             char ch = name.charAt(i);
-            plain &= ch == '$' || ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (i > 0 && ch >= '0' && ch <= '9');
+            plain &= ExpressionCheck.isIdentChar(ch) && !(i == 0 && ch >= '0' && ch <= '9');
         }
         if (!plain || name.equals(RuleAllowList.GLOBAL_NAME)) refuse(line, "name '" + name + "' cannot be a binding; use $name with ASCII letters and digits");
         else bindings.put(name, type);
