@@ -77,6 +77,7 @@ public final class ConsoleRoutes {
         routes.get(T + "/review", this::review, ADMINS);
         routes.post(T + "/review/{conversion_id}", this::decide, ADMINS);
         routes.get(T + "/boards", this::boards, READERS);
+        new ConsoleTableRoutes(this, service).register(routes);
     }
 
     private static void htmx(Context ctx) throws IOException {
@@ -236,14 +237,16 @@ public final class ConsoleRoutes {
         Tenant t = tenant(ctx);
         List<String> versions = versionNumbers(ctx, t);
         ctx.render("console/tryit.jte", model("frame", frame(ctx, "Try it", t, "try"), "tryit",
-                new ConsoleViews.TryIt(SAMPLE_FACTS, "", versions, null, List.of(), null, ctx.path())));
+                new ConsoleViews.TryIt(SAMPLE_FACTS, "", versions, null, List.of(), null, ctx.path()), "saved", null, "activate", null));
     }
 
     private void tryRun(Context ctx) {
         Tenant t = tenant(ctx);
         Integer v = ConsoleService.version(ctx.formParam("version")).orElse(null);
         var result = service.dryRun(Requests.principal(ctx), t.tenantId(), ctx.formParam("facts"), v, ctx.path(), versionNumbers(ctx, t));
-        ctx.render("console/tryit.jte", model("frame", frame(ctx, "Try it", t, "try"), "tryit", result));
+        ctx.render("console/tryit.jte", model("frame", frame(ctx, "Try it", t, "try"), "tryit", result, "saved", null,
+                "activate", v == null || !ConsoleService.isAdmin(Requests.principal(ctx)) ? null
+                        : ConsolePaths.ROOT + "/tenants/" + t.tenantId() + "/versions/" + v + "/activate"));
     }
 
     private List<String> versionNumbers(Context ctx, Tenant t) {

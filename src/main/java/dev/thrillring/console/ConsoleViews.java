@@ -55,4 +55,21 @@ public final class ConsoleViews {
 
     /** A board as the API answers it, and what to poll for updates. */
     public record Board(String type, String timePeriod, JsonNode board, List<String> types) {}
+
+    /** A grid column: its header and meaning, the input it gets (number, select, text) with its bounds or choices, and an example. */
+    public record GridColumn(String header, String meaning, String input, String min, String max, String step, List<String> choices, String example) {}
+
+    /** A table open in the grid: its rows, each cell's messages by address, the messages of no cell, and where it comes from. */
+    public record Grid(String path, String title, String source, List<GridColumn> columns, List<List<String>> rows, List<String> addresses,
+                       java.util.Map<String, List<String>> errors, List<String> general, String notice, String action, String download) {
+        /** The messages of grid cell ({@code r}, {@code c}). */
+        public List<String> errorsAt(int r, int c) {
+            int width = columns.size();
+            int i = r * width + c;
+            return i < addresses.size() ? errors.getOrDefault(addresses.get(i), List.of()) : List.of();
+        }
+    }
+
+    /** The tables a tenant page offers. */
+    public record Tables(String source, boolean platform, List<String> paths) {}
 }
