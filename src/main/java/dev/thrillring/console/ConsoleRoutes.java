@@ -158,7 +158,8 @@ public final class ConsoleRoutes {
         Tenant t = tenant(ctx);
         Principal p = Requests.principal(ctx);
         ctx.render("console/versions.jte", model("frame", frame(ctx, "Rule versions", t, "versions"),
-                "versions", service.versions(p, t.tenantId()), "audit", service.audit(p, t.tenantId())));
+                "versions", service.versions(p, t.tenantId()), "audit", service.audit(p, t.tenantId()),
+                "platformVersions", p.role() == Role.PLATFORM_ADMIN ? service.platformVersions(p, t.platform()) : List.of()));
     }
 
     private void upload(Context ctx) {

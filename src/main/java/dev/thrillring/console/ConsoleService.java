@@ -121,6 +121,12 @@ public final class ConsoleService {
                 .toList();
     }
 
+    /** The platform's base versions, for its admins. */
+    List<VersionRow> platformVersions(Principal caller, String platform) {
+        return s.platformRuleSets().list(caller, platform).stream().map(v -> new VersionRow(v.version(), v.status(), v.author(), v.comment(),
+                when(v.createdAt()), when(v.activatedAt()), List.of())).toList();
+    }
+
     List<AuditRow> audit(Principal caller, UUID tenant) {
         if (!isAuthor(caller)) return List.of();
         return s.ruleSets().auditLog(caller, tenant, 20).stream()
@@ -162,13 +168,21 @@ public final class ConsoleService {
         List<DryRow> rows = new ArrayList<>();
         for (JsonNode r : out.path("results")) {
             List<String> fired = new ArrayList<>();
-            r.path("fired_rules").forEach(f -> fired.add(f.asText()));
+            r.path("fired_rules").forEach(f -> fired.add(firedRule(f.asText())));
             List<String> outcomes = new ArrayList<>();
             r.path("outcomes").forEach(o -> outcomes.add(describe(o)));
             rows.add(new DryRow(r.path("type").asText(), r.path("user_id").isNull() ? null : r.path("user_id").asText(null), fired, outcomes));
         }
         return new ConsoleViews.TryIt(factsText, version == null ? "" : version.toString(), versions,
                 out.path("rule_set_version").asText(), rows, null, action);
+    }
+
+    private static final java.util.regex.Pattern TABLE_ROW = java.util.regex.Pattern.compile("(.+)_(\\d+)");
+
+    /** A fired rule, with the table row it came from when it is a decision table's ({@code Fact points_11}: row 11). */
+    static String firedRule(String name) {
+        var m = TABLE_ROW.matcher(name);
+        return m.matches() ? name + " — row " + m.group(2) + " of the table " + m.group(1) : name;
     }
 
     Map<String, Object> reviewQueue(Principal caller, UUID tenant, String cursor) {

@@ -170,7 +170,8 @@ final class ConsoleTables {
                 if (value.length() > 1000) throw new Problem.Invalid("c-" + r + "-" + c, "a cell holds at most 1,000 characters");
                 row.add(value);
             }
-            rows.add(row);
+            // An emptied row is a deleted one: dropped here so cell addresses match the file the check reads.
+            if (row.stream().anyMatch(v -> !v.isBlank())) rows.add(row);
         }
         if (rows.size() > TableDoc.MAX_ROWS) throw new Problem.Invalid("rows", "a table holds at most " + TableDoc.MAX_ROWS + " rows");
         return rows;
