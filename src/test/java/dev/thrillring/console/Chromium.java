@@ -129,12 +129,17 @@ final class Chromium implements AutoCloseable {
 
     String url() throws Exception { return eval("location.href").asText(); }
 
+    /** Time spent taking screenshots, so a test can report its pace without them. */
+    long screenshotNanos;
+
     /** Saves the whole page as a PNG at desktop (1280) and phone (390) widths. */
     void screenshots(Path dir, String name) throws Exception {
+        long t0 = System.nanoTime();
         Files.createDirectories(dir);
         shoot(dir.resolve(name + "-desktop.png"), 1280, 800, false);
         shoot(dir.resolve(name + "-phone.png"), 390, 844, true);
         viewport(1280, 800, false);
+        screenshotNanos += System.nanoTime() - t0;
     }
 
     private void shoot(Path file, int width, int height, boolean mobile) throws Exception {
