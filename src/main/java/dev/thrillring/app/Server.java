@@ -46,6 +46,7 @@ import dev.thrillring.badges.BadgeKeys;
 import dev.thrillring.badges.BadgeRoutes;
 import dev.thrillring.badges.BadgeService;
 import dev.thrillring.showcases.ShowcaseRoutes;
+import dev.thrillring.showcases.CaseStudyRewriter;
 import dev.thrillring.showcases.ShowcaseService;
 import dev.thrillring.tenants.TenantRoutes;
 import dev.thrillring.tenants.TenantService;
@@ -151,7 +152,8 @@ public final class Server implements AutoCloseable {
             listener.start();
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
-            ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC());
+            ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC(),
+                    config.writer().map(CaseStudyRewriter::new));
             BadgeService badges = new BadgeService(scope, new BadgeKeys(db.dsl()), config.publicUrl(), Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
