@@ -124,7 +124,8 @@ public final class Server implements AutoCloseable {
                     config.jwt().map(dev.thrillring.auth.JwtVerifier::new), tenants::platformOf);
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine, baseRules);
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
-            achievements.syncPlatforms(baseRules, platforms);
+            // The files just compiled, not a second read (and conversion) of the same workbooks.
+            achievements.syncPlatforms(registry::platformRules, platforms);
             LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());
             // The one write path; features join it here, and ingestion never names them.
             DecisionWriter decisions = new DecisionWriter();
