@@ -22,6 +22,5 @@ ENV THRILLRING_HOST=0.0.0.0 \
 EXPOSE 7070
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/7070 && printf "GET /ready HTTP/1.0\r\n\r\n" >&3 && head -1 <&3 | grep -q " 200 "'
-# The class-data archive is written at a clean stop and speeds every later start (docs/operations.md).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=/app/data/thrillring.jsa", "-jar", "/app/thrillring.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/thrillring.jar"]
 CMD ["serve"]
