@@ -344,10 +344,24 @@ public final class ConsoleRoutes {
         int status = ctx.statusCode();
         String detail = String.valueOf(problem.get("detail"));
         boolean html = ctx.header("Accept") != null && ctx.header("Accept").contains("text/html");
-        if (status == 401 && ctx.method().name().equals("GET") && html) {
-            String back = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-            ctx.redirect(ConsolePaths.ROOT + "/sign-in?next=" + URLEncoder.encode(back, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
+        boolean htmx = ctx.header("HX-Request") != null;
+        String back = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+        String signIn = ConsolePaths.ROOT + "/sign-in?next=" + URLEncoder.encode(back, StandardCharsets.UTF_8);
+        if (status == 401 && htmx) {
+            // A part of a page asked after the session ended: htmx loads the sign-in page instead.
+            ctx.header("HX-Redirect", ConsolePaths.ROOT + "/sign-in");
+            ctx.result("");
             return true;
+        }
+        if (status == 401 && ctx.method().name().equals("GET") && html) {
+            ctx.redirect(signIn, HttpStatus.SEE_OTHER);
+            return true;
+        }
+        if (htmx) {
+            // The error page replaces the page's main part, whatever part the request meant to update.
+            ctx.header("HX-Retarget", "#main");
+            ctx.header("HX-Reselect", "#main");
+            ctx.header("HX-Reswap", "outerHTML");
         }
         if (ctx.path().equals(ConsolePaths.ROOT + "/sign-in") && (status == 401 || status == 403 || status == 422)) {
             ctx.status(status);

@@ -43,10 +43,13 @@ final class Chromium implements AutoCloseable {
                 "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--no-first-run", "--remote-debugging-port=0",
                 "--user-data-dir=" + profile, "about:blank")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Path port = profile.resolve("DevToolsActivePort");
-        for (int i = 0; i < 300 && !(Files.exists(port) && Files.readAllLines(port).size() >= 2); i++) Thread.sleep(100);
+        // Generous waits: on a loaded 2-core machine a browser start has taken over 30 s.
+        for (int i = 0; i < 1200 && !(Files.exists(port) && Files.readAllLines(port).size() >= 2); i++) Thread.sleep(100);
+        if (!Files.exists(port)) throw new IllegalStateException("chromium did not open its DevTools port within 120 s");
         List<String> lines = Files.readAllLines(port);
-        socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + lines.get(0) + lines.get(1)), new Listener()).get(30, TimeUnit.SECONDS);
+        socket = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(120)).build().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(120))
+                .buildAsync(URI.create("ws://127.0.0.1:" + lines.get(0) + lines.get(1)), new Listener()).get(180, TimeUnit.SECONDS);
         String target = call(null, "Target.createTarget", Map.of("url", "about:blank")).path("targetId").asText();
         session = call(null, "Target.attachToTarget", Map.of("targetId", target, "flatten", true)).path("sessionId").asText();
         call(session, "Page.enable", Map.of());
@@ -86,8 +89,8 @@ final class Chromium implements AutoCloseable {
         if (sessionId != null) msg.put("sessionId", sessionId);
         CompletableFuture<JsonNode> f = new CompletableFuture<>();
         pending.put(id, f);
-        socket.sendText(JSON.writeValueAsString(msg), true).get(10, TimeUnit.SECONDS);
-        return f.get(60, TimeUnit.SECONDS);
+        socket.sendText(JSON.writeValueAsString(msg), true).get(60, TimeUnit.SECONDS);
+        return f.get(180, TimeUnit.SECONDS);
     }
 
     void viewport(int width, int height, boolean mobile) throws Exception {
@@ -103,7 +106,7 @@ final class Chromium implements AutoCloseable {
 
     /** Waits until {@code js} is true in the page (a navigation may happen meanwhile). */
     void await(String js) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < end) {
             try {
                 if (eval("document.readyState === 'complete' && !!(" + js + ")").asBoolean()) return;

@@ -111,6 +111,12 @@ class ConsoleBrowserTest {
 
             b.open(base + "/versions");
             b.screenshots(SHOTS, "console-versions");
+            // A mistake in a part htmx updates is shown in place of the page's main part, with the field named.
+            b.open(base + "/try");
+            b.eval("document.getElementById('facts').value = '{oops'; document.querySelector('main form button[type=submit]').click(); true");
+            b.await("document.querySelector('main .error')");
+            assertThat(b.text()).contains("facts: is not JSON");
+
             b.open(base + "/boards");
             assertThat(b.text()).contains("Rank", "Score");
             b.screenshots(SHOTS, "console-boards");
