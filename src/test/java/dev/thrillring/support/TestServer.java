@@ -86,6 +86,9 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** This server's badge key sealing secret; a second node on its database must be given the same. */
+    public String badgeKeySecret() { return dev.thrillring.badges.KeySeal.fileSecret(dataDir); }
+
     /** Stops a server the test started itself (never the shared one). */
     @Override public void close() { server.close(); }
 
