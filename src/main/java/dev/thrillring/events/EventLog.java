@@ -26,6 +26,8 @@ import static dev.thrillring.db.schema.Tables.EVENT_POSITIONS;
  * reader that pages by position never skips an event that commits later with a smaller one.
  */
 public final class EventLog {
+    /** Notified with the tenant id when a transaction that wrote a tenant's events commits (wakes deliveries). */
+    public static final String CHANNEL = "thrillring_events";
     private static final ObjectMapper JSON = Json.mapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -89,6 +91,8 @@ public final class EventLog {
                             Json.jsonb(e.data()));
                 }
                 insert.execute();
+                // Delivered only if the transaction commits; the same payload twice in one transaction is sent once.
+                dev.thrillring.db.TransactionSignals.notifyAtCommit(tx, CHANNEL, tenant.toString());
             }
         }
     }
