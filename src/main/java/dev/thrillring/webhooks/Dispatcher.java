@@ -364,7 +364,15 @@ public final class Dispatcher implements AutoCloseable {
 
     @Override public void close() {
         running = false;
-        loop.interrupt();
+        wake();
+        try {
+            // Let a pass that is writing finish rather than break its connection; sends in flight are
+            // abandoned and come back when their lease ends.
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (loop.isAlive()) loop.interrupt();
         senders.shutdownNow();
         try {
             senders.awaitTermination(2, TimeUnit.SECONDS);
