@@ -35,6 +35,7 @@ import dev.thrillring.decisions.FactService;
 import dev.thrillring.events.EventRoutes;
 import dev.thrillring.events.EventLog;
 import dev.thrillring.events.EventService;
+import dev.thrillring.events.EventStream;
 import dev.thrillring.webhooks.Dispatcher;
 import dev.thrillring.webhooks.WebhookRoutes;
 import dev.thrillring.webhooks.WebhookService;
@@ -148,8 +149,13 @@ public final class Server implements AutoCloseable {
             Dispatcher dispatcher = new Dispatcher(scope, webhookSettings, tenants::platformOf, metrics.registry(), Clock.systemUTC());
             closeables.addFirst(dispatcher);
             WebhookService webhooks = new WebhookService(scope, tenants::platformOf, webhookSettings, dispatcher, Clock.systemUTC());
+            EventService events = new EventService(scope);
+            EventStream eventStream = new EventStream(events, Duration.ofSeconds(15));
             Listener listener = new Listener(db, Map.of(
-                    EventLog.CHANNEL, tenant -> dispatcher.wake(),
+                    EventLog.CHANNEL, tenant -> {
+                        dispatcher.wake();
+                        eventStream.committed(tenant);
+                    },
                     RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, (p, generation) -> {
                         platformRuleSets.reloadPlatform(p, generation);
                         achievements.catalogueChanged();
@@ -162,6 +168,7 @@ public final class Server implements AutoCloseable {
                         registry.invalidateAll();
                         leaderboards.forgetIndexes();
                         dispatcher.wake();
+                        eventStream.resync();
                     });
             closeables.addFirst(listener);
             listener.start();
@@ -213,7 +220,7 @@ public final class Server implements AutoCloseable {
                 TenantRoutes.register(c.routes, tenants);
                 PlatformRoutes.register(c.routes, new PlatformService(db.dsl()));
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
-                EventRoutes.register(c.routes, new EventService(scope));
+                EventRoutes.register(c.routes, events, eventStream);
                 RuleSetRoutes.register(c.routes, ruleSets, platformRuleSets);
                 AchievementRoutes.register(c.routes, achievements);
                 LeaderboardRoutes.register(c.routes, leaderboards);
@@ -224,6 +231,8 @@ public final class Server implements AutoCloseable {
                 WebhookRoutes.register(c.routes, webhooks);
             }).start();
             closeables.addFirst(http::stop);
+            // Before HTTP stops: open streams end now instead of holding the graceful stop.
+            closeables.addFirst(eventStream);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),
                     (System.nanoTime() - t0) / 1_000_000);
             return new Server(http, db, rateSync, closeables);

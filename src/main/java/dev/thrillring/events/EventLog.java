@@ -56,6 +56,13 @@ public final class EventLog {
                         readMap(r.value7().data())));
     }
 
+    /** The position of the tenant's newest event, 0 when it has none. */
+    public static long lastPosition(DSLContext tx, UUID tenant) {
+        Long last = tx.select(EVENT_POSITIONS.LAST_POSITION).from(EVENT_POSITIONS).where(EVENT_POSITIONS.TENANT_ID.eq(tenant))
+                .fetchOne(EVENT_POSITIONS.LAST_POSITION);
+        return last == null ? 0 : last;
+    }
+
     /** The events a transaction has queued, by tenant; written by {@link #run} before the commit. */
     private static final class Pending implements Runnable {
         private final DSLContext tx;

@@ -1,5 +1,6 @@
 package dev.thrillring.webhooks;
 
+import dev.thrillring.events.EventTypeFilter;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.events.Event;
 import dev.thrillring.events.EventLog;

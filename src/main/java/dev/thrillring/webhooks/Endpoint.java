@@ -1,5 +1,6 @@
 package dev.thrillring.webhooks;
 
+import dev.thrillring.events.EventTypeFilter;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

@@ -1,5 +1,6 @@
 package dev.thrillring.webhooks;
 
+import dev.thrillring.events.EventTypeFilter;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
 import dev.thrillring.db.TenantScope;

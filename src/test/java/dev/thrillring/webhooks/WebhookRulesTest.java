@@ -1,6 +1,7 @@
 package dev.thrillring.webhooks;
 
 import com.standardwebhooks.Webhook;
+import dev.thrillring.events.EventTypeFilter;
 import dev.thrillring.problems.Problem;
 import org.junit.jupiter.api.Test;
 
