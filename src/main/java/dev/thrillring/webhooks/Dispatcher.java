@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -178,30 +179,79 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private record Claimed(Endpoint endpoint, Message message) {}
+    /** Each slot takes this many messages per claim, sent one after another, so a claim is not a round trip per message. */
+    static final int PER_SLOT = 8;
+
+    /** Messages one endpoint's claim took, sent by as many workers as it had free slots. */
+    private final class Batch {
+        final Endpoint endpoint;
+        final UUID tenant;
+        final java.util.concurrent.ConcurrentLinkedQueue<Message> queue;
+
+        Batch(Endpoint endpoint, UUID tenant, List<Message> messages) {
+            this.endpoint = endpoint;
+            this.tenant = tenant;
+            this.queue = new java.util.concurrent.ConcurrentLinkedQueue<>(messages);
+        }
+
+        /** One worker: sends until the batch is empty, the endpoint asks for quiet, or the node stops; then frees its slot. */
+        void work() {
+            EndpointGate gate = gate(endpoint.id());
+            try {
+                Message m;
+                while (running && !gate.isQuiet(clock.instant()) && (m = queue.poll()) != null) {
+                    deliver(endpoint, m);
+                }
+                if (!queue.isEmpty() && (!running || gate.isQuiet(clock.instant()))) giveBack(this);
+            } finally {
+                gate.release(1);
+                if (queue.isEmpty()) batches.remove(this);
+                wake();
+            }
+        }
+    }
+
+    private final Set<Batch> batches = ConcurrentHashMap.newKeySet();
+
+    /** Messages claimed but not sent (the endpoint asked for quiet, or the node stops) are due again at once. */
+    private void giveBack(Batch b) {
+        List<UUID> ids = new ArrayList<>();
+        for (Message m; (m = b.queue.poll()) != null; ) ids.add(m.id());
+        if (ids.isEmpty()) return;
+        try {
+            scope.inTenant(b.tenant, tx -> WebhookStore.release(tx, ids, clock.instant()));
+        } catch (RuntimeException e) {
+            log.warn("claimed webhook messages not released ({}); they return when their lease ends", e.toString());
+        }
+    }
+
+    /** How long a claim hides its messages: every message of a slot may take the full timeout. */
+    private Duration lease() { return settings.lease().plus(settings.timeout().multipliedBy(PER_SLOT - 1)); }
 
     /** Claims what each endpoint has free slots for, then sends it outside the transaction. */
     private void dispatch(UUID tenant, String platform) {
         Instant now = clock.instant();
         Map<UUID, Integer> taken = new HashMap<>();
-        List<Claimed> claimed;
+        List<Batch> claimed;
         try {
             claimed = scope.inTenant(tenant, tx -> {
+                taken.forEach((id, n) -> gate(id).release(n)); // a retried transaction starts again
                 taken.clear();
-                List<Claimed> out = new ArrayList<>();
+                List<Batch> out = new ArrayList<>();
                 Map<UUID, Endpoint> active = WebhookStore.activeFor(tx, tenant, platform).stream()
                         .collect(Collectors.toMap(Endpoint::id, e -> e));
                 for (UUID id : WebhookStore.endpointsWithDueMessages(tx, tenant, now)) {
                     Endpoint e = active.get(id);
                     if (e == null) continue; // paused or disabled: its messages wait
                     EndpointGate gate = gate(id);
-                    int n = gate.take(e.fifo() ? 1 : settings.inFlightPerEndpoint(), now);
-                    if (n == 0) continue;
-                    taken.merge(id, n, Integer::sum);
-                    List<Message> ms = WebhookStore.claim(tx, tenant, id, n, e.fifo(), now, now.plus(settings.lease()));
-                    for (Message m : ms) out.add(new Claimed(e, m));
-                    gate.release(n - ms.size());
-                    taken.merge(id, ms.size() - n, Integer::sum);
+                    int slots = gate.take(e.fifo() ? 1 : settings.inFlightPerEndpoint(), now);
+                    if (slots == 0) continue;
+                    taken.put(id, slots);
+                    List<Message> ms = WebhookStore.claim(tx, tenant, id, e.fifo() ? 1 : slots * PER_SLOT, e.fifo(), now, now.plus(lease()));
+                    int workers = Math.min(slots, ms.size());
+                    gate.release(slots - workers);
+                    taken.put(id, workers);
+                    if (workers > 0) out.add(new Batch(e, tenant, ms));
                 }
                 return out;
             });
@@ -209,7 +259,11 @@ public final class Dispatcher implements AutoCloseable {
             taken.forEach((id, n) -> gate(id).release(n));
             throw e;
         }
-        for (Claimed c : claimed) senders.submit(() -> deliver(c.endpoint(), c.message()));
+        for (Batch b : claimed) {
+            batches.add(b);
+            int workers = taken.get(b.endpoint.id());
+            for (int i = 0; i < workers; i++) senders.submit(b::work);
+        }
     }
 
     private EndpointGate gate(UUID endpoint) {
@@ -222,9 +276,8 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void deliver(Endpoint e, Message m) {
-        EndpointGate gate = gate(e.id());
         try {
-            Duration wait = gate.pace(e.rateLimitPerSecond(), clock.instant());
+            Duration wait = gate(e.id()).pace(e.rateLimitPerSecond(), clock.instant());
             if (!wait.isZero()) Thread.sleep(wait);
             Result r = attempt(e, m);
             record(e, m, r);
@@ -233,9 +286,6 @@ public final class Dispatcher implements AutoCloseable {
         } catch (RuntimeException ex) {
             // The attempt could not be recorded (database down): the lease brings the message back.
             log.warn("webhook attempt of {} to endpoint {} not recorded ({})", m.webhookId(), e.id(), ex.toString());
-        } finally {
-            gate.release(1);
-            wake();
         }
     }
 
@@ -374,6 +424,8 @@ public final class Dispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (loop.isAlive()) loop.interrupt();
+        // Workers stop after their current send; what they had not started is due again at once.
+        for (Batch b : batches) giveBack(b);
         senders.shutdownNow();
         try {
             senders.awaitTermination(2, TimeUnit.SECONDS);

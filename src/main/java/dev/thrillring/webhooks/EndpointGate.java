@@ -27,6 +27,9 @@ final class EndpointGate {
 
     synchronized void release(int n) { inFlight = Math.max(0, inFlight - n); }
 
+    /** True while the endpoint asked for quiet. */
+    synchronized boolean isQuiet(Instant now) { return now.isBefore(quietUntil); }
+
     /** The endpoint answered 429, 502 or 504: nothing more goes to it before {@code until}. */
     synchronized void quiet(Instant until) { if (until.isAfter(quietUntil)) quietUntil = until; }
 

@@ -184,6 +184,13 @@ final class WebhookStore {
                 .where(WEBHOOK_MESSAGES.ID.in(ids)).returning().fetch(WebhookStore::message);
     }
 
+    /** Claimed messages that were not sent: due again at {@code at}, their attempt not counted. */
+    static int release(DSLContext tx, List<UUID> ids, Instant at) {
+        return tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, time(at))
+                .set(WEBHOOK_MESSAGES.ATTEMPTS, WEBHOOK_MESSAGES.ATTEMPTS.minus(1))
+                .where(WEBHOOK_MESSAGES.ID.in(ids).and(WEBHOOK_MESSAGES.STATUS.eq(Message.PENDING))).execute();
+    }
+
     /** The endpoints of {@code tenant} that have due messages now. */
     static List<UUID> endpointsWithDueMessages(DSLContext tx, UUID tenant, Instant now) {
         return tx.selectDistinct(WEBHOOK_MESSAGES.ENDPOINT_ID).from(WEBHOOK_MESSAGES)

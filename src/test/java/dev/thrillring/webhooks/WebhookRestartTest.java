@@ -29,7 +29,7 @@ class WebhookRestartTest {
     void shouldDeliverEveryEventAfterAStopMidDelivery() throws Exception {
         WebhookSettings settings = WebhookSettings.DEFAULTS.withAllowHttp(true)
                 .withTiming(List.of(Duration.ZERO, Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofMillis(200),
-                        Duration.ofMillis(200)), Duration.ofSeconds(5), Duration.ofSeconds(6), Duration.ofDays(5));
+                        Duration.ofMillis(200)), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofDays(5));
         Path data = TestServer.tempDir();
         AtomicBoolean hang = new AtomicBoolean(true);
         int facts = 30;
