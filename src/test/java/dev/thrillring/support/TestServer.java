@@ -68,6 +68,14 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(Server.start(config, ops), dataDir);
     }
 
+    /** A server of its own with the given webhook delivery settings; the caller closes it. */
+    public static TestServer start(Path dataDir, dev.thrillring.webhooks.WebhookSettings webhooks) {
+        Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 8, 100, false, "http://127.0.0.1:7070",
+                java.util.Set.of("127.0.0.1"), 100_000, 100_000, 100_000);
+        return new TestServer(Server.start(config, dev.thrillring.app.OperationsConfig.DEFAULTS, webhooks), dataDir);
+    }
+
     /** A server of its own with its own rule folders, optionally watching them (development mode). */
     public static TestServer start(Path dataDir, Path rules, Path tables, boolean watch) {
         Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
