@@ -254,7 +254,7 @@ public final class TableCheck {
                 Column col = columns.get(c);
                 for (int i = 0; i < span[c]; i++) {
                     String found = g.at(head, start[c] + i).shown().trim();
-                    String expected = span[c] > 1 ? col.parts().get(i).name() : col.header();
+                    String expected = span[c] > 1 ? schema.partHeader(col, i) : col.header();
                     if (expected == null ? found.isEmpty() : !squash(found).equalsIgnoreCase(squash(expected))) {
                         boolean dataInstead = c == 0 && i == 0 && !found.isEmpty();
                         errors.add(layout(TableGrid.address(head, start[c] + i), dataInstead && columns.getFirst().header() != null
@@ -454,17 +454,18 @@ public final class TableCheck {
             List<Object> out = new ArrayList<>();
             for (int i = 0; i < span[c]; i++) {
                 Part part = col.parts().get(i);
+                String header = schema.partHeader(col, i);
                 Value v = g.at(r, start[c] + i);
                 currentAddress = TableGrid.address(r, start[c] + i);
                 if (v.blank()) {
-                    errors.add(err(currentAddress, part.name(), part.name() + " is required; the cell is empty. Write one such as '" + part.example() + "'"));
+                    errors.add(err(currentAddress, header, header + " is required; the cell is empty. Write one such as '" + part.example() + "'"));
                     return null;
                 }
                 if (part.type() != Type.TEXT && v.kind() == Kind.TEXT && v.text().contains(",") && !COMMA_NUMBER.matcher(v.text().trim()).matches()) {
-                    errors.add(err(currentAddress, part.name(), part.name() + " holds one value; found '" + v.text().trim() + "'. Remove the comma"));
+                    errors.add(err(currentAddress, header, header + " holds one value; found '" + v.text().trim() + "'. Remove the comma"));
                     return null;
                 }
-                Object o = part(part, v, part.name(), col);
+                Object o = part(part, v, header, col);
                 if (o == null) return null;
                 out.add(o);
             }

@@ -49,6 +49,19 @@ public final class TableWorkbook {
     /** One physical column of the workbook: a column, or one value of a composite column. */
     record Physical(int column, int part, Column col, Part p, String header, String meaning) {}
 
+    /** What each value of a composite column means, for its own header comment. */
+    private static final java.util.Map<String, String> PART_MEANINGS = java.util.Map.ofEntries(
+            java.util.Map.entry("Key", "the achievement's key: unique, and what Requires and the rules refer to"),
+            java.util.Map.entry("Metric", "the metric the achievement counts"),
+            java.util.Map.entry("Threshold", "the value of the metric to reach"),
+            java.util.Map.entry("Period", "the period the metric is counted in"),
+            java.util.Map.entry("Tier", "the tier name the reward shows"),
+            java.util.Map.entry("Fixed amount", "a fixed reward amount"),
+            java.util.Map.entry("% of value", "a percentage of the conversion's value added to the reward"),
+            java.util.Map.entry("Indicator", "the indicator's name, as reviewers see it"),
+            java.util.Map.entry("Weight", "the indicator's weight in the fraud score"),
+            java.util.Map.entry("Reason", "the reason reviewers see"));
+
     private TableWorkbook() {}
 
     /** The physical columns of {@code t}: composite columns spread over one cell per value. */
@@ -61,8 +74,10 @@ public final class TableWorkbook {
             } else {
                 for (int i = 0; i < col.parts().size(); i++) {
                     Part p = col.parts().get(i);
-                    out.add(new Physical(c, i, col, p, p.name(), p.name().toLowerCase(Locale.ROOT) + ": value " + (i + 1) + " of "
-                            + col.parts().size() + " of " + col.meaning()));
+                    String header = t.schema().partHeader(col, i);
+                    String meaning = PART_MEANINGS.getOrDefault(p.name(), p.name().toLowerCase(Locale.ROOT));
+                    if (!header.equals(p.name())) meaning += " (" + header.substring(0, header.length() - p.name().length()).trim().toLowerCase(Locale.ROOT) + ")";
+                    out.add(new Physical(c, i, col, p, header, meaning));
                 }
             }
         }
@@ -403,10 +418,13 @@ public final class TableWorkbook {
             set(row, 3, p.p().example(), st.engine());
         }
         r++;
-        set(notes.createRow(r++), 0, "An example row:", st.header());
-        Row example = notes.createRow(r);
-        for (int i = 0; i < cols.size(); i++) set(example, i + 1, cols.get(i).header() + ": " + cols.get(i).p().example(), st.engine());
-        notes.setColumnWidth(0, 34 * 256);
+        set(notes.createRow(r++), 0, "An example row, as it would be typed on the first sheet:", st.header());
+        Row exampleHead = notes.createRow(r++), example = notes.createRow(r);
+        for (int i = 0; i < cols.size(); i++) {
+            set(exampleHead, i, cols.get(i).header(), st.header());
+            set(example, i, cols.get(i).p().example(), st.engine());
+        }
+        notes.setColumnWidth(0, 100 * 256);
         notes.setColumnWidth(1, 60 * 256);
         notes.setColumnWidth(2, 60 * 256);
         notes.setColumnWidth(3, 24 * 256);
