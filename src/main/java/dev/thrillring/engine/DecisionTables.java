@@ -48,8 +48,9 @@ final class DecisionTables {
         for (TableLayers.Layered t : TableLayers.layer(resources, read.tables())) {
             List<GeneratedSheet> sheets = new ArrayList<>();
             for (TableRows rows : t.sheets()) {
-                String csv = rows.canonicalCsv();
-                String drl = new SpreadsheetCompiler().compile(new ByteArrayInputStream(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)), InputType.CSV);
+                byte[] csv = rows.canonicalCsv().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                // The generated CSV is a function of the values: converted once per content (RuleSetCompiler's cache).
+                String drl = RuleSetCompiler.converted(new RuleResource("generated.drl.csv", csv)).getFirst().drl();
                 sheets.add(new GeneratedSheet(rows.sheet(), drl, rows));
             }
             out.add(new LayeredDrl(t, sheets));
@@ -63,7 +64,7 @@ final class DecisionTables {
         List<String> out = new ArrayList<>();
         for (RuleResource r : resources) {
             if (r.kind() == RuleResource.Kind.DRL) out.add(new String(r.content(), java.nio.charset.StandardCharsets.UTF_8));
-            else if (!read.tables().containsKey(r.path()) && !read.errors().containsKey(r.path())) toDrl(r).forEach(g -> out.add(g.drl()));
+            else if (!read.tables().containsKey(r.path()) && !read.errors().containsKey(r.path())) RuleSetCompiler.converted(r).forEach(g -> out.add(g.drl()));
         }
         for (LayeredDrl l : layered(resources, read)) l.sheets().forEach(g -> out.add(g.drl()));
         return out;
