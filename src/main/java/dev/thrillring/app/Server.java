@@ -155,7 +155,7 @@ public final class Server implements AutoCloseable {
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
             ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC(),
                     config.writer().map(CaseStudyRewriter::new));
-            BadgeService badges = new BadgeService(scope, new BadgeKeys(db.dsl()), config.publicUrl(), Clock.systemUTC());
+            BadgeService badges = new BadgeService(scope, new BadgeKeys(db.dsl(), dev.thrillring.badges.KeySeal.resolve(config.badgeKeySecret(), config.dataDir())), config.publicUrl(), Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);
