@@ -176,6 +176,28 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A download: status, headers and the body as bytes (workbooks). */
+    public record Download(int status, Map<String, java.util.List<String>> headers, byte[] body) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+        }
+    }
+
+    /** GET of a binary body. */
+    public Download download(String path, String key) {
+        try {
+            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Download(r.statusCode(), r.headers().map(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** UTF-8 bytes of a text file, for uploads. */
     public static byte[] text(String s) { return s.getBytes(java.nio.charset.StandardCharsets.UTF_8); }
 
