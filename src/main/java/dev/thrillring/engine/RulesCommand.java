@@ -2,6 +2,9 @@ package dev.thrillring.engine;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import dev.thrillring.engine.authoring.TableCheck;
+import dev.thrillring.engine.authoring.TableWorkbook;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -25,7 +28,7 @@ public final class RulesCommand {
         if (args.size() == 3 && args.get(0).equals("xlsx")) return toWorkbook(Path.of(args.get(1)), Path.of(args.get(2)));
         if (args.equals(List.of("test"))) return testPlatforms(Path.of("rules"), Path.of("decision-tables"));
         if (args.size() < 2 || !(args.get(0).equals("validate") || args.get(0).equals("test"))) {
-            out.println("usage: rules test | rules validate|test DIR [--base DIR]... | rules xlsx TABLE.drl.csv OUT.drl.xlsx");
+            out.println("usage: rules test | rules validate|test DIR [--base DIR]... | rules xlsx TABLE.drl.{csv,xlsx,xls,ods} OUT.drl.{xlsx,ods}");
             return 2;
         }
         boolean test = args.get(0).equals("test");
@@ -139,14 +142,36 @@ public final class RulesCommand {
         return ok ? 0 : 1;
     }
 
-    /** Converts a CSV decision table into an XLSX workbook for analysts, then checks that it compiles the same. */
-    private int toWorkbook(Path csv, Path xlsx) {
+    /**
+     * Writes a decision table as the workbook analysts work in, then checks that it compiles the
+     * same: a table of a known kind as generated from its schema (.xlsx, or .ods when OUT says so),
+     * any other CSV table cell for cell.
+     */
+    private int toWorkbook(Path table, Path xlsx) {
         try {
-            byte[] content = Files.readAllBytes(csv);
-            String sheet = csv.getFileName().toString().replaceAll("\\.drl\\.csv$|\\.csv$", "");
-            byte[] book = DecisionTableWorkbook.fromCsv(content, sheet.length() > 31 ? sheet.substring(0, 31) : sheet);
-            int before = rulesIn(new RuleResource("in.drl.csv", content));
-            int after = rulesIn(new RuleResource("out.drl.xlsx", book));
+            byte[] content = Files.readAllBytes(table);
+            String inName = "in" + table.getFileName().toString().replaceAll("^[^.]*", "");
+            String outName = "out" + xlsx.getFileName().toString().replaceAll("^[^.]*", "");
+            if (!RuleResource.isRuleFile(inName) || !RuleResource.isRuleFile(outName) || outName.endsWith(".csv") || outName.endsWith(".xls")) {
+                out.println("usage: rules xlsx TABLE.drl.{csv,xlsx,xls,ods} OUT.drl.{xlsx,ods}");
+                return 2;
+            }
+            String sheet = table.getFileName().toString().replaceAll("\\.drl\\.csv$|\\.csv$", "");
+            TableCheck.Result read = TableCheck.read(List.of(new RuleResource(table.getFileName().toString(), content)));
+            read.errors().values().forEach(errs -> errs.forEach(err -> out.println("ERROR " + err)));
+            if (!read.errors().isEmpty()) return 1;
+            var rows = read.tables().get(table.getFileName().toString());
+            byte[] book;
+            if (rows != null) {
+                book = outName.endsWith(".ods") ? TableWorkbook.ods(rows.getFirst()) : TableWorkbook.xlsx(rows.getFirst(), read.choices());
+            } else if (inName.endsWith(".csv") && outName.endsWith(".xlsx")) {
+                book = DecisionTableWorkbook.fromCsv(content, sheet.length() > 31 ? sheet.substring(0, 31) : sheet);
+            } else {
+                out.println("only tables of the five known kinds can be written as generated workbooks; other tables from .csv to .xlsx");
+                return 1;
+            }
+            int before = rulesIn(new RuleResource(inName, content));
+            int after = rulesIn(new RuleResource(outName, book));
             if (before != after) {
                 out.println("the workbook would hold " + after + " rules, the CSV " + before + "; not written");
                 return 1;
