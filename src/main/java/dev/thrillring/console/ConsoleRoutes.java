@@ -41,6 +41,11 @@ public final class ConsoleRoutes {
     /** htmx from its WebJar inside our jar (no CDN: the console works offline). */
     static final String HTMX_PATH = ConsolePaths.ROOT + "/assets/htmx.min.js";
     private static final String HTMX_RESOURCE = "META-INF/resources/webjars/htmx.org/2.0.8/dist/htmx.min.js";
+    /** The console's one style sheet, from the jar: the CSP allows no inline style. */
+    static final String CSS_PATH = ConsolePaths.ROOT + "/assets/console.css";
+    private static final String CSS_RESOURCE = "console/console.css";
+    /** No inline script or style, no framing, forms post only to us. */
+    static final String CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     private static final String T = ConsolePaths.ROOT + "/tenants/{tenant_id}";
 
     private final ConsoleService service;
@@ -57,7 +62,9 @@ public final class ConsoleRoutes {
     public void register(RoutesConfig routes) {
         routes.get("/", ctx -> ctx.redirect(ConsolePaths.ROOT, HttpStatus.FOUND), Role.PUBLIC);
         routes.get(ConsolePaths.ROOT + "/sign-in", this::signInPage, Role.PUBLIC);
-        routes.get(HTMX_PATH, ConsoleRoutes::htmx, Role.PUBLIC);
+        routes.get(HTMX_PATH, ctx -> asset(ctx, HTMX_RESOURCE, "text/javascript; charset=utf-8"), Role.PUBLIC);
+        routes.get(CSS_PATH, ctx -> asset(ctx, CSS_RESOURCE, "text/css; charset=utf-8"), Role.PUBLIC);
+        routes.after(ConsoleRoutes::securityHeaders);
         routes.post(ConsolePaths.ROOT + "/sign-in", this::signIn, Role.PUBLIC);
         routes.post(ConsolePaths.ROOT + "/sign-out", this::signOut, READERS);
         routes.get(ConsolePaths.ROOT, this::home, READERS);
@@ -80,11 +87,25 @@ public final class ConsoleRoutes {
         new ConsoleTableRoutes(this, service).register(routes);
     }
 
-    private static void htmx(Context ctx) throws IOException {
-        try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(HTMX_RESOURCE)) {
-            if (in == null) throw new Problem.NotFound("htmx is missing from the jar");
-            ctx.contentType("text/javascript; charset=utf-8").header("Cache-Control", "public, max-age=86400").result(in.readAllBytes());
+    private static void asset(Context ctx, String resource, String type) throws IOException {
+        try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) throw new Problem.NotFound(resource + " is missing from the jar");
+            ctx.contentType(type).header("Cache-Control", "public, max-age=86400").result(in.readAllBytes());
         }
+    }
+
+    /**
+     * On every console response, errors included: the CSP, no sniffing, no referrer to other
+     * sites, and no caching of pages (which show tenant data and CSRF tokens). The two assets
+     * alone stay cacheable: they are the same for everyone.
+     */
+    static void securityHeaders(Context ctx) {
+        if (!ConsolePaths.isConsole(ctx.path())) return;
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "same-origin");
+        boolean asset = (ctx.path().equals(HTMX_PATH) || ctx.path().equals(CSS_PATH)) && ctx.statusCode() == 200;
+        if (!asset) ctx.header("Cache-Control", "no-store");
     }
 
     // --- sign-in -----------------------------------------------------------------------------
@@ -182,6 +203,7 @@ public final class ConsoleRoutes {
     static void download(Context ctx, String path, byte[] content) {
         String name = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
         ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        ctx.header("X-Content-Type-Options", "nosniff");
         ctx.contentType(name.endsWith(".xlsx") ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 : name.endsWith(".xls") ? "application/vnd.ms-excel" : name.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8");
         ctx.result(content);
@@ -337,6 +359,19 @@ public final class ConsoleRoutes {
         return m;
     }
 
+    /** "Go back" on the error page: the console page the request came from (same-origin Referer), else the console's start. */
+    static String back(Context ctx) {
+        String referer = ctx.header("Referer");
+        if (referer == null) return ConsolePaths.ROOT;
+        try {
+            java.net.URI u = java.net.URI.create(referer);
+            String path = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+            return next(path);
+        } catch (IllegalArgumentException e) {
+            return ConsolePaths.ROOT;
+        }
+    }
+
     /** Renders a failure on a console page: sign-in for a missing session, else the error page. */
     @SuppressWarnings("unchecked")
     private boolean failurePage(Context ctx) {
@@ -377,7 +412,7 @@ public final class ConsoleRoutes {
                 : new Frame(title, sessions.current(ctx).map(ConsoleSessions.Session::csrf).orElse(""), ConsoleService.describe(p), p.role().wireName(),
                 null, null, null, ConsoleService.isAdmin(p), ConsoleService.isAuthor(p), p.role() == Role.PLATFORM_ADMIN);
         ctx.status(status);
-        ctx.render("console/error.jte", model("frame", f, "status", status, "detail", detail, "errors", errors));
+        ctx.render("console/error.jte", model("frame", f, "status", status, "detail", detail, "errors", errors, "back", back(ctx)));
         return true;
     }
 }

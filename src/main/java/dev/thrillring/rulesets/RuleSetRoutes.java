@@ -119,6 +119,7 @@ public final class RuleSetRoutes {
 
     private static void send(Context ctx, TableViews.Download d) {
         ctx.header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"");
+        ctx.header("X-Content-Type-Options", "nosniff");
         ctx.contentType(d.contentType());
         ctx.result(d.content());
     }

@@ -42,18 +42,32 @@ final class ConsoleBrowser {
     }
 
     Page get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).header("Accept", "text/html").GET().build());
+        return get(path, Map.of());
+    }
+
+    /** A GET with extra headers (e.g. Referer, HX-Request, X-Forwarded-For). */
+    Page get(String path, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).header("Accept", "text/html").GET();
+        headers.forEach(b::header);
+        return send(b.build());
     }
 
     /** Posts a form; {@code _csrf} is sent only when given. */
     Page post(String path, Map<String, String> fields) {
+        return post(path, fields, Map.of());
+    }
+
+    /** Posts a form with extra headers. */
+    Page post(String path, Map<String, String> fields, Map<String, String> headers) {
         StringBuilder sb = new StringBuilder();
         for (var e : fields.entrySet()) {
             if (!sb.isEmpty()) sb.append('&');
             sb.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
         }
-        return send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).header("Accept", "text/html")
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(sb.toString())).build());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).header("Accept", "text/html")
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(sb.toString()));
+        headers.forEach(b::header);
+        return send(b.build());
     }
 
     /** Posts a multipart form with files. */
