@@ -51,9 +51,10 @@ public final class ConsoleRoutes {
     private final ConsoleService service;
     private final ConsoleSessions sessions;
 
-    public ConsoleRoutes(ConsoleService service, Clock clock) {
+    /** @param publicUrl the configured public URL (THRILLRING_PUBLIC_URL): the session cookies are Secure unless it is http on loopback */
+    public ConsoleRoutes(ConsoleService service, Clock clock, String publicUrl) {
         this.service = service;
-        this.sessions = new ConsoleSessions(clock, this::failurePage);
+        this.sessions = new ConsoleSessions(clock, this::failurePage, publicUrl);
     }
 
     /** The session hook for {@code AccessControl} and the error mapping. */

@@ -12,7 +12,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.net.URI;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,6 +37,10 @@ final class ConsoleSessions implements PageSession {
     static final Duration IDLE = Duration.ofMinutes(30);
     static final Duration LONGEST = Duration.ofHours(12);
     static final int MAX_SESSIONS = 10_000;
+    /** Sessions one credential may hold at once; signing in again ends its oldest. */
+    static final int MAX_PER_CREDENTIAL = 10;
+    /** Sent by the console's own polling (the boards page): such requests do not count as activity. */
+    static final String POLL_HEADER = "X-Console-Poll";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
@@ -43,11 +50,24 @@ final class ConsoleSessions implements PageSession {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Function<Context, Boolean> failurePage;
+    private final boolean secure;
+    private final int maxSessions;
+    private final int maxPerCredential;
 
-    /** @param failurePage renders a failure on a console page, true when it did */
-    ConsoleSessions(Clock clock, Function<Context, Boolean> failurePage) {
+    /**
+     * @param failurePage renders a failure on a console page, true when it did
+     * @param publicUrl the service's configured public URL: cookies are Secure unless it is plain http on loopback
+     */
+    ConsoleSessions(Clock clock, Function<Context, Boolean> failurePage, String publicUrl) {
+        this(clock, failurePage, publicUrl, MAX_SESSIONS, MAX_PER_CREDENTIAL);
+    }
+
+    ConsoleSessions(Clock clock, Function<Context, Boolean> failurePage, String publicUrl, int maxSessions, int maxPerCredential) {
         this.clock = clock;
         this.failurePage = failurePage;
+        this.secure = secureCookies(publicUrl);
+        this.maxSessions = maxSessions;
+        this.maxPerCredential = maxPerCredential;
     }
 
     static String token() {
@@ -58,21 +78,42 @@ final class ConsoleSessions implements PageSession {
 
     /** Starts a session for a credential the caller has just verified, and sets its cookie. */
     Session start(Context ctx, String credential, String who) {
-        Instant now = clock.instant();
-        if (sessions.size() >= MAX_SESSIONS) sweep(now);
-        if (sessions.size() >= MAX_SESSIONS) throw new Problem.Unavailable("too many console sessions are open; retry later", 60);
-        String id = token();
-        Session s = new Session(credential, token(), who, now, now);
-        sessions.put(key(id), s);
-        ctx.cookie(cookie(ctx, COOKIE, id, -1));
-        ctx.cookie(cookie(ctx, SIGN_IN_COOKIE, "", 0));
-        return s;
+        String id = open(credential, who);
+        ctx.cookie(cookie(COOKIE, id, -1));
+        ctx.cookie(cookie(SIGN_IN_COOKIE, "", 0));
+        return sessions.get(key(id));
     }
 
-    /** The request's live session, if any (touching it). */
+    /**
+     * Opens a session and answers its id. Never refuses: a credential already holding its
+     * {@code maxPerCredential} sessions loses its oldest, and when the node holds
+     * {@code maxSessions} the least recently used one goes, so one key cannot lock others out.
+     */
+    synchronized String open(String credential, String who) {
+        Instant now = clock.instant();
+        String id = token();
+        Session s = new Session(credential, token(), who, now, now);
+        List<Map.Entry<String, Session>> mine = sessions.entrySet().stream().filter(e -> e.getValue().credential().equals(credential))
+                .sorted(Comparator.comparing((Map.Entry<String, Session> e) -> e.getValue().created())).toList();
+        for (int i = 0; i <= mine.size() - maxPerCredential; i++) sessions.remove(mine.get(i).getKey());
+        if (sessions.size() >= maxSessions) sweep(now);
+        while (sessions.size() >= maxSessions) {
+            sessions.entrySet().stream().min(Comparator.comparing((Map.Entry<String, Session> e) -> e.getValue().lastSeen()))
+                    .ifPresent(e -> sessions.remove(e.getKey()));
+        }
+        sessions.put(key(id), s);
+        return id;
+    }
+
+    /** The request's live session, if any; it counts as activity unless the console's own polling asked. */
     Optional<Session> current(Context ctx) {
         String id = ctx.cookie(COOKIE);
-        if (id == null || id.length() > 100) return Optional.empty();
+        return id == null ? Optional.empty() : find(id, ctx.header(POLL_HEADER) == null);
+    }
+
+    /** The live session of a cookie's id, touching it when {@code activity}. */
+    Optional<Session> find(String id, boolean activity) {
+        if (id.length() > 100) return Optional.empty();
         String k = key(id);
         Session s = sessions.get(k);
         if (s == null) return Optional.empty();
@@ -81,6 +122,7 @@ final class ConsoleSessions implements PageSession {
             sessions.remove(k);
             return Optional.empty();
         }
+        if (!activity) return Optional.of(s);
         Session touched = new Session(s.credential(), s.csrf(), s.who(), s.created(), now);
         sessions.replace(k, s, touched);
         return Optional.of(touched);
@@ -90,7 +132,7 @@ final class ConsoleSessions implements PageSession {
     void end(Context ctx) {
         String id = ctx.cookie(COOKIE);
         if (id != null) sessions.remove(key(id));
-        ctx.cookie(cookie(ctx, COOKIE, "", 0));
+        ctx.cookie(cookie(COOKIE, "", 0));
     }
 
     /** Open sessions (for tests and metrics). */
@@ -128,7 +170,7 @@ final class ConsoleSessions implements PageSession {
         String t = ctx.cookie(SIGN_IN_COOKIE);
         if (t == null || t.length() != 43) {
             t = token();
-            ctx.cookie(cookie(ctx, SIGN_IN_COOKIE, t, 600));
+            ctx.cookie(cookie(SIGN_IN_COOKIE, t, 600));
         }
         return t;
     }
@@ -150,15 +192,28 @@ final class ConsoleSessions implements PageSession {
         }
     }
 
-    /** HttpOnly, SameSite=Strict, path /console, and Secure unless the browser talks to a loopback address. */
-    static Cookie cookie(Context ctx, String name, String value, int maxAge) {
-        return new Cookie(name, value, "/console", maxAge, !loopback(ctx), true, null, SameSite.STRICT);
+    /** HttpOnly, SameSite=Strict, path /console, and Secure unless the public URL is plain http on loopback. */
+    Cookie cookie(String name, String value, int maxAge) {
+        return new Cookie(name, value, "/console", maxAge, secure, true, null, SameSite.STRICT);
     }
 
-    static boolean loopback(Context ctx) {
-        String host = ctx.host();
-        if (host == null) return false;
-        String h = host.startsWith("[") ? host.substring(0, Math.max(1, host.indexOf(']') + 1)) : host.replaceFirst(":\\d+$", "");
-        return h.equals("localhost") || h.equals("[::1]") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    boolean secure() { return secure; }
+
+    /**
+     * Whether the console's cookies are Secure: from the configured public URL (THRILLRING_PUBLIC_URL),
+     * never from the request's Host header, which a TLS-terminating proxy may rewrite to a loopback
+     * address. Only plain http on a loopback host (a developer's machine) goes without.
+     */
+    static boolean secureCookies(String publicUrl) {
+        try {
+            URI u = URI.create(publicUrl.trim());
+            String host = u.getHost();
+            if (!"http".equalsIgnoreCase(u.getScheme()) || host == null) return true;
+            host = host.toLowerCase(java.util.Locale.ROOT);
+            return !(host.equals("localhost") || host.equals("[::1]") || host.equals("::1")
+                    || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return true;
+        }
     }
 }

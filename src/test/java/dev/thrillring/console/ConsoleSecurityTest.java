@@ -83,4 +83,97 @@ class ConsoleSecurityTest {
         var js = app.send("GET", "/console/assets/htmx.min.js", null, null, null);
         assertThat(js.status()).isEqualTo(200);
     }
+
+    @Test
+    void shouldEndACredentialsOldestSessionInsteadOfLettingOneKeyFillTheNode() {
+        String viewer = app.issueKey(tenant, "viewer");
+        List<ConsoleBrowser> browsers = new java.util.ArrayList<>();
+        for (int i = 0; i <= ConsoleSessions.MAX_PER_CREDENTIAL; i++) {
+            ConsoleBrowser b = new ConsoleBrowser(app);
+            assertThat(b.signIn(viewer).status()).isEqualTo(303);
+            browsers.add(b);
+        }
+        String page = "/console/tenants/" + tenant + "/decisions";
+        ConsoleBrowser.Page oldest = browsers.getFirst().get(page);
+        assertThat(oldest.status()).as("the first of eleven sessions of one key").isEqualTo(303);
+        assertThat(oldest.location()).startsWith("/console/sign-in");
+        for (ConsoleBrowser b : browsers.subList(1, browsers.size())) assertThat(b.get(page).status()).isEqualTo(200);
+        // Another key signs in as ever.
+        ConsoleBrowser other = new ConsoleBrowser(app);
+        assertThat(other.signIn(admin).status()).isEqualTo(303);
+        assertThat(other.get(page).status()).isEqualTo(200);
+    }
+
+    /** A clock the test moves. */
+    static final class Manual extends java.time.Clock {
+        java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+        @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public java.time.Instant instant() { return now; }
+        void advance(java.time.Duration d) { now = now.plus(d); }
+    }
+
+    @Test
+    void shouldEvictTheLeastRecentlyUsedSessionWhenTheNodeIsFull() {
+        Manual clock = new Manual();
+        ConsoleSessions sessions = new ConsoleSessions(clock, ctx -> false, "https://console.example", 3, 10);
+        String a = sessions.open("key-a", "a");
+        clock.advance(java.time.Duration.ofSeconds(1));
+        String b = sessions.open("key-b", "b");
+        clock.advance(java.time.Duration.ofSeconds(1));
+        String c = sessions.open("key-c", "c");
+        clock.advance(java.time.Duration.ofSeconds(1));
+        assertThat(sessions.find(a, true)).isPresent(); // a is now the most recently used; b the least
+        String d = sessions.open("key-d", "d");
+        assertThat(sessions.open()).isEqualTo(3);
+        assertThat(sessions.find(b, true)).isEmpty();
+        assertThat(sessions.find(a, true)).isPresent();
+        assertThat(sessions.find(c, true)).isPresent();
+        assertThat(sessions.find(d, true)).isPresent();
+    }
+
+    @Test
+    void shouldLetAnIdlePollingPageExpire() {
+        Manual clock = new Manual();
+        ConsoleSessions sessions = new ConsoleSessions(clock, ctx -> false, "https://console.example");
+        String id = sessions.open("key", "who");
+        for (int i = 0; i < 5; i++) {
+            clock.advance(java.time.Duration.ofMinutes(5));
+            assertThat(sessions.find(id, false)).as("poll %d", i).isPresent();
+        }
+        clock.advance(java.time.Duration.ofMinutes(6));
+        assertThat(sessions.find(id, false)).as("31 minutes of polling alone, 6 since the last poll").isEmpty();
+        String active = sessions.open("key", "who");
+        clock.advance(java.time.Duration.ofMinutes(20));
+        assertThat(sessions.find(active, true)).isPresent();
+        clock.advance(java.time.Duration.ofMinutes(20));
+        assertThat(sessions.find(active, true)).as("a click 20 minutes after the last").isPresent();
+    }
+
+    @Test
+    void shouldMarkTheBoardsPollAndStillAnswerIt() {
+        ConsoleBrowser b = new ConsoleBrowser(app);
+        b.signIn(admin);
+        String boards = "/console/tenants/" + tenant + "/boards";
+        ConsoleBrowser.Page page = b.get(boards);
+        assertThat(page.body()).contains("hx-trigger=\"every 5s\" hx-headers='{\"" + ConsoleSessions.POLL_HEADER + "\":\"1\"}'");
+        ConsoleBrowser.Page poll = b.get(boards + "?type=performance&time_period=", java.util.Map.of("HX-Request", "true", ConsoleSessions.POLL_HEADER, "1"));
+        assertThat(poll.status()).isEqualTo(200);
+        assertThat(poll.body()).contains("id=\"board\"");
+    }
+
+    @Test
+    void shouldMakeCookiesSecureFromThePublicUrlNotTheHostHeader() {
+        assertThat(ConsoleSessions.secureCookies("http://127.0.0.1:7070")).isFalse();
+        assertThat(ConsoleSessions.secureCookies("http://localhost:7070")).isFalse();
+        assertThat(ConsoleSessions.secureCookies("http://[::1]:7070")).isFalse();
+        assertThat(ConsoleSessions.secureCookies("https://127.0.0.1:7443")).isTrue();
+        assertThat(ConsoleSessions.secureCookies("https://thrillring.example")).isTrue();
+        assertThat(ConsoleSessions.secureCookies("http://thrillring.example")).as("plain http off loopback still Secure").isTrue();
+        assertThat(ConsoleSessions.secureCookies("not a url")).isTrue();
+        // The shared test server's public URL is http://127.0.0.1:7070: its cookies are not Secure, whatever Host the request names.
+        ConsoleBrowser b = new ConsoleBrowser(app);
+        ConsoleBrowser.Page in = b.signIn(admin);
+        assertThat(in.setCookies()).filteredOn(c -> c.startsWith(ConsoleSessions.COOKIE + "=")).singleElement().asString().doesNotContain("Secure");
+    }
 }
