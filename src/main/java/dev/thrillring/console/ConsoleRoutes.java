@@ -8,6 +8,7 @@ import dev.thrillring.engine.ScenarioRunner;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.rulesets.RuleSetService;
 import dev.thrillring.tenants.Tenant;
+import dev.thrillring.web.ClientAddress;
 import dev.thrillring.web.PageSession;
 import dev.thrillring.web.Requests;
 import io.javalin.config.RoutesConfig;
@@ -50,11 +51,15 @@ public final class ConsoleRoutes {
 
     private final ConsoleService service;
     private final ConsoleSessions sessions;
+    private final SignInThrottle throttle;
+    private final java.util.Set<String> trustedProxies;
 
     /** @param publicUrl the configured public URL (THRILLRING_PUBLIC_URL): the session cookies are Secure unless it is http on loopback */
-    public ConsoleRoutes(ConsoleService service, Clock clock, String publicUrl) {
+    public ConsoleRoutes(ConsoleService service, Clock clock, String publicUrl, java.util.Set<String> trustedProxies) {
         this.service = service;
         this.sessions = new ConsoleSessions(clock, this::failurePage, publicUrl);
+        this.throttle = new SignInThrottle(clock);
+        this.trustedProxies = trustedProxies;
     }
 
     /** The session hook for {@code AccessControl} and the error mapping. */
@@ -126,8 +131,16 @@ public final class ConsoleRoutes {
 
     private void signIn(Context ctx) {
         ConsoleSessions.requireCsrf(ctx, ctx.cookie(ConsoleSessions.SIGN_IN_COOKIE));
+        String address = ClientAddress.of(ctx, trustedProxies);
+        throttle.check(address);
         String credential = ctx.formParam("credential");
-        Principal p = service.signIn(credential);
+        Principal p;
+        try {
+            p = service.signIn(credential);
+        } catch (Problem e) {
+            throttle.failed(address, e.status(), e.title());
+            throw e;
+        }
         sessions.end(ctx);
         sessions.start(ctx, credential.trim(), ConsoleService.describe(p));
         String dest = next(ctx.formParam("next"));
@@ -399,7 +412,7 @@ public final class ConsoleRoutes {
             ctx.header("HX-Reselect", "#main");
             ctx.header("HX-Reswap", "outerHTML");
         }
-        if (ctx.path().equals(ConsolePaths.ROOT + "/sign-in") && (status == 401 || status == 403 || status == 422)) {
+        if (ctx.path().equals(ConsolePaths.ROOT + "/sign-in") && (status == 401 || status == 403 || status == 422 || status == 429)) {
             ctx.status(status);
             renderSignIn(ctx, detail);
             return true;

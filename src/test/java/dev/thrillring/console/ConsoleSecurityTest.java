@@ -176,4 +176,26 @@ class ConsoleSecurityTest {
         ConsoleBrowser.Page in = b.signIn(admin);
         assertThat(in.setCookies()).filteredOn(c -> c.startsWith(ConsoleSessions.COOKIE + "=")).singleElement().asString().doesNotContain("Secure");
     }
+
+    private static ConsoleBrowser.Page signInFrom(ConsoleBrowser b, String address, String credential) {
+        String token = b.get("/console/sign-in").csrf();
+        return b.post("/console/sign-in", java.util.Map.of("_csrf", token, "next", "/console", "credential", credential),
+                java.util.Map.of("X-Forwarded-For", address));
+    }
+
+    @Test
+    void shouldBackOffAnAddressAfterTenFailedSignIns() {
+        ConsoleBrowser b = new ConsoleBrowser(app);
+        String address = "203.0.113." + (1 + new java.util.Random().nextInt(250));
+        for (int i = 0; i < SignInThrottle.LIMIT; i++) {
+            assertThat(signInFrom(b, address, "trk_guess_" + i + "_000000000000000000000000").status()).as("guess %d", i).isEqualTo(401);
+        }
+        ConsoleBrowser.Page blocked = signInFrom(b, address, "trk_guess_x_000000000000000000000000");
+        assertThat(blocked.status()).isEqualTo(429);
+        assertThat(blocked.raw().headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 601L));
+        assertThat(blocked.body()).contains("too many failed sign-ins", "API key or JWT");
+        // Even the right key waits; another address does not.
+        assertThat(signInFrom(b, address, admin).status()).isEqualTo(429);
+        assertThat(signInFrom(new ConsoleBrowser(app), "198.51.100.9", admin).status()).isEqualTo(303);
+    }
 }
