@@ -130,7 +130,7 @@ public final class ConsoleRoutes {
     }
 
     private void signIn(Context ctx) {
-        ConsoleSessions.requireCsrf(ctx, ctx.cookie(ConsoleSessions.SIGN_IN_COOKIE));
+        ConsoleSessions.requireCsrf(ctx, sessions.sentSignInToken(ctx));
         String address = ClientAddress.of(ctx, trustedProxies);
         throttle.check(address);
         String credential = ctx.formParam("credential");

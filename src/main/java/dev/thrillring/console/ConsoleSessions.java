@@ -30,8 +30,14 @@ import java.util.function.Function;
  */
 final class ConsoleSessions implements PageSession {
     static final String COOKIE = "thrillring_console";
-    /** The double-submit token of the sign-in form, before any session exists. */
+    /** The double-submit token of the sign-in form, before any session exists (on plain-http loopback). */
     static final String SIGN_IN_COOKIE = "thrillring_console_signin";
+    /**
+     * Its name when cookies are Secure: the {@code __Host-} prefix makes browsers refuse it unless
+     * it is Secure, host-only and Path=/, so a sibling subdomain cannot plant a token of its choosing
+     * (docs/decisions.md, "Console sign-in token").
+     */
+    static final String HOST_SIGN_IN_COOKIE = "__Host-" + SIGN_IN_COOKIE;
     static final String CSRF_FIELD = "_csrf";
     static final String CSRF_HEADER = "X-CSRF-Token";
     static final Duration IDLE = Duration.ofMinutes(30);
@@ -80,7 +86,7 @@ final class ConsoleSessions implements PageSession {
     Session start(Context ctx, String credential, String who) {
         String id = open(credential, who);
         ctx.cookie(cookie(COOKIE, id, -1));
-        ctx.cookie(cookie(SIGN_IN_COOKIE, "", 0));
+        ctx.cookie(signInCookie("", 0));
         return sessions.get(key(id));
     }
 
@@ -167,12 +173,22 @@ final class ConsoleSessions implements PageSession {
 
     /** The sign-in form's own token (double submit): set on the form page, compared on the post. */
     String signInToken(Context ctx) {
-        String t = ctx.cookie(SIGN_IN_COOKIE);
+        String t = ctx.cookie(signInCookieName());
         if (t == null || t.length() != 43) {
             t = token();
-            ctx.cookie(cookie(SIGN_IN_COOKIE, t, 600));
+            ctx.cookie(signInCookie(t, 600));
         }
         return t;
+    }
+
+    /** The sign-in form's token as the browser sent it back. */
+    String sentSignInToken(Context ctx) { return ctx.cookie(signInCookieName()); }
+
+    String signInCookieName() { return secure ? HOST_SIGN_IN_COOKIE : SIGN_IN_COOKIE; }
+
+    private Cookie signInCookie(String value, int maxAge) {
+        return secure ? new Cookie(HOST_SIGN_IN_COOKIE, value, "/", maxAge, true, true, null, SameSite.STRICT)
+                : cookie(SIGN_IN_COOKIE, value, maxAge);
     }
 
     private boolean expired(Session s, Instant now) {

@@ -198,4 +198,37 @@ class ConsoleSecurityTest {
         assertThat(signInFrom(b, address, admin).status()).isEqualTo(429);
         assertThat(signInFrom(new ConsoleBrowser(app), "198.51.100.9", admin).status()).isEqualTo(303);
     }
+
+    @Test
+    void shouldUseSecureHostPrefixedCookiesWhenThePublicUrlIsHttps() throws Exception {
+        // A node behind a TLS proxy: its public URL is https, while the proxy talks to it over plain http on loopback.
+        TestServer behindTls = TestServer.start(TestServer.tempDir(), c -> new dev.thrillring.app.Config(c.host(), c.port(), c.dataDir(),
+                c.databaseUrl(), c.appDbUser(), c.appDbPassword(), c.adminKey(), c.rulesDir(), c.tablesDir(), c.maxBodyBytes(), c.poolSize(),
+                c.maxCompiledOverlays(), c.watchRules(), "https://console.example", c.trustedProxies(), c.rateKeyPerSecond(),
+                c.rateTenantPerSecond(), c.ratePublicPerSecond()));
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+            var form = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(behindTls.baseUrl() + "/console/sign-in")).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            String set = form.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("__Host-thrillring_console_signin=")).findFirst().orElseThrow();
+            assertThat(set).contains("Secure", "HttpOnly", "SameSite=Strict", "Path=/;").doesNotContainIgnoringCase("Domain=");
+            assertThat(form.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("thrillring_console_signin="));
+            String token = set.substring(set.indexOf('=') + 1, set.indexOf(';'));
+            String body = "_csrf=" + token + "&next=%2Fconsole&credential=" + TestServer.ADMIN_KEY;
+            // The un-prefixed name, which a sibling subdomain could set, is not accepted.
+            var planted = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(behindTls.baseUrl() + "/console/sign-in"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", "thrillring_console_signin=" + token)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(planted.statusCode()).isEqualTo(403);
+            var in = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(behindTls.baseUrl() + "/console/sign-in"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", "__Host-thrillring_console_signin=" + token)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(in.statusCode()).as(in.body()).isEqualTo(303);
+            // Host was 127.0.0.1, yet the session cookie is Secure: it follows the public URL.
+            String session = in.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(ConsoleSessions.COOKIE + "=")).findFirst().orElseThrow();
+            assertThat(session).contains("Secure", "HttpOnly", "SameSite=Strict");
+        } finally {
+            behindTls.close();
+        }
+    }
 }
