@@ -39,7 +39,58 @@ public final class TenantScope {
         });
     }
 
+    /**
+     * As {@link #inTenant(UUID, Function)}, for work whose first statements do not depend on each
+     * other: the tenant's setting and {@code first} go to the server as one statement text, in
+     * one round trip, and {@code then} receives their results in order (each query must return
+     * rows, an {@code INSERT} with {@code RETURNING} included). Values are rendered inline by jOOQ.
+     */
+    public <T> T inTenant(UUID tenantId, List<? extends org.jooq.ResultQuery<?>> first,
+                          java.util.function.BiFunction<DSLContext, List<org.jooq.Result<org.jooq.Record>>, T> then) {
+        return transaction(tx -> {
+            tx.configuration().data(TENANT, tenantId);
+            List<org.jooq.ResultQuery<?>> all = new java.util.ArrayList<>(first.size() + 1);
+            all.add(DSL.select(DSL.function("set_config", String.class,
+                    DSL.val("app.tenant_id"), DSL.val(tenantId.toString()), DSL.inline(true))));
+            all.addAll(first);
+            List<org.jooq.Result<org.jooq.Record>> results = fetchTogether(tx, all);
+            return then.apply(tx, results.subList(1, results.size()));
+        });
+    }
+
+    /** Runs queries that each return rows in one round trip: one statement text, results in order. */
+    public static List<org.jooq.Result<org.jooq.Record>> fetchTogether(DSLContext tx, List<? extends org.jooq.ResultQuery<?>> queries) {
+        StringBuilder sql = new StringBuilder();
+        for (var q : queries) {
+            if (!sql.isEmpty()) sql.append(";\n");
+            sql.append(tx.renderInlined(q));
+        }
+        // Through JDBC, not jOOQ's plain SQL templating, which would read the inlined JSON's braces as placeholders.
+        List<org.jooq.Result<org.jooq.Record>> results = tx.connectionResult(c -> {
+            List<org.jooq.Result<org.jooq.Record>> out = new java.util.ArrayList<>(queries.size());
+            try (java.sql.Statement st = c.createStatement()) {
+                boolean rows = st.execute(sql.toString());
+                while (rows || st.getUpdateCount() != -1) {
+                    if (rows) {
+                        if (out.size() >= queries.size()) throw new IllegalStateException("more results than queries sent together");
+                        try (java.sql.ResultSet rs = st.getResultSet()) {
+                            // Typed by each query's own fields, by position.
+                            out.add(tx.fetch(rs, queries.get(out.size()).fields()));
+                        }
+                    }
+                    rows = st.getMoreResults();
+                }
+            }
+            return out;
+        });
+        if (results.size() != queries.size()) {
+            throw new IllegalStateException(queries.size() + " queries sent together gave " + results.size() + " results");
+        }
+        return results;
+    }
+
     private static void enter(DSLContext tx, UUID tenantId) {
+        tx.configuration().data(TENANT, tenantId);
         tx.select(DSL.function("set_config", String.class,
                 DSL.val("app.tenant_id"), DSL.val(tenantId.toString()), DSL.inline(true))).fetch();
     }
@@ -53,6 +104,8 @@ public final class TenantScope {
     }
 
     private static final String AT_COMMIT = "thrillring.atCommit";
+    private static final String DEFERRED = "thrillring.deferred";
+    private static final String TENANT = "thrillring.tenant";
     private static final String AFTER_COMMIT = "thrillring.afterCommit";
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TenantScope.class);
 
@@ -90,10 +143,14 @@ public final class TenantScope {
             c.setAutoCommit(false);
             try {
                 DSLContext tx = DSL.using(c, SQLDialect.POSTGRES, settings);
+                tx.configuration().data(DEFERRED, new java.util.ArrayList<org.jooq.Query>());
                 T result = work.apply(tx);
                 @SuppressWarnings("unchecked")
                 Map<Object, Runnable> hooks = (Map<Object, Runnable>) tx.configuration().data(AT_COMMIT);
                 if (hooks != null) hooks.values().forEach(Runnable::run);
+                @SuppressWarnings("unchecked")
+                List<org.jooq.Query> deferred = (List<org.jooq.Query>) tx.configuration().data(DEFERRED);
+                if (deferred != null && !deferred.isEmpty()) tx.batch(deferred).execute();
                 c.commit();
                 @SuppressWarnings("unchecked")
                 List<Runnable> after = (List<Runnable>) tx.configuration().data(AFTER_COMMIT);
@@ -124,6 +181,25 @@ public final class TenantScope {
             tx.configuration().data(AT_COMMIT, hooks);
         }
         return (H) hooks.computeIfAbsent(key, k -> create.get());
+    }
+
+    /**
+     * A statement whose result nobody reads (a notification, a counter, a row appended): sent
+     * with the transaction's other deferred statements in one round trip, after the
+     * {@link #atCommit} work and just before the commit, in the order they were deferred. It
+     * must return no rows. A failure fails the commit, and so the whole transaction. In a
+     * transaction this class did not open, the statement runs at once.
+     */
+    @SuppressWarnings("unchecked")
+    public static void defer(DSLContext tx, org.jooq.Query statement) {
+        List<org.jooq.Query> deferred = (List<org.jooq.Query>) tx.configuration().data(DEFERRED);
+        if (deferred == null) statement.execute();
+        else deferred.add(statement);
+    }
+
+    /** The tenant whose rows {@code tx} sees, when it was opened by {@link #inTenant}. */
+    public static java.util.Optional<UUID> tenantOf(DSLContext tx) {
+        return java.util.Optional.ofNullable((UUID) tx.configuration().data(TENANT));
     }
 
     private static void rollbackQuietly(Connection c, Throwable cause) {
