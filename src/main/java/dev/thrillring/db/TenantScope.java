@@ -43,7 +43,7 @@ public final class TenantScope {
      * As {@link #inTenant(UUID, Function)}, for work whose first statements do not depend on each
      * other: the tenant's setting and {@code first} go to the server as one statement text, in
      * one round trip, and {@code then} receives their results in order (each query must return
-     * rows, an {@code INSERT} with {@code RETURNING} included). Values are rendered inline by jOOQ.
+     * rows, an {@code INSERT} with {@code RETURNING} included).
      */
     public <T> T inTenant(UUID tenantId, List<? extends org.jooq.ResultQuery<?>> first,
                           java.util.function.BiFunction<DSLContext, List<org.jooq.Result<org.jooq.Record>>, T> then) {
@@ -58,28 +58,21 @@ public final class TenantScope {
         });
     }
 
-    /** Runs queries that each return rows in one round trip: one statement text, results in order. */
+    /**
+     * Runs queries that each return rows in one round trip: one statement text, results in order,
+     * each typed by its own query's fields, by position.
+     */
     public static List<org.jooq.Result<org.jooq.Record>> fetchTogether(DSLContext tx, List<? extends org.jooq.ResultQuery<?>> queries) {
-        StringBuilder sql = new StringBuilder();
-        for (var q : queries) {
-            if (!sql.isEmpty()) sql.append(";\n");
-            sql.append(tx.renderInlined(q));
-        }
-        // Through JDBC, not jOOQ's plain SQL templating, which would read the inlined JSON's braces as placeholders.
-        List<org.jooq.Result<org.jooq.Record>> results = tx.connectionResult(c -> {
+        List<org.jooq.Result<org.jooq.Record>> results = together(tx, queries, (st, rows) -> {
             List<org.jooq.Result<org.jooq.Record>> out = new java.util.ArrayList<>(queries.size());
-            try (java.sql.Statement st = c.createStatement()) {
-                boolean rows = st.execute(sql.toString());
-                while (rows || st.getUpdateCount() != -1) {
-                    if (rows) {
-                        if (out.size() >= queries.size()) throw new IllegalStateException("more results than queries sent together");
-                        try (java.sql.ResultSet rs = st.getResultSet()) {
-                            // Typed by each query's own fields, by position.
-                            out.add(tx.fetch(rs, queries.get(out.size()).fields()));
-                        }
+            while (rows || st.getUpdateCount() != -1) {
+                if (rows) {
+                    if (out.size() >= queries.size()) throw new IllegalStateException("more results than queries sent together");
+                    try (java.sql.ResultSet rs = st.getResultSet()) {
+                        out.add(tx.fetch(rs, queries.get(out.size()).fields()));
                     }
-                    rows = st.getMoreResults();
                 }
+                rows = st.getMoreResults();
             }
             return out;
         });
@@ -87,6 +80,49 @@ public final class TenantScope {
             throw new IllegalStateException(queries.size() + " queries sent together gave " + results.size() + " results");
         }
         return results;
+    }
+
+    /** Runs statements that return no rows in one round trip, in order. */
+    static void executeTogether(DSLContext tx, List<? extends org.jooq.Query> statements) {
+        together(tx, statements, (st, rows) -> {
+            while (rows || st.getUpdateCount() != -1) rows = st.getMoreResults();
+            return null;
+        });
+    }
+
+    private interface Results<R> {
+        R read(java.sql.PreparedStatement st, boolean firstIsRows) throws SQLException;
+    }
+
+    /**
+     * Sends several statements as one text with their bind values (PostgreSQL's driver sends the
+     * parts with one sync: one round trip), through JDBC rather than jOOQ's plain-SQL templating,
+     * which would read braces and colons in the rendered text as its own placeholders. Bind
+     * values stay bind values, so the server can reuse its plans.
+     */
+    private static <R> R together(DSLContext tx, List<? extends org.jooq.Query> queries, Results<R> read) {
+        StringBuilder sql = new StringBuilder();
+        List<Object> values = new java.util.ArrayList<>();
+        for (var q : queries) {
+            if (!sql.isEmpty()) sql.append(";\n");
+            sql.append(tx.render(q));
+            values.addAll(tx.extractBindValues(q));
+        }
+        return tx.connectionResult(c -> {
+            try (java.sql.PreparedStatement st = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < values.size(); i++) bind(st, i + 1, values.get(i));
+                return read.read(st, st.execute());
+            }
+        });
+    }
+
+    private static void bind(java.sql.PreparedStatement st, int index, Object value) throws SQLException {
+        switch (value) {
+            case null -> st.setNull(index, java.sql.Types.OTHER);
+            case org.jooq.JSONB j -> st.setObject(index, j.data(), java.sql.Types.OTHER);
+            case org.jooq.JSON j -> st.setObject(index, j.data(), java.sql.Types.OTHER);
+            default -> st.setObject(index, value);
+        }
     }
 
     private static void enter(DSLContext tx, UUID tenantId) {
@@ -150,7 +186,7 @@ public final class TenantScope {
                 if (hooks != null) hooks.values().forEach(Runnable::run);
                 @SuppressWarnings("unchecked")
                 List<org.jooq.Query> deferred = (List<org.jooq.Query>) tx.configuration().data(DEFERRED);
-                if (deferred != null && !deferred.isEmpty()) tx.batch(deferred).execute();
+                if (deferred != null && !deferred.isEmpty()) executeTogether(tx, deferred);
                 c.commit();
                 @SuppressWarnings("unchecked")
                 List<Runnable> after = (List<Runnable>) tx.configuration().data(AFTER_COMMIT);
@@ -185,7 +221,7 @@ public final class TenantScope {
 
     /**
      * A statement whose result nobody reads (a notification, a counter, a row appended): sent
-     * with the transaction's other deferred statements in one round trip, after the
+     * with the transaction's other deferred statements as one text in one round trip, after the
      * {@link #atCommit} work and just before the commit, in the order they were deferred. It
      * must return no rows. A failure fails the commit, and so the whole transaction. In a
      * transaction this class did not open, the statement runs at once.
