@@ -63,19 +63,22 @@ public final class TenantScope {
      * each typed by its own query's fields, by position.
      */
     public static List<org.jooq.Result<org.jooq.Record>> fetchTogether(DSLContext tx, List<? extends org.jooq.ResultQuery<?>> queries) {
-        List<org.jooq.Result<org.jooq.Record>> results = together(tx, queries, (st, rows) -> {
-            List<org.jooq.Result<org.jooq.Record>> out = new java.util.ArrayList<>(queries.size());
-            while (rows || st.getUpdateCount() != -1) {
-                if (rows) {
-                    if (out.size() >= queries.size()) throw new IllegalStateException("more results than queries sent together");
-                    try (java.sql.ResultSet rs = st.getResultSet()) {
-                        out.add(tx.fetch(rs, queries.get(out.size()).fields()));
+        List<org.jooq.Result<org.jooq.Record>> results = new java.util.ArrayList<>(queries.size());
+        for (var run : runs(tx, new java.util.ArrayList<org.jooq.ResultQuery<?>>(queries))) {
+            results.addAll(together(tx, run, (st, rows) -> {
+                List<org.jooq.Result<org.jooq.Record>> out = new java.util.ArrayList<>(run.size());
+                while (rows || st.getUpdateCount() != -1) {
+                    if (rows) {
+                        if (out.size() >= run.size()) throw new IllegalStateException("more results than queries sent together");
+                        try (java.sql.ResultSet rs = st.getResultSet()) {
+                            out.add(tx.fetch(rs, run.get(out.size()).fields()));
+                        }
                     }
+                    rows = st.getMoreResults();
                 }
-                rows = st.getMoreResults();
-            }
-            return out;
-        });
+                return out;
+            }));
+        }
         if (results.size() != queries.size()) {
             throw new IllegalStateException(queries.size() + " queries sent together gave " + results.size() + " results");
         }
@@ -84,10 +87,12 @@ public final class TenantScope {
 
     /** Runs statements that return no rows in one round trip, in order. */
     static void executeTogether(DSLContext tx, List<? extends org.jooq.Query> statements) {
-        together(tx, statements, (st, rows) -> {
-            while (rows || st.getUpdateCount() != -1) rows = st.getMoreResults();
-            return null;
-        });
+        for (var run : runs(tx, new java.util.ArrayList<org.jooq.Query>(statements))) {
+            together(tx, run, (st, rows) -> {
+                while (rows || st.getUpdateCount() != -1) rows = st.getMoreResults();
+                return null;
+            });
+        }
     }
 
     private interface Results<R> {
@@ -114,6 +119,31 @@ public final class TenantScope {
                 return read.read(st, st.execute());
             }
         });
+    }
+
+    /**
+     * Bind values one text may carry: the protocol counts a statement's parameters in two bytes,
+     * and the driver counts those of a multi-statement text together.
+     */
+    static final int MAX_BINDS = 30_000;
+
+    /** {@code queries} in consecutive runs whose bind values fit in one text (a statement above the limit goes alone). */
+    private static <Q extends org.jooq.Query> List<List<Q>> runs(DSLContext tx, List<Q> queries) {
+        List<List<Q>> runs = new java.util.ArrayList<>();
+        List<Q> run = new java.util.ArrayList<>();
+        int binds = 0;
+        for (Q q : queries) {
+            int n = tx.extractBindValues(q).size();
+            if (!run.isEmpty() && binds + n > MAX_BINDS) {
+                runs.add(run);
+                run = new java.util.ArrayList<>();
+                binds = 0;
+            }
+            run.add(q);
+            binds += n;
+        }
+        if (!run.isEmpty()) runs.add(run);
+        return runs;
     }
 
     private static void bind(java.sql.PreparedStatement st, int index, Object value) throws SQLException {

@@ -169,6 +169,7 @@ final class GroupCommit {
             } catch (WriteFailed failed) {
                 if (!isConflict(failed.getCause())) {
                     if (open.size() == 1) throw (RuntimeException) failed.getCause();
+                    log.warn("the write of a group of {} facts failed ({}); deciding them one by one", open.size(), failed.getCause().toString());
                     // One fact's write failed: decide each alone, so the failure stays with its fact.
                     for (Pending p : open) {
                         try {

@@ -28,6 +28,8 @@ import static dev.thrillring.db.schema.Tables.EVENT_POSITIONS;
 public final class EventLog {
     private static final ObjectMapper JSON = Json.mapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+    /** Events per insert statement: 7 bind values each. */
+    private static final int SLICE = 4_000;
 
     private EventLog() {}
 
@@ -83,23 +85,30 @@ public final class EventLog {
                         .set(EVENT_POSITIONS.LAST_POSITION, (long) n)
                         .onConflict(EVENT_POSITIONS.TENANT_ID).doUpdate()
                         .set(EVENT_POSITIONS.LAST_POSITION, EVENT_POSITIONS.LAST_POSITION.plus(n)));
-                var first = DSL.field(DSL.select(EVENT_POSITIONS.LAST_POSITION.minus(n)).from(EVENT_POSITIONS)
+                org.jooq.Field<Long> first = DSL.field(DSL.select(EVENT_POSITIONS.LAST_POSITION.minus(n)).from(EVENT_POSITIONS)
                         .where(EVENT_POSITIONS.TENANT_ID.eq(tenant)));
-                var rows = new ArrayList<org.jooq.Row7<UUID, Long, UUID, String, String, java.time.OffsetDateTime, org.jooq.JSONB>>(n);
-                long offset = 0;
-                for (Event e : events) {
-                    rows.add(DSL.row(tenant, ++offset, e.id(), e.type(), e.subject(), e.occurredAt().atOffset(ZoneOffset.UTC), Json.jsonb(e.data())));
+                // In slices, so that no statement carries more bind values than the protocol counts.
+                for (int from = 0; from < n; from += SLICE) {
+                    insert(tenant, events.subList(from, Math.min(n, from + SLICE)), from, first);
                 }
-                var v = DSL.values(rows.toArray(org.jooq.Row7[]::new)).as("v", "tenant_id", "n", "id", "type", "subject", "occurred_at", "data");
-                TenantScope.defer(tx, tx.insertInto(EVENTS, EVENTS.TENANT_ID, EVENTS.POSITION, EVENTS.ID, EVENTS.TYPE, EVENTS.SUBJECT,
-                                EVENTS.OCCURRED_AT, EVENTS.DATA)
-                        .select(DSL.select(v.field("tenant_id", UUID.class), first.plus(v.field("n", Long.class)), v.field("id", UUID.class),
-                                        v.field("type", String.class), v.field("subject", String.class),
-                                        v.field("occurred_at", java.time.OffsetDateTime.class), v.field("data", org.jooq.JSONB.class))
-                                .from(v)));
             }
             // The statements deferred after these run under the transaction's own tenant again.
             if (several) TenantScope.tenantOf(tx).ifPresent(t -> TenantScope.defer(tx, setTenant(t)));
+        }
+
+        /** Events at positions {@code first + offset + 1} onwards, as one deferred insert. */
+        private void insert(UUID tenant, List<Event> events, long offset, org.jooq.Field<Long> first) {
+            var rows = new ArrayList<org.jooq.Row7<UUID, Long, UUID, String, String, java.time.OffsetDateTime, org.jooq.JSONB>>(events.size());
+            for (Event e : events) {
+                rows.add(DSL.row(tenant, ++offset, e.id(), e.type(), e.subject(), e.occurredAt().atOffset(ZoneOffset.UTC), Json.jsonb(e.data())));
+            }
+            var v = DSL.values(rows.toArray(org.jooq.Row7[]::new)).as("v", "tenant_id", "n", "id", "type", "subject", "occurred_at", "data");
+            TenantScope.defer(tx, tx.insertInto(EVENTS, EVENTS.TENANT_ID, EVENTS.POSITION, EVENTS.ID, EVENTS.TYPE, EVENTS.SUBJECT,
+                            EVENTS.OCCURRED_AT, EVENTS.DATA)
+                    .select(DSL.select(v.field("tenant_id", UUID.class), first.plus(v.field("n", Long.class)), v.field("id", UUID.class),
+                                    v.field("type", String.class), v.field("subject", String.class),
+                                    v.field("occurred_at", java.time.OffsetDateTime.class), v.field("data", org.jooq.JSONB.class))
+                            .from(v)));
         }
 
         private org.jooq.Query setTenant(UUID tenant) {
