@@ -112,7 +112,14 @@ public final class AchievementService implements dev.thrillring.decisions.Decisi
 
     @Override
     public Runnable record(DSLContext tx, dev.thrillring.decisions.Decided d) {
-        store.apply(tx, d);
+        store.applyAll(tx, List.of(d));
+        return null;
+    }
+
+    /** A group's progress and unlocks in a few statements for the whole group, not per decision. */
+    @Override
+    public Runnable recordAll(DSLContext tx, List<dev.thrillring.decisions.Decided> group) {
+        store.applyAll(tx, group);
         return null;
     }
 

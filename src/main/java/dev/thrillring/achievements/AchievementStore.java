@@ -152,7 +152,7 @@ public final class AchievementStore {
     /** Forgets cached catalogue entries (after a sync or a new custom achievement). */
     void forgetCatalogue() { refs.clear(); }
 
-    private Ref ref(DSLContext tx, UUID tenantId, String platform, String key, String rule) {
+    Ref ref(DSLContext tx, UUID tenantId, String platform, String key, String rule) {
         String k = platform + "|" + tenantId + "|" + key;
         Ref r = refs.get(k);
         if (r != null) return r;
@@ -165,95 +165,11 @@ public final class AchievementStore {
     }
 
     /**
-     * Persists a decision's progress and unlock outcomes and their events, in a few multi-row
-     * statements. A second unlock of the same occurrence is impossible: the row is unique, and
-     * only a row not yet unlocked is updated.
+     * Persists the progress and unlock outcomes of a group of one tenant's decisions (in arrival
+     * order) and adds their events to each decision: see {@link ProgressWrites}.
      */
-    void apply(DSLContext tx, dev.thrillring.decisions.Decided d) {
-        UUID tenantId = d.tenantId();
-        String platform = d.platform();
-        String userId = d.userId();
-        List<Outcome> outcomes = d.outcomes();
-        String factId = d.source();
-        Instant at = d.at();
-        OffsetDateTime when = at.atOffset(ZoneOffset.UTC);
-        List<Map<String, Object>> events = new ArrayList<>();
-        var progressRows = new ArrayList<org.jooq.Row6<UUID, String, UUID, Integer, BigDecimal, JSONB>>();
-        Map<UUID, Map<String, Object>> progressData = new LinkedHashMap<>();
-        for (Outcome o : outcomes) {
-            if (!o.kind().equals("progress")) continue;
-            String key = (String) o.details().get("achievement");
-            Ref ref = ref(tx, tenantId, platform, key, o.rule());
-            int occurrence = ref.repeatable() ? openOccurrence(tx, tenantId, userId, ref.id()) : 1;
-            double current = ((Number) o.details().get("current")).doubleValue();
-            double target = ((Number) o.details().get("target")).doubleValue();
-            double pct = ((Number) o.details().getOrDefault("percentage", Math.min(100, current / target * 100))).doubleValue();
-            progressRows.add(DSL.row(tenantId, userId, ref.id(), occurrence, pct(pct), json(Map.of("current", current, "target", target))));
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("type", "achievement.progressed");
-            data.put("rule", o.rule());
-            data.put("achievement", key);
-            data.put("occurrence", occurrence);
-            data.put("current", current);
-            data.put("target", target);
-            data.put("percentage", pct);
-            progressData.put(ref.id(), data);
-        }
-        if (!progressRows.isEmpty()) {
-            var insert = tx.insertInto(TENANT_ACHIEVEMENTS, TENANT_ACHIEVEMENTS.TENANT_ID, TENANT_ACHIEVEMENTS.USER_ID,
-                    TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, TENANT_ACHIEVEMENTS.OCCURRENCE, TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE,
-                    TENANT_ACHIEVEMENTS.PROGRESS_DATA).valuesOfRows(progressRows);
-            insert.onConflict(TENANT_ACHIEVEMENTS.TENANT_ID, TENANT_ACHIEVEMENTS.USER_ID, TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, TENANT_ACHIEVEMENTS.OCCURRENCE)
-                    .doUpdate().set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, DSL.excluded(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE))
-                    .set(TENANT_ACHIEVEMENTS.PROGRESS_DATA, DSL.excluded(TENANT_ACHIEVEMENTS.PROGRESS_DATA))
-                    .where(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNull())
-                    .returningResult(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID)
-                    .fetch(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID)
-                    .forEach(id -> events.add(progressData.get(id)));
-        }
-        for (Outcome o : outcomes) {
-            if (!o.kind().equals("unlock")) continue;
-            String key = (String) o.details().get("achievement");
-            Ref ref = ref(tx, tenantId, platform, key, o.rule());
-            int occurrence = ref.repeatable() ? openOccurrence(tx, tenantId, userId, ref.id()) : 1;
-            int changed = tx.insertInto(TENANT_ACHIEVEMENTS)
-                    .set(TENANT_ACHIEVEMENTS.TENANT_ID, tenantId).set(TENANT_ACHIEVEMENTS.USER_ID, userId)
-                    .set(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, ref.id()).set(TENANT_ACHIEVEMENTS.OCCURRENCE, occurrence)
-                    .set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(100)).set(TENANT_ACHIEVEMENTS.UNLOCKED_AT, when)
-                    .set(TENANT_ACHIEVEMENTS.UNLOCK_DATA, json(Map.of("fact_id", factId, "rule", o.rule())))
-                    .onConflict(TENANT_ACHIEVEMENTS.TENANT_ID, TENANT_ACHIEVEMENTS.USER_ID, TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID, TENANT_ACHIEVEMENTS.OCCURRENCE)
-                    .doUpdate().set(TENANT_ACHIEVEMENTS.COMPLETION_PERCENTAGE, pct(100)).set(TENANT_ACHIEVEMENTS.UNLOCKED_AT, when)
-                    .set(TENANT_ACHIEVEMENTS.UNLOCK_DATA, json(Map.of("fact_id", factId, "rule", o.rule())))
-                    .where(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNull())
-                    .execute();
-            if (changed == 0) continue;
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("type", "achievement.unlocked");
-            data.put("rule", o.rule());
-            data.put("achievement", key);
-            data.put("occurrence", occurrence);
-            data.put("backfilled", false);
-            events.add(data);
-        }
-        for (Map<String, Object> e : events) {
-            Map<String, Object> data = new LinkedHashMap<>(e);
-            String type = (String) data.remove("type");
-            d.emit(type, data);
-        }
-    }
-
-    /** The occurrence a subject is working on: 1, or one past its last unlock of a repeatable achievement. */
-    private static int openOccurrence(DSLContext tx, UUID tenantId, String userId, UUID achievement) {
-        Record r = tx.select(DSL.max(TENANT_ACHIEVEMENTS.OCCURRENCE),
-                        DSL.max(TENANT_ACHIEVEMENTS.OCCURRENCE).filterWhere(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNotNull()))
-                .from(TENANT_ACHIEVEMENTS)
-                .where(TENANT_ACHIEVEMENTS.TENANT_ID.eq(tenantId).and(TENANT_ACHIEVEMENTS.USER_ID.isNotDistinctFrom(userId))
-                        .and(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID.eq(achievement)))
-                .fetchOne();
-        Integer max = r.get(0, Integer.class);
-        Integer unlocked = r.get(1, Integer.class);
-        if (max == null) return 1;
-        return unlocked != null && unlocked.equals(max) ? max + 1 : max;
+    void applyAll(DSLContext tx, List<dev.thrillring.decisions.Decided> group) {
+        ProgressWrites.apply(tx, this, group);
     }
 
     /** The tenant's own definition of {@code key} if it has one, else the platform's. */

@@ -44,7 +44,17 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
 
     @Override
     public Runnable record(DSLContext tx, Decided d) {
-        if (d.userId() != null) store.recordActivity(tx, d.tenantId(), d.userId(), d.at().atOffset(ZoneOffset.UTC).toLocalDate());
+        return recordAll(tx, List.of(d));
+    }
+
+    /** A group's user days in two statements: facts counted per user and day, first days per user. */
+    @Override
+    public Runnable recordAll(DSLContext tx, List<Decided> group) {
+        Map<AnalyticsStore.UserDay, Integer> facts = new LinkedHashMap<>();
+        for (Decided d : group) {
+            if (d.userId() != null) facts.merge(new AnalyticsStore.UserDay(d.userId(), d.at().atOffset(ZoneOffset.UTC).toLocalDate()), 1, Integer::sum);
+        }
+        if (!facts.isEmpty()) store.recordActivity(tx, group.getFirst().tenantId(), facts);
         return null;
     }
 

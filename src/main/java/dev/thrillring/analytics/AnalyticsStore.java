@@ -1,5 +1,6 @@
 package dev.thrillring.analytics;
 
+import dev.thrillring.db.TenantScope;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -9,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -32,15 +34,28 @@ final class AnalyticsStore {
         OffsetDateTime end() { return to.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC); }
     }
 
-    /** Records a user's activity on the fact's UTC day (the rollup), inside the decision's transaction. */
-    void recordActivity(DSLContext tx, UUID tenant, String user, LocalDate day) {
+    /** A user's UTC day of activity. */
+    record UserDay(String user, LocalDate day) {}
+
+    /**
+     * Records users' activity (facts per user and UTC day, the rollup) inside the decisions'
+     * transaction: one upsert of the days and one of each user's first day, for a whole group.
+     */
+    void recordActivity(DSLContext tx, UUID tenant, Map<UserDay, Integer> facts) {
         var d = ANALYTICS_USER_DAYS;
-        tx.insertInto(d, d.TENANT_ID, d.USER_ID, d.DAY, d.FACTS).values(tenant, user, day, 1)
-                .onConflict(d.TENANT_ID, d.DAY, d.USER_ID).doUpdate().set(d.FACTS, d.FACTS.plus(1)).execute();
+        var days = tx.insertInto(d, d.TENANT_ID, d.USER_ID, d.DAY, d.FACTS);
+        Map<String, LocalDate> first = new java.util.LinkedHashMap<>();
+        for (var e : facts.entrySet()) {
+            days = days.values(tenant, e.getKey().user(), e.getKey().day(), e.getValue());
+            first.merge(e.getKey().user(), e.getKey().day(), (a, b) -> a.isBefore(b) ? a : b);
+        }
+        // Nothing in the transaction reads them back: both go with its last statements, in one round trip.
+        TenantScope.defer(tx, days.onConflict(d.TENANT_ID, d.DAY, d.USER_ID).doUpdate().set(d.FACTS, d.FACTS.plus(DSL.excluded(d.FACTS))));
         var f = ANALYTICS_USER_FIRST_DAYS;
-        tx.insertInto(f, f.TENANT_ID, f.USER_ID, f.FIRST_DAY).values(tenant, user, day)
-                .onConflict(f.TENANT_ID, f.USER_ID).doUpdate().set(f.FIRST_DAY, DSL.least(f.FIRST_DAY, DSL.excluded(f.FIRST_DAY)))
-                .where(f.FIRST_DAY.gt(DSL.excluded(f.FIRST_DAY))).execute();
+        var firsts = tx.insertInto(f, f.TENANT_ID, f.USER_ID, f.FIRST_DAY);
+        for (var e : first.entrySet()) firsts = firsts.values(tenant, e.getKey(), e.getValue());
+        TenantScope.defer(tx, firsts.onConflict(f.TENANT_ID, f.USER_ID).doUpdate().set(f.FIRST_DAY, DSL.least(f.FIRST_DAY, DSL.excluded(f.FIRST_DAY)))
+                .where(f.FIRST_DAY.gt(DSL.excluded(f.FIRST_DAY))));
     }
 
     /** Users with at least one decided fact in the window, with how many days each was active. */

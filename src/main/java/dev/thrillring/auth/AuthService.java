@@ -18,7 +18,7 @@ import java.util.function.Function;
  */
 public final class AuthService {
     /** {@code NOTIFY} channel carrying the id of a key just revoked. */
-    public static final String REVOKED_CHANNEL = "thrillring_key_revoked";
+    public static final String REVOKED_CHANNEL = dev.thrillring.db.Channels.KEY_REVOKED;
     static final Duration CACHE_TTL = Duration.ofSeconds(5);
     private static final int CACHE_MAX = 10_000;
 

@@ -27,6 +27,9 @@ public final class Listener implements AutoCloseable {
 
     public Listener(Database db, Map<String, Consumer<String>> handlers, Runnable resync) {
         this.db = db;
+        for (String channel : handlers.keySet()) {
+            if (!Channels.ALL.contains(channel)) throw new IllegalArgumentException("channel '" + channel + "' is not named in Channels");
+        }
         this.handlers = Map.copyOf(handlers);
         this.resync = resync;
         this.thread = Thread.ofPlatform().daemon().name("db-listener").unstarted(this::listen);

@@ -24,6 +24,7 @@ public final class TransactionSignals {
 
     /** Sends {@code payload} on {@code channel} to every listening process when the transaction commits. */
     public static void notifyAtCommit(DSLContext tx, String channel, String payload) {
-        tx.select(DSL.function("pg_notify", Object.class, DSL.val(channel), DSL.val(payload))).fetch();
+        // Deferred: sent with the transaction's other last statements in one round trip.
+        TenantScope.defer(tx, tx.query("NOTIFY {0}, {1}", DSL.name(channel), DSL.inline(payload)));
     }
 }

@@ -9,6 +9,7 @@ import dev.thrillring.engine.model.Outcome;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 import java.time.ZoneOffset;
 import java.util.List;
@@ -51,31 +52,47 @@ final class FactStore {
                 e.firedRules(), e.outcomes(), (int) e.micros(), decidedAt);
     }
 
+    /** The ids a group's insert claimed, and the transaction's time (what {@code decided_at} defaults to). */
+    record Claimed(java.util.Set<String> ids, java.time.OffsetDateTime now) {
+        static Claimed of(org.jooq.Result<Record> rows) {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            java.time.OffsetDateTime now = null;
+            for (Record r : rows) {
+                ids.add(r.get(0, String.class));
+                now = r.get(1, java.time.OffsetDateTime.class);
+            }
+            return new Claimed(ids, now);
+        }
+    }
+
     /**
-     * Inserts every fact of a group whose id is not taken, in one statement.
-     *
-     * @return the ids this call claimed
+     * Inserts every fact of a group whose id is not taken, in one statement; its rows are the ids
+     * claimed, each with the transaction's time ({@link Claimed#of}).
      */
-    java.util.Set<String> claimAll(DSLContext tx, UUID tenantId, List<FactInput> facts) {
-        var insert = tx.insertInto(FACTS, FACTS.TENANT_ID, FACTS.FACT_ID, FACTS.USER_ID, FACTS.TYPE, FACTS.OCCURRED_AT,
+    org.jooq.ResultQuery<?> claimAllQuery(UUID tenantId, List<FactInput> facts) {
+        var insert = DSL.insertInto(FACTS, FACTS.TENANT_ID, FACTS.FACT_ID, FACTS.USER_ID, FACTS.TYPE, FACTS.OCCURRED_AT,
                 FACTS.ATTRIBUTES, FACTS.PAYLOAD_HASH);
         for (FactInput f : facts) {
             insert = insert.values(tenantId, f.id(), f.userId(), f.type(), f.occurredAt().atOffset(ZoneOffset.UTC),
                     Json.jsonb(f.attributes()), f.payloadHash());
         }
-        return new java.util.HashSet<>(insert.onConflictDoNothing().returningResult(FACTS.FACT_ID).fetch(FACTS.FACT_ID));
+        return insert.onConflictDoNothing().returningResult(FACTS.FACT_ID, DSL.currentOffsetDateTime());
     }
 
-    /** The decisions of a group of facts, in one statement; {@code decided_at} is the transaction's time. */
-    List<Decision> insertDecisions(DSLContext tx, UUID tenantId, List<FactInput> facts, List<Evaluation> evaluations) {
+    /**
+     * The decisions of a group of facts, as one statement deferred to the commit; {@code decidedAt}
+     * is the transaction's time, which the column would default to.
+     */
+    List<Decision> insertDecisions(DSLContext tx, UUID tenantId, List<FactInput> facts, List<Evaluation> evaluations,
+                                   java.time.OffsetDateTime decidedAt) {
         var insert = tx.insertInto(DECISIONS, DECISIONS.TENANT_ID, DECISIONS.FACT_ID, DECISIONS.RULE_SET_VERSION,
-                DECISIONS.FIRED_RULES, DECISIONS.OUTCOMES, DECISIONS.EVALUATION_MICROS);
+                DECISIONS.FIRED_RULES, DECISIONS.OUTCOMES, DECISIONS.EVALUATION_MICROS, DECISIONS.DECIDED_AT);
         for (int i = 0; i < facts.size(); i++) {
             Evaluation e = evaluations.get(i);
             insert = insert.values(tenantId, facts.get(i).id(), e.ruleSetVersion(), Json.jsonb(e.firedRules()), Json.jsonb(e.outcomes()),
-                    (int) Math.min(Integer.MAX_VALUE, e.micros()));
+                    (int) Math.min(Integer.MAX_VALUE, e.micros()), decidedAt);
         }
-        var decidedAt = insert.returningResult(DECISIONS.DECIDED_AT).fetchAny().value1();
+        dev.thrillring.db.TenantScope.defer(tx, insert);
         List<Decision> out = new java.util.ArrayList<>(facts.size());
         for (int i = 0; i < facts.size(); i++) {
             FactInput f = facts.get(i);
@@ -89,16 +106,20 @@ final class FactStore {
     /** A stored fact: the hash of its payload and its decision. */
     record Stored(String payloadHash, Decision decision) {}
 
-    /** The stored facts among {@code ids}, in one statement. */
-    java.util.Map<String, Stored> findAll(DSLContext tx, UUID tenantId, java.util.Collection<String> ids) {
-        java.util.Map<String, Stored> out = new java.util.HashMap<>();
-        tx.select(FACTS.FACT_ID, FACTS.TENANT_ID, FACTS.USER_ID, FACTS.TYPE, FACTS.OCCURRED_AT,
+    /** The stored facts among {@code ids} with their decisions, in one statement (see {@link #stored}). */
+    org.jooq.ResultQuery<?> findAllQuery(UUID tenantId, java.util.Collection<String> ids) {
+        return DSL.select(FACTS.FACT_ID, FACTS.TENANT_ID, FACTS.USER_ID, FACTS.TYPE, FACTS.OCCURRED_AT,
                         DECISIONS.RULE_SET_VERSION, DECISIONS.FIRED_RULES, DECISIONS.OUTCOMES,
                         DECISIONS.EVALUATION_MICROS, DECISIONS.DECIDED_AT, FACTS.PAYLOAD_HASH)
                 .from(FACTS).join(DECISIONS)
                 .on(DECISIONS.TENANT_ID.eq(FACTS.TENANT_ID).and(DECISIONS.FACT_ID.eq(FACTS.FACT_ID)))
-                .where(FACTS.TENANT_ID.eq(tenantId).and(FACTS.FACT_ID.in(ids)))
-                .forEach(r -> out.put(r.get(FACTS.FACT_ID), new Stored(r.get(FACTS.PAYLOAD_HASH), toDecision(r))));
+                .where(FACTS.TENANT_ID.eq(tenantId).and(FACTS.FACT_ID.in(ids)));
+    }
+
+    /** The stored facts by id, from the result of {@link #findAllQuery}. */
+    static java.util.Map<String, Stored> stored(org.jooq.Result<Record> rows) {
+        java.util.Map<String, Stored> out = new java.util.HashMap<>();
+        for (Record r : rows) out.put(r.get(FACTS.FACT_ID), new Stored(r.get(FACTS.PAYLOAD_HASH), toDecision(r)));
         return out;
     }
 

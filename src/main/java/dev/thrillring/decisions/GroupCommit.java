@@ -169,6 +169,7 @@ final class GroupCommit {
             } catch (WriteFailed failed) {
                 if (!isConflict(failed.getCause())) {
                     if (open.size() == 1) throw (RuntimeException) failed.getCause();
+                    log.warn("the write of a group of {} facts failed ({}); deciding them one by one", open.size(), failed.getCause().toString());
                     // One fact's write failed: decide each alone, so the failure stays with its fact.
                     for (Pending p : open) {
                         try {
@@ -203,7 +204,12 @@ final class GroupCommit {
             periodKeys.addAll(p.periodKeys().values());
         }
         long t0 = System.nanoTime();
-        Read read = scope.inTenant(tenant, tx -> new Read(store.findAll(tx, tenant, ids), subjects.loadAll(tx, tenant, users, periodKeys)));
+        // The replays and every subject's state, in one round trip.
+        List<org.jooq.ResultQuery<?>> reads = new ArrayList<>();
+        reads.add(store.findAllQuery(tenant, ids));
+        reads.addAll(subjects.loadAllQueries(tenant, users, periodKeys));
+        Read read = scope.inTenant(tenant, reads, (tx, results) -> new Read(FactStore.stored(results.getFirst()),
+                subjects.loadAll(tenant, users, results.subList(1, results.size()))));
         long t1 = System.nanoTime();
 
         // No connection is held from here until the write.
@@ -237,7 +243,7 @@ final class GroupCommit {
         long t2 = System.nanoTime();
         List<Decision> decisions;
         try {
-            decisions = evaluated.isEmpty() ? List.of() : scope.inTenant(tenant, tx -> write(tx, tenant, evaluated, read));
+            decisions = evaluated.isEmpty() ? List.of() : write(tenant, evaluated, read);
         } catch (Moved moved) {
             throw moved;
         } catch (RuntimeException e) {
@@ -259,9 +265,13 @@ final class GroupCommit {
         }
     }
 
-    private List<Decision> write(DSLContext tx, UUID tenant, List<Evaluated> evaluated, Read read) {
+    /**
+     * The write step, in one transaction: claiming the facts and moving their subjects' versions
+     * go together with the tenant's setting in the first round trip; the metrics, the features'
+     * parts and the decisions follow, most of them deferred to the commit's round trip.
+     */
+    private List<Decision> write(UUID tenant, List<Evaluated> evaluated, Read read) {
         List<FactInput> facts = evaluated.stream().map(e -> e.pending().fact()).toList();
-        if (store.claimAll(tx, tenant, facts).size() != facts.size()) throw new Moved();
         // Sorted, so two writers lock shared subjects in the same order.
         Map<String, Long> versions = new TreeMap<>();
         Map<String, Map<String, Map<String, Double>>> metrics = new LinkedHashMap<>();
@@ -270,15 +280,19 @@ final class GroupCommit {
             versions.put(e.pending().subject(), s.version());
             if (!s.changedMetrics().isEmpty()) metrics.put(e.pending().subject(), s.changedMetrics());
         }
-        if (!subjects.bumpVersions(tx, tenant, versions).isEmpty()) throw new Moved();
-        subjects.writeMetrics(tx, tenant, metrics);
-        List<Decided> group = new ArrayList<>(evaluated.size());
-        for (Evaluated e : evaluated) {
-            FactInput f = e.pending().fact();
-            group.add(new Decided(tenant, e.pending().platform(), f.userId(), e.evaluation().outcomes(), f.id(), f.occurredAt()));
-        }
-        writer.writeParts(tx, group);
-        return store.insertDecisions(tx, tenant, facts, evaluated.stream().map(Evaluated::evaluation).toList());
+        return scope.inTenant(tenant, List.of(store.claimAllQuery(tenant, facts), subjects.bumpVersionsQuery(tenant, versions)), (tx, first) -> {
+            FactStore.Claimed claimed = FactStore.Claimed.of(first.get(0));
+            if (claimed.ids().size() != facts.size()) throw new Moved();
+            if (!SubjectStore.moved(versions, first.get(1)).isEmpty()) throw new Moved();
+            subjects.writeMetrics(tx, tenant, metrics);
+            List<Decided> group = new ArrayList<>(evaluated.size());
+            for (Evaluated e : evaluated) {
+                FactInput f = e.pending().fact();
+                group.add(new Decided(tenant, e.pending().platform(), f.userId(), e.evaluation().outcomes(), f.id(), f.occurredAt()));
+            }
+            writer.writeParts(tx, group);
+            return store.insertDecisions(tx, tenant, facts, evaluated.stream().map(Evaluated::evaluation).toList(), claimed.now());
+        });
     }
 
     private static void replay(Pending p, String storedHash, Decision stored) {

@@ -27,9 +27,11 @@ import static dev.thrillring.db.schema.Tables.EVENT_POSITIONS;
  */
 public final class EventLog {
     /** Notified with the tenant id when a transaction that wrote a tenant's events commits (wakes deliveries). */
-    public static final String CHANNEL = "thrillring_events";
+    public static final String CHANNEL = dev.thrillring.db.Channels.EVENTS;
     private static final ObjectMapper JSON = Json.mapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+    /** Events per insert statement: 7 bind values each. */
+    private static final int SLICE = 4_000;
 
     private EventLog() {}
 
@@ -73,6 +75,12 @@ public final class EventLog {
 
         void add(Event e) { byTenant.computeIfAbsent(e.tenantId(), t -> new ArrayList<>()).add(e); }
 
+        /**
+         * Queues, per tenant, the counter update and the insert as statements deferred to the
+         * commit ({@link TenantScope#defer}): they go with the transaction's other last
+         * statements in one round trip. The insert takes its positions from the counter row the
+         * update just moved (and locked) in the same transaction.
+         */
         @Override
         public void run() {
             boolean several = byTenant.size() > 1;
@@ -80,27 +88,42 @@ public final class EventLog {
                 UUID tenant = entry.getKey();
                 List<Event> events = entry.getValue();
                 // A transaction that spans tenants (public boards) writes each under its own tenant.
-                if (several) {
-                    tx.select(DSL.function("set_config", String.class, DSL.val("app.tenant_id"), DSL.val(tenant.toString()),
-                            DSL.inline(true))).fetch();
-                }
-                long last = tx.insertInto(EVENT_POSITIONS).set(EVENT_POSITIONS.TENANT_ID, tenant)
-                        .set(EVENT_POSITIONS.LAST_POSITION, (long) events.size())
+                if (several) TenantScope.defer(tx, setTenant(tenant));
+                int n = events.size();
+                TenantScope.defer(tx, tx.insertInto(EVENT_POSITIONS).set(EVENT_POSITIONS.TENANT_ID, tenant)
+                        .set(EVENT_POSITIONS.LAST_POSITION, (long) n)
                         .onConflict(EVENT_POSITIONS.TENANT_ID).doUpdate()
-                        .set(EVENT_POSITIONS.LAST_POSITION, EVENT_POSITIONS.LAST_POSITION.plus(events.size()))
-                        .returningResult(EVENT_POSITIONS.LAST_POSITION)
-                        .fetchOne().value1();
-                long position = last - events.size();
-                var insert = tx.insertInto(EVENTS, EVENTS.TENANT_ID, EVENTS.POSITION, EVENTS.ID, EVENTS.TYPE, EVENTS.SUBJECT,
-                        EVENTS.OCCURRED_AT, EVENTS.DATA);
-                for (Event e : events) {
-                    insert = insert.values(tenant, ++position, e.id(), e.type(), e.subject(), e.occurredAt().atOffset(ZoneOffset.UTC),
-                            Json.jsonb(e.data()));
+                        .set(EVENT_POSITIONS.LAST_POSITION, EVENT_POSITIONS.LAST_POSITION.plus(n)));
+                org.jooq.Field<Long> first = DSL.field(DSL.select(EVENT_POSITIONS.LAST_POSITION.minus(n)).from(EVENT_POSITIONS)
+                        .where(EVENT_POSITIONS.TENANT_ID.eq(tenant)));
+                // In slices, so that no statement carries more bind values than the protocol counts.
+                for (int from = 0; from < n; from += SLICE) {
+                    insert(tenant, events.subList(from, Math.min(n, from + SLICE)), from, first);
                 }
-                insert.execute();
                 // Delivered only if the transaction commits; the same payload twice in one transaction is sent once.
                 dev.thrillring.db.TransactionSignals.notifyAtCommit(tx, CHANNEL, tenant.toString());
             }
+            // The statements deferred after these run under the transaction's own tenant again.
+            if (several) TenantScope.tenantOf(tx).ifPresent(t -> TenantScope.defer(tx, setTenant(t)));
+        }
+
+        /** Events at positions {@code first + offset + 1} onwards, as one deferred insert. */
+        private void insert(UUID tenant, List<Event> events, long offset, org.jooq.Field<Long> first) {
+            var rows = new ArrayList<org.jooq.Row7<UUID, Long, UUID, String, String, java.time.OffsetDateTime, org.jooq.JSONB>>(events.size());
+            for (Event e : events) {
+                rows.add(DSL.row(tenant, ++offset, e.id(), e.type(), e.subject(), e.occurredAt().atOffset(ZoneOffset.UTC), Json.jsonb(e.data())));
+            }
+            var v = DSL.values(rows.toArray(org.jooq.Row7[]::new)).as("v", "tenant_id", "n", "id", "type", "subject", "occurred_at", "data");
+            TenantScope.defer(tx, tx.insertInto(EVENTS, EVENTS.TENANT_ID, EVENTS.POSITION, EVENTS.ID, EVENTS.TYPE, EVENTS.SUBJECT,
+                            EVENTS.OCCURRED_AT, EVENTS.DATA)
+                    .select(DSL.select(v.field("tenant_id", UUID.class), first.plus(v.field("n", Long.class)), v.field("id", UUID.class),
+                                    v.field("type", String.class), v.field("subject", String.class),
+                                    v.field("occurred_at", java.time.OffsetDateTime.class), v.field("data", org.jooq.JSONB.class))
+                            .from(v)));
+        }
+
+        private org.jooq.Query setTenant(UUID tenant) {
+            return tx.query("SET LOCAL app.tenant_id = {0}", DSL.inline(tenant.toString()));
         }
     }
 

@@ -43,8 +43,13 @@ public final class LeaderboardRoutes {
         if (accept == null || !accept.contains("text/event-stream")) {
             throw new dev.thrillring.problems.Problem.NotAcceptable("Accept: this route answers text/event-stream only");
         }
-        service.stream(Requests.principal(ctx), ctx.pathParam("board_key"), Requests.nameQuery(ctx, "platform"), ctx,
-                ctx.header("Last-Event-ID"));
+        // The board is checked first: a wrong one answers a problem, not a 200 stream carrying an error.
+        var board = service.liveBoard(Requests.principal(ctx), ctx.pathParam("board_key"), Requests.nameQuery(ctx, "platform"));
+        String lastEventId = ctx.header("Last-Event-ID");
+        new io.javalin.http.sse.SseHandler(client -> {
+            client.keepAlive();
+            service.subscribe(board, client, lastEventId);
+        }).handle(ctx);
     }
 
     private void leaderboard(Context ctx) {

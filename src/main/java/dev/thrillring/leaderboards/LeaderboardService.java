@@ -39,13 +39,13 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
     private static final Map<String, String> PERIOD_OF = Map.of("daily", "day", "weekly", "week", "monthly", "month", "all_time", "all_time");
 
     /** A tenant whose privacy choice changed: every process drops its cached shown name. */
-    public static final String PRIVACY_CHANNEL = "thrillring_privacy";
+    public static final String PRIVACY_CHANNEL = dev.thrillring.db.Channels.PRIVACY;
     /** Names shown on public boards (opted-in tenants), cached; see {@link ShownNames}. */
     private final ShownNames shownNames = new ShownNames();
 
     /** Score changes travel to other processes on this channel, as JSON with the sending node. */
-    public static final String CHANNEL = "thrillring_scores";
-    private static final String NODE = UUID.randomUUID().toString();
+    public static final String CHANNEL = dev.thrillring.db.Channels.SCORES;
+    private static final String NODE = dev.thrillring.db.Channels.NODE;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = dev.thrillring.web.Json.mapper();
 
     private final dev.thrillring.db.Database db;
@@ -284,7 +284,8 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
             RankIndex index = local ? index(c.board(), c.period()) : indexes.ifHeld(key);
             if (index == null) continue;
             long before = index.rank(c.entry().tenantId(), c.entry().userId());
-            index.put(c.entry());
+            // A change older than the standing held (applied late) moves nothing and is not streamed.
+            if (!index.put(c.entry())) continue;
             long after = index.rank(c.entry().tenantId(), c.entry().userId());
             if (before == after) continue;
             // Passed: those now right behind, up to the old rank (a newcomer passes everyone below it).
@@ -303,12 +304,15 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         }
     }
 
-    /** Streams a board's rank changes to {@code client} (Server-Sent Events), resuming after {@code lastEventId}. */
+    /** A public board whose live rank changes a caller may follow; {@link #subscribe} attaches a stream to it. */
+    public record LiveBoard(UUID id) {}
+
     /**
-     * The live stream of a public board. The board is resolved before the SSE handshake so that a
-     * wrong board or platform answers with a problem status, not a 200 stream carrying an error.
+     * The public board a caller's live stream follows, checked before the routes start the SSE
+     * handshake, so that a wrong board or platform answers with a problem status, not a 200
+     * stream carrying an error.
      */
-    public void stream(Principal caller, String boardKey, String platform, io.javalin.http.Context ctx, String lastEventId) throws Exception {
+    public LiveBoard liveBoard(Principal caller, String boardKey, String platform) {
         UUID me = caller.tenantId().orElse(null);
         String p = platform != null ? platform : me == null ? null : tenants.requirePlatformOf(me);
         if (p == null) throw new Problem.Invalid("platform", "is required for a platform admin");
@@ -318,10 +322,12 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
                 .filter(b -> b.key().equals(boardKey)).findFirst()
                 .orElseThrow(() -> new Problem.NotFound("no board '" + boardKey + "' on platform " + p));
         if (!board.visibility().equals("public")) throw new Problem.Invalid("board_key", "only public boards stream live");
-        new io.javalin.http.sse.SseHandler(client -> {
-            client.keepAlive();
-            live.subscribe(board.id(), client, lastEventId);
-        }).handle(ctx);
+        return new LiveBoard(board.id());
+    }
+
+    /** Sends a board's rank changes to {@code client} as they happen, first those after {@code lastEventId} still kept. */
+    public void subscribe(LiveBoard board, io.javalin.http.sse.SseClient client, String lastEventId) {
+        live.subscribe(board.id(), client, lastEventId);
     }
 
     private static String json(Object v) {
@@ -341,7 +347,8 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
             for (var c : node.path("changes")) {
                 changes.add(new Change(UUID.fromString(c.get(0).asText()), c.get(1).asText(), new RankIndex.Entry(
                         UUID.fromString(c.get(2).asText()), c.get(3).isNull() ? null : c.get(3).asText(),
-                        new java.math.BigDecimal(c.get(4).asText()), Instant.parse(c.get(5).asText())), true, c.path(6).asBoolean(true)));
+                        new java.math.BigDecimal(c.get(4).asText()), Instant.parse(c.get(5).asText()), c.path(7).asLong(0)),
+                        true, c.path(6).asBoolean(true)));
             }
             apply(changes, false);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -363,7 +370,7 @@ public final class LeaderboardService implements dev.thrillring.decisions.Decisi
         for (Change c : changes) {
             if (!c.live()) continue;
             rows.add(java.util.Arrays.asList(c.board().toString(), c.period(), c.entry().tenantId().toString(), c.entry().userId(),
-                    c.entry().score().toPlainString(), c.entry().reachedAt().toString(), c.ownPeriod()));
+                    c.entry().score().toPlainString(), c.entry().reachedAt().toString(), c.ownPeriod(), c.entry().generation()));
         }
         try {
             return JSON.writeValueAsString(Map.of("node", NODE, "changes", rows));

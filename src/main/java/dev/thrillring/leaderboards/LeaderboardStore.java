@@ -81,19 +81,20 @@ final class LeaderboardStore {
                 .set(e.SCORE_REACHED_AT, DSL.when(DSL.excluded(e.SCORE).eq(BigDecimal.ZERO), e.SCORE_REACHED_AT)
                         .otherwise(DSL.excluded(e.SCORE_REACHED_AT)))
                 .set(e.LAST_ACTIVITY, DSL.excluded(e.LAST_ACTIVITY)).set(e.UPDATED_AT, DSL.currentOffsetDateTime())
-                .returningResult(e.USER_ID, e.LEADERBOARD_ID, e.PERIOD_KEY, e.SCORE, e.SCORE_REACHED_AT)
+                .set(e.GENERATION, e.GENERATION.plus(1L))
+                .returningResult(e.USER_ID, e.LEADERBOARD_ID, e.PERIOD_KEY, e.SCORE, e.SCORE_REACHED_AT, e.GENERATION)
                 .fetch()
                 .forEach(r -> out.put((r.value1() == null ? "" : r.value1()) + "|" + key(r.value2(), r.value3()),
-                        new RankIndex.Entry(tenant, r.value1(), r.value4(), r.value5().toInstant())));
+                        new RankIndex.Entry(tenant, r.value1(), r.value4(), r.value5().toInstant(), r.value6())));
         return out;
     }
 
     /** Every entry of a board period, across tenants: only for building a rank index, as the owner. */
     List<RankIndex.Entry> allEntries(DSLContext owner, UUID board, String period) {
         var e = LEADERBOARD_ENTRIES;
-        return owner.select(e.TENANT_ID, e.USER_ID, e.SCORE, e.SCORE_REACHED_AT).from(e)
+        return owner.select(e.TENANT_ID, e.USER_ID, e.SCORE, e.SCORE_REACHED_AT, e.GENERATION).from(e)
                 .where(e.LEADERBOARD_ID.eq(board).and(e.PERIOD_KEY.eq(period)))
-                .fetch(r -> new RankIndex.Entry(r.value1(), r.value2(), r.value3(), r.value4().toInstant()));
+                .fetch(r -> new RankIndex.Entry(r.value1(), r.value2(), r.value3(), r.value4().toInstant(), r.value5()));
     }
 
     /** How each of these tenants wants to be shown: name when opted in, else nothing (a pseudonym). */

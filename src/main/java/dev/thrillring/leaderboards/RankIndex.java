@@ -20,8 +20,13 @@ import java.util.UUID;
 final class RankIndex {
     static final int BLOCK = 512;
 
-    /** One subject's standing. */
-    record Entry(UUID tenantId, String userId, BigDecimal score, Instant reachedAt) {
+    /**
+     * One subject's standing; {@code generation} is its row's write count in PostgreSQL (0 when
+     * unknown), so that a late update can be told from a newer one.
+     */
+    record Entry(UUID tenantId, String userId, BigDecimal score, Instant reachedAt, long generation) {
+        Entry(UUID tenantId, String userId, BigDecimal score, Instant reachedAt) { this(tenantId, userId, score, reachedAt, 0); }
+
         String subject() { return tenantId + "/" + (userId == null ? "" : userId); }
     }
 
@@ -42,16 +47,26 @@ final class RankIndex {
 
     synchronized int size() { return bySubject.size(); }
 
-    /** Sets a subject's standing; an older update (earlier reached time for a lower score) never overwrites a newer one. */
-    synchronized void put(Entry e) {
+    /**
+     * Sets a subject's standing, unless the index holds a newer one: an update of a lower
+     * generation than the entry's (a commit applied late, or another node's notification that
+     * arrives after a newer one) is ignored.
+     *
+     * @return whether the index changed
+     */
+    synchronized boolean put(Entry e) {
         Entry old = bySubject.get(e.subject());
         if (old != null) {
-            if (old.equals(e)) return;
+            if (old.equals(e) || e.generation() < old.generation()) return false;
             remove(old);
         }
         insert(e);
         bySubject.put(e.subject(), e);
+        return true;
     }
+
+    /** The subject's entry, or null. */
+    synchronized Entry entry(UUID tenant, String user) { return bySubject.get(tenant + "/" + (user == null ? "" : user)); }
 
     /** 1-based rank of a subject, or 0 when it has no entry. */
     synchronized long rank(UUID tenant, String user) {

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -66,6 +67,7 @@ public final class ConversionService {
     private final AuditStore audit = new AuditStore();
     private final ReferralEventStore events = new ReferralEventStore();
     private final ConversionListing listing = new ConversionListing();
+    private final ConversionStore conversions = new ConversionStore();
 
     public ConversionService(TenantScope scope, TenantService tenants, RuleSetRegistry ruleSets, RuleEngine engine,
                              DecisionWriter decisions, Clock clock) {
@@ -88,7 +90,11 @@ public final class ConversionService {
 
     /**
      * Records a conversion. Idempotent by order id: the same order with the same body returns the
-     * first answer; with another body it is a conflict.
+     * first answer; with another body it is a conflict. The rules run with no transaction open,
+     * as for facts: what they need is read first (the code, the signals, the referrer's state and
+     * its version), they decide, then one transaction writes, provided the referrer's state is
+     * still the one read; otherwise (another conversion of the referrer, or a fact, came between)
+     * it reads and decides again.
      *
      * @param ip     the caller's address as the service saw it (trusted proxies honoured); used for
      *               the referee unless the body asserts {@code referee_ip}
@@ -100,108 +106,167 @@ public final class ConversionService {
                 "referee_device_id", r.refereeDeviceId(), "referee_email", r.refereeEmail()), ip, device, errors);
         Checked c = check(r, errors);
         caller.require(c.tenant, RECORDERS, "record conversions");
-        String platform = tenants.platformOf(c.tenant).orElseThrow(() -> new Problem.NotFound("no tenant " + c.tenant));
-        Instant now = clock.instant();
+        String platform = tenants.requirePlatformOf(c.tenant);
         String hash = ConversionRequests.hash(r);
-        return scope.inTenant(c.tenant, tx -> {
-            ReferralStore.Code code = store.code(tx, c.tenant, r.referralCode())
-                    .orElseThrow(() -> new Problem.Invalid("referral_code", "no such referral code"));
-            store.lockCode(tx, c.tenant, code.codeId());
-            if (r.orderId() != null) {
-                var existing = tx.select(REFERRAL_CONVERSIONS.ID, REFERRAL_CONVERSIONS.REQUEST_HASH).from(REFERRAL_CONVERSIONS)
-                        .where(REFERRAL_CONVERSIONS.TENANT_ID.eq(c.tenant).and(REFERRAL_CONVERSIONS.PROGRAM_ID.eq(code.programId()))
-                                .and(REFERRAL_CONVERSIONS.ORDER_ID.eq(r.orderId()))).fetchOne();
-                if (existing != null) {
-                    if (existing.value2() != null && !existing.value2().equals(hash)) {
-                        throw new Problem.Conflict("order_id", "order " + r.orderId() + " was already recorded with a different body");
-                    }
-                    Map<String, Object> v = view(tx, c.tenant, existing.value1());
-                    v.put("replayed", true);
-                    return v;
-                }
-            }
-            ReferralStore.Program program = store.program(tx, c.tenant, code.programId()).orElseThrow();
-            if (!program.status().equals("active")) throw new Problem.Invalid("referral_code", "the code's program is " + program.status());
-            if (!code.status().equals("active")) throw new Problem.Invalid("referral_code", "the code is " + code.status());
-            Map<?, ?> config = read(program.rewardStructure());
-            Map<?, ?> bands = read(program.fraudDetectionRules());
-            int window = (int) num(config, "attribution_window_days", 30);
-            EventTime at = EventTime.of(r.occurredAt(), r.backfill(), window, now, "occurred_at", errors);
-            if (c.click != null && events.click(tx, c.tenant, c.click).filter(k -> k.codeId().equals(code.codeId())).isEmpty()) {
-                errors.add(new Violation("click_id", "no click with this id on this referral code"));
-            }
-            if (!errors.isEmpty()) throw new Problem.Invalid(errors);
-            Instant when = at.at();
-            if (code.expiryDate() != null && !code.expiryDate().toInstant().isAfter(when)) throw new Problem.Invalid("referral_code", "the code expired");
-            // A signup posted earlier lends what this request does not carry: click, e-mail, address, device.
-            var signup = events.signup(tx, c.tenant, code.programId(), r.refereeUserId());
-            RefereeContext who = signup.map(su -> asserted.orElse(su.ip(), su.userAgent(), su.device(), su.email(), "signup")).orElse(asserted);
-            UUID clickId = c.click != null ? c.click : signup.map(ReferralEventStore.Signup::clickId).orElse(null);
-            Instant clicked = FraudSignals.clickTime(tx, c.tenant, code.codeId(), clickId, who.device(), who.ip(), when);
-            if (clicked != null && clicked.plusSeconds(window * 86_400L).isBefore(when)) {
-                throw new Problem.Invalid("referral_code", "the last click on this code was more than " + window + " days before the conversion (attribution window)");
-            }
-            String email = who.email();
-            FraudSignals.Input input = new FraudSignals.Input(c.tenant, code.programId(), code, r.refereeUserId(), email, who.ip(), who.device(),
-                    c.type, c.value, clicked, when);
-            Map<String, Boolean> signals = FraudSignals.compute(tx, input);
-
-            // The rules decide: fraud weights and reward tiers, for the referrer as the subject.
-            Map<String, Object> attributes = conversionAttributes(c.type, c.value, signals);
-            subjects.lock(tx, c.tenant, code.referrerUserId());
-            SubjectState state = subjects.load(tx, c.tenant, code.referrerUserId(), now);
-            Evaluation e = engine.evaluate(ruleSets.forTenant(c.tenant, platform),
-                    new Fact("conversion-" + UUID.randomUUID(), c.tenant, code.referrerUserId(), "referral.converted", now, attributes), state);
-            Scored scored = Scored.of(e, Currencies.digits(config));
-            double score = scored.score;
-            List<Map<String, Object>> reasons = scored.reasons;
-            List<Map<String, Object>> rewards = scored.rewards;
-            double reviewAt = num(bands, "review_at", 0.3);
-            double rejectAt = num(bands, "reject_at", 0.8);
-            String status = FraudVerdict.status(score, reviewAt, rejectAt, signals);
-            String capped = capReached(tx, c.tenant, code, config, now);
-            if (capped != null && !status.equals("rejected")) {
-                reasons.add(Map.of("indicator", "cap", "weight", 0, "reason", capped));
-                rewards.clear();
-            }
-            if (!store.use(tx, c.tenant, code.codeId())) {
-                throw new Problem.Conflict("referral_code", "the code reached its usage limit of " + code.usageLimit());
-            }
+        for (int attempt = 1; ; attempt++) {
+            Instant now = clock.instant();
             UUID id = UUID.randomUUID();
-            int inserted = tx.insertInto(REFERRAL_CONVERSIONS)
-                    .set(REFERRAL_CONVERSIONS.ID, id).set(REFERRAL_CONVERSIONS.TENANT_ID, c.tenant)
-                    .set(REFERRAL_CONVERSIONS.REFERRAL_CODE_ID, code.codeId()).set(REFERRAL_CONVERSIONS.PROGRAM_ID, code.programId())
-                    .set(REFERRAL_CONVERSIONS.REFEREE_TENANT_ID, c.refereeTenant).set(REFERRAL_CONVERSIONS.REFEREE_USER_ID, r.refereeUserId())
-                    .set(REFERRAL_CONVERSIONS.REFERRER_USER_ID, code.referrerUserId())
-                    .set(REFERRAL_CONVERSIONS.CONVERSION_TYPE, c.type).set(REFERRAL_CONVERSIONS.ORDER_ID, r.orderId())
-                    .set(REFERRAL_CONVERSIONS.CONVERSION_VALUE, c.value)
-                    .set(REFERRAL_CONVERSIONS.REWARD_AMOUNT, rewards.stream().filter(w -> w.get("party").equals("referrer"))
-                            .map(w -> (BigDecimal) w.get("amount")).reduce(BigDecimal.ZERO, BigDecimal::add))
-                    .set(REFERRAL_CONVERSIONS.AI_VALIDATION_SCORE, BigDecimal.valueOf(score).setScale(2, RoundingMode.HALF_UP))
-                    .set(REFERRAL_CONVERSIONS.STATUS, status).set(REFERRAL_CONVERSIONS.CLICK_ID, clickId)
-                    .set(REFERRAL_CONVERSIONS.REFEREE_EMAIL, email).set(REFERRAL_CONVERSIONS.IP_ADDRESS, who.ip())
-                    .set(REFERRAL_CONVERSIONS.DEVICE_FINGERPRINT, who.device()).set(REFERRAL_CONVERSIONS.USER_AGENT, who.userAgent())
-                    .set(REFERRAL_CONVERSIONS.INPUTS, Json.jsonb(who.inputs()))
-                    .set(REFERRAL_CONVERSIONS.OCCURRED_AT, when.atOffset(ZoneOffset.UTC)).set(REFERRAL_CONVERSIONS.BACKFILLED, at.backfilled())
-                    .set(REFERRAL_CONVERSIONS.REQUEST_HASH, hash)
-                    .set(REFERRAL_CONVERSIONS.SIGNUP_ID, signup.map(ReferralEventStore.Signup::signupId).orElse(null))
-                    .set(REFERRAL_CONVERSIONS.SIGNALS, Json.jsonb(signals)).set(REFERRAL_CONVERSIONS.FRAUD_REASONS, Json.jsonb(reasons))
-                    .set(REFERRAL_CONVERSIONS.REWARDS, Json.jsonb(rewards))
-                    .set(REFERRAL_CONVERSIONS.PROCESSED_AT, now.atOffset(ZoneOffset.UTC))
-                    .onConflictDoNothing().execute();
-            if (inserted == 0) {
-                throw new Problem.Conflict("referee_user_id", "this referee already converted (" + c.type + ") in this program");
+            Read read = scope.inTenant(c.tenant, tx -> readFor(tx, c, r, asserted, hash, id, now, new ArrayList<>(errors)));
+            if (read.replay() != null) return read.replay();
+            // The rules decide, holding no connection: fraud weights and reward tiers, for the referrer as the subject.
+            Conversion decided = decide(c, r, read, platform, now);
+            try {
+                return scope.inTenant(c.tenant, tx -> write(tx, c, r, read, decided, platform, hash, id, now));
+            } catch (SubjectMoved moved) {
+                if (attempt >= 8) throw new Problem.Conflict("referral_code", "the referrer's state kept changing while this conversion was decided; send it again");
             }
-            event(tx, c.tenant, code.referrerUserId(), platform, switch (status) {
-                case "approved" -> "referral.converted";
-                case "pending_review" -> "referral.flagged";
-                default -> "referral.rejected";
-            }, Map.of("conversion_id", id, "score", score, "reasons", reasons));
-            if (status.equals("approved")) settle(tx, c.tenant, platform, id, code, config, e, now);
-            var candidates = Rescoring.candidates(tx, input, signals, id);
-            if (!candidates.isEmpty()) rescore(tx, c.tenant, platform, candidates, state, reviewAt, now);
-            return view(tx, c.tenant, id);
-        });
+        }
+    }
+
+    /** What a conversion's rules need, read in one transaction; or the answer to a replayed order. */
+    private record Read(Map<String, Object> replay, ReferralStore.Code code, ReferralStore.Program program, Map<?, ?> config,
+                        EventTime at, Optional<ReferralEventStore.Signup> signup, RefereeContext who, UUID clickId,
+                        FraudSignals.Input input, Map<String, Boolean> signals, dev.thrillring.subjects.Snapshot subject, String capped,
+                        List<dev.thrillring.db.schema.tables.records.ReferralConversionsRecord> earlier,
+                        Map<UUID, List<RewardLedger.Reward>> earlierRewards, Map<UUID, Map<String, Boolean>> candidates) {
+        static Read replayed(Map<String, Object> view) {
+            return new Read(view, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+    }
+
+    private Read readFor(DSLContext tx, Checked c, NewConversion r, RefereeContext asserted, String hash, UUID id, Instant now,
+                         List<Violation> errors) {
+        ReferralStore.Code code = store.code(tx, c.tenant, r.referralCode())
+                .orElseThrow(() -> new Problem.Invalid("referral_code", "no such referral code"));
+        if (r.orderId() != null) {
+            Map<String, Object> replay = replayOf(tx, c.tenant, code, r.orderId(), hash);
+            if (replay != null) return Read.replayed(replay);
+        }
+        ReferralStore.Program program = store.program(tx, c.tenant, code.programId()).orElseThrow();
+        if (!program.status().equals("active")) throw new Problem.Invalid("referral_code", "the code's program is " + program.status());
+        if (!code.status().equals("active")) throw new Problem.Invalid("referral_code", "the code is " + code.status());
+        Map<?, ?> config = read(program.rewardStructure());
+        int window = (int) num(config, "attribution_window_days", 30);
+        EventTime at = EventTime.of(r.occurredAt(), r.backfill(), window, now, "occurred_at", errors);
+        if (c.click != null && events.click(tx, c.tenant, c.click).filter(k -> k.codeId().equals(code.codeId())).isEmpty()) {
+            errors.add(new Violation("click_id", "no click with this id on this referral code"));
+        }
+        if (!errors.isEmpty()) throw new Problem.Invalid(errors);
+        Instant when = at.at();
+        if (code.expiryDate() != null && !code.expiryDate().toInstant().isAfter(when)) throw new Problem.Invalid("referral_code", "the code expired");
+        // A signup posted earlier lends what this request does not carry: click, e-mail, address, device.
+        var signup = events.signup(tx, c.tenant, code.programId(), r.refereeUserId());
+        RefereeContext who = signup.map(su -> asserted.orElse(su.ip(), su.userAgent(), su.device(), su.email(), "signup")).orElse(asserted);
+        UUID clickId = c.click != null ? c.click : signup.map(ReferralEventStore.Signup::clickId).orElse(null);
+        Instant clicked = FraudSignals.clickTime(tx, c.tenant, code.codeId(), clickId, who.device(), who.ip(), when);
+        if (clicked != null && clicked.plusSeconds(window * 86_400L).isBefore(when)) {
+            throw new Problem.Invalid("referral_code", "the last click on this code was more than " + window + " days before the conversion (attribution window)");
+        }
+        FraudSignals.Input input = new FraudSignals.Input(c.tenant, code.programId(), code, r.refereeUserId(), who.email(), who.ip(), who.device(),
+                c.type, c.value, clicked, when);
+        Map<String, Boolean> signals = FraudSignals.compute(tx, input);
+        var subject = subjects.snapshot(tx, c.tenant, code.referrerUserId(), now);
+        String capped = capReached(tx, c.tenant, code, config, now);
+        var candidates = Rescoring.candidates(tx, input, signals, id);
+        var earlier = candidates.isEmpty() ? List.<dev.thrillring.db.schema.tables.records.ReferralConversionsRecord>of()
+                : conversions.findApproved(tx, c.tenant, candidates.keySet());
+        var earlierRewards = ledger.rewardsOfConversions(tx, c.tenant, earlier.stream().map(e -> e.getId()).toList());
+        return new Read(null, code, program, config, at, signup, who, clickId, input, signals, subject, capped, earlier, earlierRewards, candidates);
+    }
+
+    /** The earlier answer to an order already recorded with the same body; null when the order is new. */
+    private Map<String, Object> replayOf(DSLContext tx, UUID tenant, ReferralStore.Code code, String orderId, String hash) {
+        var existing = conversions.byOrder(tx, tenant, code.programId(), orderId).orElse(null);
+        if (existing == null) return null;
+        if (existing.requestHash() != null && !existing.requestHash().equals(hash)) {
+            throw new Problem.Conflict("order_id", "order " + orderId + " was already recorded with a different body");
+        }
+        Map<String, Object> v = view(tx, tenant, existing.id());
+        v.put("replayed", true);
+        return v;
+    }
+
+    /** What the rules decided about a conversion, and about the earlier conversions it casts new light on. */
+    private record Conversion(Evaluation evaluation, double score, List<Map<String, Object>> reasons, List<Map<String, Object>> rewards,
+                              String status, double reviewAt, List<Rescored> rescored) {}
+
+    private Conversion decide(Checked c, NewConversion r, Read read, String platform, Instant now) {
+        SubjectState state = read.subject().stateAt(now);
+        Map<String, Object> attributes = conversionAttributes(c.type, c.value, read.signals());
+        Evaluation e = engine.evaluate(ruleSets.forTenant(c.tenant, platform),
+                new Fact("conversion-" + UUID.randomUUID(), c.tenant, read.code().referrerUserId(), "referral.converted", now, attributes), state);
+        Scored scored = Scored.of(e, Currencies.digits(read.config()));
+        Map<?, ?> bands = read(read.program().fraudDetectionRules());
+        double reviewAt = num(bands, "review_at", 0.3);
+        double rejectAt = num(bands, "reject_at", 0.8);
+        String status = FraudVerdict.status(scored.score, reviewAt, rejectAt, read.signals());
+        if (read.capped() != null && !status.equals("rejected")) {
+            scored.reasons.add(Map.of("indicator", "cap", "weight", 0, "reason", read.capped()));
+            scored.rewards.clear();
+        }
+        return new Conversion(e, scored.score, scored.reasons, scored.rewards, status, reviewAt,
+                rescore(c.tenant, platform, read, state, reviewAt, now));
+    }
+
+    private Map<String, Object> write(DSLContext tx, Checked c, NewConversion r, Read read, Conversion d, String platform, String hash,
+                                      UUID id, Instant now) {
+        ReferralStore.Code code = read.code();
+        store.lockCode(tx, c.tenant, code.codeId());
+        if (r.orderId() != null) {
+            Map<String, Object> replay = replayOf(tx, c.tenant, code, r.orderId(), hash);
+            if (replay != null) return replay;
+        }
+        // The referrer's state (and so the signals and caps of its code) must be the one the rules saw.
+        var subject = read.subject();
+        if (!subjects.bumpVersions(tx, c.tenant, Map.of(subject.userKey(), subject.version())).isEmpty()) throw new SubjectMoved();
+        if (!store.use(tx, c.tenant, code.codeId())) {
+            throw new Problem.Conflict("referral_code", "the code reached its usage limit of " + code.usageLimit());
+        }
+        var row = new dev.thrillring.db.schema.tables.records.ReferralConversionsRecord();
+        row.setId(id);
+        row.setTenantId(c.tenant);
+        row.setReferralCodeId(code.codeId());
+        row.setProgramId(code.programId());
+        row.setRefereeTenantId(c.refereeTenant);
+        row.setRefereeUserId(r.refereeUserId());
+        row.setReferrerUserId(code.referrerUserId());
+        row.setConversionType(c.type);
+        row.setOrderId(r.orderId());
+        row.setConversionValue(c.value);
+        row.setRewardAmount(d.rewards().stream().filter(w -> w.get("party").equals("referrer"))
+                .map(w -> (BigDecimal) w.get("amount")).reduce(BigDecimal.ZERO, BigDecimal::add));
+        row.setAiValidationScore(BigDecimal.valueOf(d.score()).setScale(2, RoundingMode.HALF_UP));
+        row.setStatus(d.status());
+        row.setClickId(read.clickId());
+        row.setRefereeEmail(read.who().email());
+        row.setIpAddress(read.who().ip());
+        row.setDeviceFingerprint(read.who().device());
+        row.setUserAgent(read.who().userAgent());
+        row.setInputs(Json.jsonb(read.who().inputs()));
+        row.setOccurredAt(read.at().at().atOffset(ZoneOffset.UTC));
+        row.setBackfilled(read.at().backfilled());
+        row.setRequestHash(hash);
+        row.setSignupId(read.signup().map(ReferralEventStore.Signup::signupId).orElse(null));
+        row.setSignals(Json.jsonb(read.signals()));
+        row.setFraudReasons(Json.jsonb(d.reasons()));
+        row.setRewards(Json.jsonb(d.rewards()));
+        row.setProcessedAt(now.atOffset(ZoneOffset.UTC));
+        if (!conversions.insert(tx, row)) {
+            throw new Problem.Conflict("referee_user_id", "this referee already converted (" + c.type + ") in this program");
+        }
+        event(tx, c.tenant, code.referrerUserId(), platform, switch (d.status()) {
+            case "approved" -> "referral.converted";
+            case "pending_review" -> "referral.flagged";
+            default -> "referral.rejected";
+        }, Map.of("conversion_id", id, "score", d.score(), "reasons", d.reasons()));
+        if (d.status().equals("approved")) settle(tx, c.tenant, platform, id, code, read.config(), d.evaluation(), now);
+        if (!d.rescored().isEmpty()) applyRescores(tx, c.tenant, platform, d.rescored());
+        return view(tx, c.tenant, id);
+    }
+
+    /** The referrer's state moved between the read and the write of a decision: read and decide again. */
+    private static final class SubjectMoved extends RuntimeException {
+        SubjectMoved() { super(null, null, false, false); }
     }
 
     /** What the fraud and reward rules decided about one conversion. */
@@ -224,48 +289,63 @@ public final class ConversionService {
         }
     }
 
+    /** An earlier approved conversion scored again: its new signals, and its new score and reasons when it goes back to review. */
+    private record Rescored(UUID id, String referrer, Map<String, Object> signals, boolean flagged, double score,
+                            List<Map<String, Object>> reasons, List<RewardLedger.Reward> held, Set<String> revealed) {}
+
     /**
      * A burst, a shared address or a ring shows only once several conversions exist: the first
      * ones looked ordinary and were approved. While their rewards are still on hold, they are
      * scored again by the same rules with what is known now ({@link Rescoring}), whatever their
      * addresses. Those that reach the review band go back to the review queue and their held
      * rewards are voided; a reviewer who approves them restores the rewards. Conversions whose
-     * rewards were already granted or paid are left to the refund route.
+     * rewards were already granted or paid are left to the refund route. Runs the rules with no
+     * transaction open; {@link #applyRescores} writes the result.
      */
-    private void rescore(DSLContext tx, UUID tenant, String platform, Map<UUID, Map<String, Boolean>> candidates,
-                         SubjectState state, double reviewAt, Instant now) {
-        var earlier = tx.selectFrom(REFERRAL_CONVERSIONS).where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant)
-                        .and(REFERRAL_CONVERSIONS.ID.in(candidates.keySet())).and(REFERRAL_CONVERSIONS.STATUS.eq("approved")))
-                .orderBy(REFERRAL_CONVERSIONS.OCCURRED_AT).forUpdate().fetch();
-        for (var row : earlier) {
+    private List<Rescored> rescore(UUID tenant, String platform, Read read, SubjectState state, double reviewAt, Instant now) {
+        List<Rescored> out = new ArrayList<>();
+        for (var row : read.earlier()) {
             UUID id = row.getId();
-            List<RewardLedger.Reward> held = ledger.rewardsOf(tx, tenant, id).stream().map(r -> ledger.reward(tx, tenant, r)).toList();
+            List<RewardLedger.Reward> held = read.earlierRewards().get(id);
             if (held.stream().anyMatch(r -> !r.state().equals("pending"))) continue;
             Map<String, Object> signals = new LinkedHashMap<>();
             read(row.getSignals()).forEach((k, v) -> signals.put((String) k, v));
-            Map<String, Boolean> revealed = candidates.get(id);
+            Map<String, Boolean> revealed = read.candidates().get(id);
             if (revealed.keySet().stream().allMatch(k -> Boolean.TRUE.equals(signals.get(k)))) continue;
             signals.putAll(revealed);
             Scored again = Scored.of(engine.evaluate(ruleSets.forTenant(tenant, platform), new Fact("rescore-" + id, tenant,
                     row.getReferrerUserId(), "referral.converted", now, conversionAttributes(row.getConversionType(), row.getConversionValue(), signals)),
                     state), 2);
             if (again.score < reviewAt) {
-                tx.update(REFERRAL_CONVERSIONS).set(REFERRAL_CONVERSIONS.SIGNALS, Json.jsonb(signals)).where(REFERRAL_CONVERSIONS.ID.eq(id)).execute();
+                out.add(new Rescored(id, row.getReferrerUserId(), signals, false, again.score, List.of(), held, revealed.keySet()));
                 continue;
             }
             List<Map<String, Object>> reasons = new ArrayList<>(again.reasons);
             reasons.add(Map.of("indicator", "rescored", "weight", 0, "reason", "scored again when a later conversion revealed "
                     + String.join(", ", revealed.keySet())));
-            tx.update(REFERRAL_CONVERSIONS).set(REFERRAL_CONVERSIONS.STATUS, "pending_review")
-                    .set(REFERRAL_CONVERSIONS.AI_VALIDATION_SCORE, BigDecimal.valueOf(again.score).setScale(2, RoundingMode.HALF_UP))
-                    .set(REFERRAL_CONVERSIONS.SIGNALS, Json.jsonb(signals)).set(REFERRAL_CONVERSIONS.FRAUD_REASONS, Json.jsonb(reasons))
-                    .where(REFERRAL_CONVERSIONS.ID.eq(id)).execute();
-            for (RewardLedger.Reward r : held) {
-                ledger.mark(tx, tenant, r.rewardId(), "voided", r.amount().negate(), "re-scored: " + String.join(", ", revealed.keySet()));
-                event(tx, tenant, r.beneficiary(), platform, "reward.voided", RewardLedger.view(ledger.reward(tx, tenant, r.rewardId())));
+            out.add(new Rescored(id, row.getReferrerUserId(), signals, true, again.score, reasons, held, revealed.keySet()));
+        }
+        return out;
+    }
+
+    /** Writes what {@link #rescore} decided, for the conversions still approved with every reward still on hold. */
+    private void applyRescores(DSLContext tx, UUID tenant, String platform, List<Rescored> rescored) {
+        Set<UUID> stillApproved = new java.util.HashSet<>();
+        for (var row : conversions.lockApproved(tx, tenant, rescored.stream().map(Rescored::id).toList())) stillApproved.add(row.getId());
+        var rewardsNow = ledger.rewardsOfConversions(tx, tenant, stillApproved);
+        for (Rescored r : rescored) {
+            if (!stillApproved.contains(r.id()) || rewardsNow.get(r.id()).stream().anyMatch(w -> !w.state().equals("pending"))) continue;
+            if (!r.flagged()) {
+                conversions.setSignals(tx, r.id(), r.signals());
+                continue;
             }
-            event(tx, tenant, row.getReferrerUserId(), platform, "referral.flagged",
-                    Map.of("conversion_id", id, "score", again.score, "reasons", reasons, "rescored", true));
+            conversions.flag(tx, r.id(), r.score(), r.signals(), r.reasons());
+            for (RewardLedger.Reward w : rewardsNow.get(r.id())) {
+                ledger.mark(tx, tenant, w.rewardId(), "voided", w.amount().negate(), "re-scored: " + String.join(", ", r.revealed()));
+                event(tx, tenant, w.beneficiary(), platform, "reward.voided", RewardLedger.view(ledger.reward(tx, tenant, w.rewardId())));
+            }
+            event(tx, tenant, r.referrer(), platform, "referral.flagged",
+                    Map.of("conversion_id", r.id(), "score", r.score(), "reasons", r.reasons(), "rescored", true));
         }
     }
 
@@ -282,8 +362,7 @@ public final class ConversionService {
     private void settle(DSLContext tx, UUID tenant, String platform, UUID conversion, ReferralStore.Code code, Map<?, ?> config,
                         Evaluation e, Instant now) {
         int hold = (int) num(config, "hold_days", 14);
-        Record row = tx.select(REFERRAL_CONVERSIONS.REWARDS, REFERRAL_CONVERSIONS.REFEREE_USER_ID).from(REFERRAL_CONVERSIONS)
-                .where(REFERRAL_CONVERSIONS.ID.eq(conversion)).fetchOne();
+        Record row = conversions.find(tx, tenant, conversion);
         for (Object o : (List<?>) readAny(row.get(REFERRAL_CONVERSIONS.REWARDS))) {
             Map<?, ?> w = (Map<?, ?>) o;
             String party = (String) w.get("party");
@@ -298,44 +377,70 @@ public final class ConversionService {
         }
     }
 
-    /** Approves or rejects a conversion waiting for review, with a note; audited. */
+    /**
+     * Approves or rejects a conversion waiting for review, with a note; audited. An approval's
+     * rules run with no transaction open: the conversion and the referrer's state are read
+     * first, the rules decide, then one transaction writes, provided the conversion still waits
+     * for review and the referrer's state is still the one read (else it reads and decides again).
+     */
     public Map<String, Object> review(Principal caller, UUID tenant, UUID conversion, String decision, String note) {
         caller.require(tenant, REVIEWERS, "review conversions");
         if (!"approve".equals(decision) && !"reject".equals(decision)) throw new Problem.Invalid("decision", "must be approve or reject");
         if (note != null && note.length() > 2000) throw new Problem.Invalid("note", "must have at most 2000 characters");
         String platform = tenants.requirePlatformOf(tenant);
-        Instant now = clock.instant();
-        return scope.inTenant(tenant, tx -> {
-            Record row = tx.selectFrom(REFERRAL_CONVERSIONS).where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant).and(REFERRAL_CONVERSIONS.ID.eq(conversion)))
-                    .forUpdate().fetchOne();
-            if (row == null) throw new Problem.NotFound("no conversion " + conversion);
-            if (!"pending_review".equals(row.get(REFERRAL_CONVERSIONS.STATUS))) {
-                throw new Problem.Conflict("decision", "the conversion is " + row.get(REFERRAL_CONVERSIONS.STATUS) + ", not pending review");
-            }
-            String status = decision.equals("approve") ? "approved" : "rejected";
-            tx.update(REFERRAL_CONVERSIONS).set(REFERRAL_CONVERSIONS.STATUS, status).set(REFERRAL_CONVERSIONS.REVIEW_NOTE, note)
-                    .set(REFERRAL_CONVERSIONS.REVIEWED_BY, dev.thrillring.audit.AuditStore.actor(caller))
-                    .where(REFERRAL_CONVERSIONS.ID.eq(conversion)).execute();
-            audit.record(tx, tenant, caller, "referral.reviewed", "conversion/" + conversion,
-                    Map.of("status", "pending_review"), note == null ? Map.of("status", status) : Map.of("status", status, "note", note));
-            if (status.equals("approved")) {
-                UUID codeId = row.get(REFERRAL_CONVERSIONS.REFERRAL_CODE_ID);
-                ReferralStore.Code code = store.codeById(tx, tenant, codeId);
-                ReferralStore.Program program = store.program(tx, tenant, code.programId()).orElseThrow();
+        String status = decision.equals("approve") ? "approved" : "rejected";
+        for (int attempt = 1; ; attempt++) {
+            Instant now = clock.instant();
+            ToReview read = scope.inTenant(tenant, tx -> {
+                var row = conversions.find(tx, tenant, conversion);
+                if (row == null) throw new Problem.NotFound("no conversion " + conversion);
+                requirePending(row);
+                if (!status.equals("approved")) return new ToReview(null, null, null, null);
+                ReferralStore.Code code = store.codeById(tx, tenant, row.getReferralCodeId());
+                return new ToReview(code, store.program(tx, tenant, code.programId()).orElseThrow(),
+                        subjects.snapshot(tx, tenant, code.referrerUserId(), now), row.getConversionType());
+            });
+            Evaluation e = null;
+            if (read.code() != null) {
                 Map<String, Object> attributes = new LinkedHashMap<>();
-                attributes.put("conversion_type", row.get(REFERRAL_CONVERSIONS.CONVERSION_TYPE));
-                subjects.lock(tx, tenant, code.referrerUserId());
-                SubjectState state = subjects.load(tx, tenant, code.referrerUserId(), now);
-                Evaluation e = engine.evaluate(ruleSets.forTenant(tenant, platform),
-                        new Fact("review-" + conversion, tenant, code.referrerUserId(), "referral.converted", now, attributes), state);
-                event(tx, tenant, code.referrerUserId(), platform, "referral.converted", Map.of("conversion_id", conversion, "reviewed", true));
-                settle(tx, tenant, platform, conversion, code, read(program.rewardStructure()), e, now);
-            } else {
-                event(tx, tenant, row.get(REFERRAL_CONVERSIONS.REFERRER_USER_ID), platform, "referral.rejected",
-                        Map.of("conversion_id", conversion, "reviewed", true));
+                attributes.put("conversion_type", read.conversionType());
+                e = engine.evaluate(ruleSets.forTenant(tenant, platform), new Fact("review-" + conversion, tenant,
+                        read.code().referrerUserId(), "referral.converted", now, attributes), read.subject().stateAt(now));
             }
-            return view(tx, tenant, conversion);
-        });
+            Evaluation decided = e;
+            try {
+                return scope.inTenant(tenant, tx -> {
+                    var row = conversions.lock(tx, tenant, conversion);
+                    requirePending(row);
+                    if (decided != null && !subjects.bumpVersions(tx, tenant,
+                            Map.of(read.subject().userKey(), read.subject().version())).isEmpty()) {
+                        throw new SubjectMoved();
+                    }
+                    conversions.setReviewed(tx, conversion, status, note, dev.thrillring.audit.AuditStore.actor(caller));
+                    audit.record(tx, tenant, caller, "referral.reviewed", "conversion/" + conversion,
+                            Map.of("status", "pending_review"), note == null ? Map.of("status", status) : Map.of("status", status, "note", note));
+                    if (decided != null) {
+                        event(tx, tenant, read.code().referrerUserId(), platform, "referral.converted", Map.of("conversion_id", conversion, "reviewed", true));
+                        settle(tx, tenant, platform, conversion, read.code(), read(read.program().rewardStructure()), decided, now);
+                    } else {
+                        event(tx, tenant, row.getReferrerUserId(), platform, "referral.rejected", Map.of("conversion_id", conversion, "reviewed", true));
+                    }
+                    return view(tx, tenant, conversion);
+                });
+            } catch (SubjectMoved moved) {
+                if (attempt >= 8) throw new Problem.Conflict("conversion_id", "the referrer's state kept changing during the review; send it again");
+            }
+        }
+    }
+
+    /** What an approval reads before its rules run: the code, its program, and the referrer's state with its version. */
+    private record ToReview(ReferralStore.Code code, ReferralStore.Program program, dev.thrillring.subjects.Snapshot subject,
+                            String conversionType) {}
+
+    private static void requirePending(dev.thrillring.db.schema.tables.records.ReferralConversionsRecord row) {
+        if (!"pending_review".equals(row.getStatus())) {
+            throw new Problem.Conflict("decision", "the conversion is " + row.getStatus() + ", not pending review");
+        }
     }
 
     /**
@@ -346,19 +451,18 @@ public final class ConversionService {
         caller.require(tenant, RECORDERS, "record refunds");
         String platform = tenants.requirePlatformOf(tenant);
         return scope.inTenant(tenant, tx -> {
-            Record row = tx.selectFrom(REFERRAL_CONVERSIONS).where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant).and(REFERRAL_CONVERSIONS.ID.eq(conversion)))
-                    .forUpdate().fetchOne();
+            Record row = conversions.lock(tx, tenant, conversion);
             if (row == null) throw new Problem.NotFound("no conversion " + conversion);
             if ("refunded".equals(row.get(REFERRAL_CONVERSIONS.STATUS))) return view(tx, tenant, conversion);
-            for (UUID reward : ledger.rewardsOf(tx, tenant, conversion)) {
-                RewardLedger.Reward r = ledger.reward(tx, tenant, reward);
+            for (RewardLedger.Reward r : ledger.rewardsOfConversions(tx, tenant, List.of(conversion)).get(conversion)) {
+                UUID reward = r.rewardId();
                 if (r.state().equals("voided") || r.state().equals("clawback")) continue;
                 boolean paid = r.state().equals("paid");
                 ledger.mark(tx, tenant, reward, paid ? "clawback" : "voided", r.amount().negate(), note == null ? "refund" : truncate(note));
                 event(tx, tenant, r.beneficiary(), platform, paid ? "reward.clawed_back" : "reward.voided",
                         RewardLedger.view(ledger.reward(tx, tenant, reward)));
             }
-            tx.update(REFERRAL_CONVERSIONS).set(REFERRAL_CONVERSIONS.STATUS, "refunded").where(REFERRAL_CONVERSIONS.ID.eq(conversion)).execute();
+            conversions.setStatus(tx, conversion, "refunded");
             return view(tx, tenant, conversion);
         });
     }
@@ -406,7 +510,7 @@ public final class ConversionService {
     public Map<String, Object> conversion(Principal caller, UUID tenant, UUID id) {
         caller.require(tenant, READERS, "read conversions");
         return scope.inTenant(tenant, tx -> {
-            if (!tx.fetchExists(REFERRAL_CONVERSIONS, REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant).and(REFERRAL_CONVERSIONS.ID.eq(id)))) {
+            if (!conversions.exists(tx, tenant, id)) {
                 throw new Problem.NotFound("no conversion " + id);
             }
             return view(tx, tenant, id);
@@ -417,7 +521,8 @@ public final class ConversionService {
         return scope.inTenant(tenant, tx -> {
             ConversionListing.Page p = listing.page(tx, tenant, filter, cursor, limit, newestFirst);
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("conversions", p.ids().stream().map(id -> view(tx, tenant, id)).toList());
+            // Two statements for the whole page (its rows, then all their rewards), not a few per conversion.
+            out.put("conversions", views(tx, tenant, p.ids()));
             out.put("total", p.total());
             out.put("next_cursor", p.nextCursor());
             return out;
@@ -439,23 +544,31 @@ public final class ConversionService {
 
     private String capReached(DSLContext tx, UUID tenant, ReferralStore.Code code, Map<?, ?> config, Instant now) {
         if (!(config.get("caps") instanceof Map<?, ?> caps) || caps.isEmpty()) return null;
-        var base = REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant).and(REFERRAL_CONVERSIONS.PROGRAM_ID.eq(code.programId()))
-                .and(REFERRAL_CONVERSIONS.REFERRER_USER_ID.isNotDistinctFrom(code.referrerUserId()))
-                .and(REFERRAL_CONVERSIONS.STATUS.in("approved", "pending_review"))
-                .and(org.jooq.impl.DSL.coalesce(REFERRAL_CONVERSIONS.REWARD_AMOUNT, BigDecimal.ZERO).gt(BigDecimal.ZERO));
-        if (caps.get("per_referrer_lifetime") instanceof Number n && tx.fetchCount(REFERRAL_CONVERSIONS, base) >= n.intValue()) {
+        if (caps.get("per_referrer_lifetime") instanceof Number n
+                && conversions.rewardedCount(tx, tenant, code.programId(), code.referrerUserId(), null) >= n.intValue()) {
             return "the referrer reached the lifetime cap of " + n + " rewarded conversions";
         }
         OffsetDateTime month = now.atOffset(ZoneOffset.UTC).withDayOfMonth(1).toLocalDate().atStartOfDay().atOffset(ZoneOffset.UTC);
         if (caps.get("per_referrer_month") instanceof Number n
-                && tx.fetchCount(REFERRAL_CONVERSIONS, base.and(REFERRAL_CONVERSIONS.CREATED_AT.ge(month))) >= n.intValue()) {
+                && conversions.rewardedCount(tx, tenant, code.programId(), code.referrerUserId(), month) >= n.intValue()) {
             return "the referrer reached the monthly cap of " + n + " rewarded conversions";
         }
         return null;
     }
 
     private Map<String, Object> view(DSLContext tx, UUID tenant, UUID id) {
-        Record r = tx.selectFrom(REFERRAL_CONVERSIONS).where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenant).and(REFERRAL_CONVERSIONS.ID.eq(id))).fetchOne();
+        return views(tx, tenant, List.of(id)).getFirst();
+    }
+
+    /** The views of several conversions, in the order of {@code ids}: two statements however many. */
+    private List<Map<String, Object>> views(DSLContext tx, UUID tenant, List<UUID> ids) {
+        var rows = conversions.findAll(tx, tenant, ids);
+        var rewards = ledger.rewardsOfConversions(tx, tenant, ids);
+        return ids.stream().map(id -> view(rows.get(id), rewards.get(id))).toList();
+    }
+
+    private static Map<String, Object> view(Record r, List<RewardLedger.Reward> rewards) {
+        UUID id = r.get(REFERRAL_CONVERSIONS.ID);
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("conversion_id", id);
         v.put("status", r.get(REFERRAL_CONVERSIONS.STATUS));
@@ -471,7 +584,7 @@ public final class ConversionService {
         v.put("referee_user_id", r.get(REFERRAL_CONVERSIONS.REFEREE_USER_ID));
         v.put("reward_amount", r.get(REFERRAL_CONVERSIONS.REWARD_AMOUNT));
         v.put("planned_rewards", readAny(r.get(REFERRAL_CONVERSIONS.REWARDS)));
-        v.put("rewards", ledger.rewardsOf(tx, tenant, id).stream().map(w -> RewardLedger.view(ledger.reward(tx, tenant, w))).toList());
+        v.put("rewards", rewards.stream().map(RewardLedger::view).toList());
         v.put("review_note", r.get(REFERRAL_CONVERSIONS.REVIEW_NOTE));
         v.put("occurred_at", r.get(REFERRAL_CONVERSIONS.OCCURRED_AT));
         v.put("backfilled", r.get(REFERRAL_CONVERSIONS.BACKFILLED));

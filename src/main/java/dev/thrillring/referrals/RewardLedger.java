@@ -43,7 +43,7 @@ final class RewardLedger {
                                 .and(REWARD_LEDGER.as("x").ENTRY_TYPE.in("granted", "voided"))))
                 .fetch(REWARD_LEDGER.REWARD_ID);
         for (UUID id : due) mark(tx, tenant, id, "granted", BigDecimal.ZERO, null);
-        return due.stream().map(id -> reward(tx, tenant, id)).toList();
+        return due.isEmpty() ? List.of() : rewardsWhere(tx, tenant, p -> p.REWARD_ID.in(due), due.size());
     }
 
     /** Adds an entry copying the reward's identity. */
@@ -57,28 +57,46 @@ final class RewardLedger {
                 .onConflictDoNothing().execute();
     }
 
-    List<UUID> rewardsOf(DSLContext tx, UUID tenant, UUID conversion) {
-        return tx.selectDistinct(REWARD_LEDGER.REWARD_ID).from(REWARD_LEDGER)
-                .where(REWARD_LEDGER.TENANT_ID.eq(tenant).and(REWARD_LEDGER.CONVERSION_ID.eq(conversion)))
-                .fetch(REWARD_LEDGER.REWARD_ID);
-    }
-
     Reward reward(DSLContext tx, UUID tenant, UUID id) {
-        Record p = pendingEntry(tx, tenant, id);
-        var entries = tx.select(REWARD_LEDGER.ENTRY_TYPE, REWARD_LEDGER.AMOUNT).from(REWARD_LEDGER)
-                .where(REWARD_LEDGER.TENANT_ID.eq(tenant).and(REWARD_LEDGER.REWARD_ID.eq(id))).orderBy(REWARD_LEDGER.ID).fetch();
-        String state = entries.getLast().get(REWARD_LEDGER.ENTRY_TYPE);
-        BigDecimal balance = entries.stream().map(e -> e.get(REWARD_LEDGER.AMOUNT)).reduce(BigDecimal.ZERO, BigDecimal::add);
-        return new Reward(id, p.get(REWARD_LEDGER.CONVERSION_ID), p.get(REWARD_LEDGER.PARTY), p.get(REWARD_LEDGER.BENEFICIARY),
-                p.get(REWARD_LEDGER.TIER), p.get(REWARD_LEDGER.AMOUNT), state, p.get(REWARD_LEDGER.AVAILABLE_AT), balance);
+        List<Reward> one = rewardsWhere(tx, tenant, p -> p.REWARD_ID.eq(id), 1);
+        if (one.isEmpty()) throw new dev.thrillring.problems.Problem.NotFound("no reward " + id);
+        return one.getFirst();
     }
 
-    /** Every reward of a beneficiary (or of the whole tenant when null), newest first. */
+    /** Every reward of a beneficiary (or of the whole tenant when null), newest first, at most 500: one statement. */
     List<Reward> rewards(DSLContext tx, UUID tenant, String beneficiary) {
-        var c = REWARD_LEDGER.TENANT_ID.eq(tenant).and(REWARD_LEDGER.ENTRY_TYPE.eq("pending"));
-        if (beneficiary != null) c = c.and(REWARD_LEDGER.BENEFICIARY.eq(beneficiary));
-        return tx.select(REWARD_LEDGER.REWARD_ID).from(REWARD_LEDGER).where(c).orderBy(REWARD_LEDGER.ID.desc()).limit(500)
-                .fetch(REWARD_LEDGER.REWARD_ID).stream().map(id -> reward(tx, tenant, id)).toList();
+        return rewardsWhere(tx, tenant, p -> beneficiary == null ? DSL.trueCondition() : p.BENEFICIARY.eq(beneficiary), 500);
+    }
+
+    /** The rewards of several conversions, by conversion, newest first: one statement for a whole page of conversions. */
+    Map<UUID, List<Reward>> rewardsOfConversions(DSLContext tx, UUID tenant, java.util.Collection<UUID> conversions) {
+        Map<UUID, List<Reward>> out = new LinkedHashMap<>();
+        for (UUID c : conversions) out.put(c, new java.util.ArrayList<>());
+        if (conversions.isEmpty()) return out;
+        for (Reward r : rewardsWhere(tx, tenant, p -> p.CONVERSION_ID.in(conversions), Integer.MAX_VALUE)) {
+            out.get(r.conversionId()).add(r);
+        }
+        return out;
+    }
+
+    /**
+     * Rewards (their pending entry, which names them) matching {@code condition}, newest first,
+     * each with its state (its latest entry) and balance (the sum of its entries), in one
+     * statement however many there are.
+     */
+    private static List<Reward> rewardsWhere(DSLContext tx, UUID tenant,
+                                             java.util.function.Function<dev.thrillring.db.schema.tables.RewardLedger, org.jooq.Condition> condition,
+                                             int limit) {
+        var p = REWARD_LEDGER.as("p");
+        var x = REWARD_LEDGER.as("x");
+        var state = DSL.field(DSL.select(x.ENTRY_TYPE).from(x).where(x.TENANT_ID.eq(p.TENANT_ID).and(x.REWARD_ID.eq(p.REWARD_ID)))
+                .orderBy(x.ID.desc()).limit(1));
+        var balance = DSL.field(DSL.select(DSL.sum(x.AMOUNT)).from(x).where(x.TENANT_ID.eq(p.TENANT_ID).and(x.REWARD_ID.eq(p.REWARD_ID))));
+        return tx.select(p.REWARD_ID, p.CONVERSION_ID, p.PARTY, p.BENEFICIARY, p.TIER, p.AMOUNT, state, p.AVAILABLE_AT, balance)
+                .from(p)
+                .where(p.TENANT_ID.eq(tenant).and(p.ENTRY_TYPE.eq("pending")).and(condition.apply(p)))
+                .orderBy(p.ID.desc()).limit(limit)
+                .fetch(r -> new Reward(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value7(), r.value8(), r.value9()));
     }
 
     private static Record pendingEntry(DSLContext tx, UUID tenant, UUID reward) {

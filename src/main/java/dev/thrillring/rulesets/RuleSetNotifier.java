@@ -13,10 +13,10 @@ import java.util.function.Consumer;
  * own that lost a race; the generation makes that a no-op in the usual case.)
  */
 public final class RuleSetNotifier {
-    public static final String CHANNEL = "thrillring_rulesets";
+    public static final String CHANNEL = dev.thrillring.db.Channels.RULE_SETS;
     static final String PLATFORM_PREFIX = "platform:";
     /** This process. */
-    public static final String NODE = UUID.randomUUID().toString();
+    public static final String NODE = dev.thrillring.db.Channels.NODE;
 
     private RuleSetNotifier() {}
 

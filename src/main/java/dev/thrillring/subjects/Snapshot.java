@@ -34,6 +34,9 @@ public final class Snapshot {
         this.userKey = userKey;
     }
 
+    /** The key the subject is stored under ({@link SubjectStore#key}). */
+    public String userKey() { return userKey; }
+
     /** The version the state was read at. */
     public long version() { return version; }
 

@@ -4,6 +4,10 @@ import dev.thrillring.engine.Periods;
 import dev.thrillring.engine.model.Outcome;
 import dev.thrillring.engine.model.SubjectState;
 import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.Record1;
+import org.jooq.Result;
+import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 
 import java.time.Instant;
@@ -11,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -105,56 +110,92 @@ public final class SubjectStore {
 
     /**
      * What a group of facts needs to know about its subjects, read in four statements whatever
-     * the group's size: each subject's metrics in the periods of {@code periodKeys}, the last
-     * unlock of each achievement it holds, its approved referrals, and its version.
+     * the group's size (sent together with {@link dev.thrillring.db.TenantScope#fetchTogether}):
+     * each subject's version, its metrics in the periods of {@code periodKeys}, the last unlock
+     * of each achievement it holds, and its approved referrals. Versions come first: each
+     * statement after them may see later commits (READ COMMITTED), and state newer than its
+     * version only makes the write retry; state older than it would be lost.
      */
-    public Map<String, Snapshot> loadAll(DSLContext tx, UUID tenantId, Set<String> userKeys, Set<String> periodKeys) {
+    public List<ResultQuery<?>> loadAllQueries(UUID tenantId, Set<String> userKeys, Set<String> periodKeys) {
+        var userKey = DSL.coalesce(TENANT_ACHIEVEMENTS.USER_ID, DSL.inline(""));
+        var referrer = DSL.coalesce(REFERRAL_CODES.REFERRER_USER_ID, DSL.inline(""));
+        return List.of(
+                DSL.select(SUBJECT_VERSIONS.USER_ID, SUBJECT_VERSIONS.VERSION).from(SUBJECT_VERSIONS)
+                        .where(SUBJECT_VERSIONS.TENANT_ID.eq(tenantId).and(SUBJECT_VERSIONS.USER_ID.in(userKeys))),
+                DSL.select(SUBJECT_METRICS.USER_ID, SUBJECT_METRICS.METRIC, SUBJECT_METRICS.PERIOD_KEY, SUBJECT_METRICS.VALUE).from(SUBJECT_METRICS)
+                        .where(SUBJECT_METRICS.TENANT_ID.eq(tenantId).and(SUBJECT_METRICS.USER_ID.in(userKeys))
+                                .and(SUBJECT_METRICS.PERIOD_KEY.in(periodKeys))),
+                DSL.select(userKey, ACHIEVEMENTS.ACHIEVEMENT_KEY, ACHIEVEMENTS.COOLDOWN_SECONDS, DSL.max(TENANT_ACHIEVEMENTS.UNLOCKED_AT))
+                        .from(TENANT_ACHIEVEMENTS)
+                        .join(ACHIEVEMENTS).on(ACHIEVEMENTS.ID.eq(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID))
+                        .where(TENANT_ACHIEVEMENTS.TENANT_ID.eq(tenantId).and(userKey.in(userKeys))
+                                .and(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNotNull()))
+                        .groupBy(userKey, ACHIEVEMENTS.ACHIEVEMENT_KEY, ACHIEVEMENTS.COOLDOWN_SECONDS),
+                DSL.select(referrer, DSL.count()).from(REFERRAL_CONVERSIONS.join(REFERRAL_CODES)
+                                .on(REFERRAL_CODES.ID.eq(REFERRAL_CONVERSIONS.REFERRAL_CODE_ID)))
+                        .where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenantId).and(referrer.in(userKeys))
+                                .and(REFERRAL_CONVERSIONS.STATUS.eq("approved")))
+                        .groupBy(referrer));
+    }
+
+    /** The snapshots of {@code userKeys} from the four results of {@link #loadAllQueries}, in their order. */
+    public Map<String, Snapshot> loadAll(UUID tenantId, Set<String> userKeys, List<Result<Record>> results) {
         Map<String, Snapshot> out = new HashMap<>();
         for (String u : userKeys) out.put(u, new Snapshot(tenantId, u));
-        // Versions first: each statement below may see later commits (READ COMMITTED), and state
-        // newer than its version only makes the write retry; state older than it would be lost.
-        tx.select(SUBJECT_VERSIONS.USER_ID, SUBJECT_VERSIONS.VERSION).from(SUBJECT_VERSIONS)
-                .where(SUBJECT_VERSIONS.TENANT_ID.eq(tenantId).and(SUBJECT_VERSIONS.USER_ID.in(userKeys)))
-                .forEach(r -> out.get(r.value1()).version = r.value2());
-        tx.select(SUBJECT_METRICS.USER_ID, SUBJECT_METRICS.METRIC, SUBJECT_METRICS.PERIOD_KEY, SUBJECT_METRICS.VALUE).from(SUBJECT_METRICS)
-                .where(SUBJECT_METRICS.TENANT_ID.eq(tenantId).and(SUBJECT_METRICS.USER_ID.in(userKeys))
-                        .and(SUBJECT_METRICS.PERIOD_KEY.in(periodKeys)))
-                .forEach(r -> out.get(r.value1()).metricsByKey.computeIfAbsent(r.value3(), k -> new HashMap<>()).put(r.value2(), r.value4()));
-        var userKey = DSL.coalesce(TENANT_ACHIEVEMENTS.USER_ID, DSL.inline(""));
-        var last = DSL.max(TENANT_ACHIEVEMENTS.UNLOCKED_AT);
-        tx.select(userKey, ACHIEVEMENTS.ACHIEVEMENT_KEY, ACHIEVEMENTS.COOLDOWN_SECONDS, last).from(TENANT_ACHIEVEMENTS)
-                .join(ACHIEVEMENTS).on(ACHIEVEMENTS.ID.eq(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID))
-                .where(TENANT_ACHIEVEMENTS.TENANT_ID.eq(tenantId).and(userKey.in(userKeys))
-                        .and(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNotNull()))
-                .groupBy(userKey, ACHIEVEMENTS.ACHIEVEMENT_KEY, ACHIEVEMENTS.COOLDOWN_SECONDS)
-                .forEach(r -> out.get(r.value1()).lastUnlock.put(r.value2(), new Snapshot.Unlock(r.value4().toInstant(), r.value3())));
-        var referrer = DSL.coalesce(REFERRAL_CODES.REFERRER_USER_ID, DSL.inline(""));
-        tx.select(referrer, DSL.count()).from(REFERRAL_CONVERSIONS.join(REFERRAL_CODES)
-                        .on(REFERRAL_CODES.ID.eq(REFERRAL_CONVERSIONS.REFERRAL_CODE_ID)))
-                .where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenantId).and(referrer.in(userKeys))
-                        .and(REFERRAL_CONVERSIONS.STATUS.eq("approved")))
-                .groupBy(referrer)
-                .forEach(r -> out.get(r.value1()).referrals = r.value2());
+        for (Record r : results.get(0)) out.get(r.get(0, String.class)).version = r.get(1, Long.class);
+        for (Record r : results.get(1)) {
+            out.get(r.get(0, String.class)).metricsByKey.computeIfAbsent(r.get(2, String.class), k -> new HashMap<>())
+                    .put(r.get(1, String.class), r.get(3, Double.class));
+        }
+        for (Record r : results.get(2)) {
+            out.get(r.get(0, String.class)).lastUnlock.put(r.get(1, String.class),
+                    new Snapshot.Unlock(r.get(3, java.time.OffsetDateTime.class).toInstant(), r.get(2, Integer.class)));
+        }
+        for (Record r : results.get(3)) out.get(r.get(0, String.class)).referrals = r.get(1, Integer.class);
         return out;
+    }
+
+    /** As {@link #loadAllQueries} and {@link #loadAll(UUID, Set, List)}, in one round trip inside {@code tx}. */
+    public Map<String, Snapshot> loadAll(DSLContext tx, UUID tenantId, Set<String> userKeys, Set<String> periodKeys) {
+        return loadAll(tenantId, userKeys, dev.thrillring.db.TenantScope.fetchTogether(tx, loadAllQueries(tenantId, userKeys, periodKeys)));
     }
 
     /**
      * Moves each subject of {@code expected} from the version it was read at to the next one,
-     * unless another transaction moved it first.
-     *
-     * @return the subjects that had moved (empty when the write may go ahead)
+     * unless another transaction moved it first; returns the subjects it moved (see {@link #moved}).
+     */
+    public ResultQuery<Record1<String>> bumpVersionsQuery(UUID tenantId, Map<String, Long> expected) {
+        var insert = DSL.insertInto(SUBJECT_VERSIONS, SUBJECT_VERSIONS.TENANT_ID, SUBJECT_VERSIONS.USER_ID, SUBJECT_VERSIONS.VERSION);
+        for (var e : expected.entrySet()) insert = insert.values(tenantId, e.getKey(), e.getValue() + 1);
+        return insert.onConflict(SUBJECT_VERSIONS.TENANT_ID, SUBJECT_VERSIONS.USER_ID).doUpdate()
+                .set(SUBJECT_VERSIONS.VERSION, DSL.excluded(SUBJECT_VERSIONS.VERSION))
+                .where(SUBJECT_VERSIONS.VERSION.eq(DSL.excluded(SUBJECT_VERSIONS.VERSION).minus(1L)))
+                .returningResult(SUBJECT_VERSIONS.USER_ID);
+    }
+
+    /**
+     * A subject's state at {@code at} and the version it was read at, for a decision that reads,
+     * then evaluates with no transaction open, then writes with {@link #bumpVersions}.
+     */
+    public Snapshot snapshot(DSLContext tx, UUID tenantId, String userId, Instant at) {
+        String k = key(userId);
+        return loadAll(tx, tenantId, Set.of(k), new HashSet<>(Periods.keysAt(at, ZoneOffset.UTC).values())).get(k);
+    }
+
+    /**
+     * Moves each subject of {@code expected} to its next version, unless another transaction
+     * moved it since it was read; the subjects moved meanwhile are returned (empty: the write may
+     * go ahead, and the subjects stay locked until the transaction ends).
      */
     public Set<String> bumpVersions(DSLContext tx, UUID tenantId, Map<String, Long> expected) {
         if (expected.isEmpty()) return Set.of();
-        var insert = tx.insertInto(SUBJECT_VERSIONS, SUBJECT_VERSIONS.TENANT_ID, SUBJECT_VERSIONS.USER_ID, SUBJECT_VERSIONS.VERSION);
-        for (var e : expected.entrySet()) insert = insert.values(tenantId, e.getKey(), e.getValue() + 1);
+        return moved(expected, dev.thrillring.db.TenantScope.fetchTogether(tx, List.of(bumpVersionsQuery(tenantId, expected))).getFirst());
+    }
+
+    /** The subjects of {@code expected} that the result of {@link #bumpVersionsQuery} did not move (empty: the write may go ahead). */
+    public static Set<String> moved(Map<String, Long> expected, Result<Record> bumped) {
         Set<String> moved = new HashSet<>(expected.keySet());
-        insert.onConflict(SUBJECT_VERSIONS.TENANT_ID, SUBJECT_VERSIONS.USER_ID).doUpdate()
-                .set(SUBJECT_VERSIONS.VERSION, DSL.excluded(SUBJECT_VERSIONS.VERSION))
-                .where(SUBJECT_VERSIONS.VERSION.eq(DSL.excluded(SUBJECT_VERSIONS.VERSION).minus(1L)))
-                .returningResult(SUBJECT_VERSIONS.USER_ID)
-                .fetch(SUBJECT_VERSIONS.USER_ID)
-                .forEach(moved::remove);
+        for (Record r : bumped) moved.remove(r.get(0, String.class));
         return moved;
     }
 
@@ -185,10 +226,11 @@ public final class SubjectStore {
             }
         }
         if (rows == 0) return;
-        insert.onConflict(SUBJECT_METRICS.TENANT_ID, SUBJECT_METRICS.USER_ID, SUBJECT_METRICS.METRIC, SUBJECT_METRICS.PERIOD_KEY)
+        // Nothing in the transaction reads them back: sent with its last statements, in one round trip.
+        dev.thrillring.db.TenantScope.defer(tx, insert.onConflict(SUBJECT_METRICS.TENANT_ID, SUBJECT_METRICS.USER_ID,
+                        SUBJECT_METRICS.METRIC, SUBJECT_METRICS.PERIOD_KEY)
                 .doUpdate().set(SUBJECT_METRICS.VALUE, DSL.excluded(SUBJECT_METRICS.VALUE))
-                .set(SUBJECT_METRICS.UPDATED_AT, DSL.currentOffsetDateTime())
-                .execute();
+                .set(SUBJECT_METRICS.UPDATED_AT, DSL.currentOffsetDateTime()));
     }
 
     /** The key a subject is stored under in metrics and versions: its user id, or {@code ""} for the tenant. */

@@ -147,6 +147,80 @@ class AchievementApiTest {
         assertThat(custom(t, "three-orders", ",\"threshold\":5").status()).isEqualTo(409);
     }
 
+    /** The achievement events of one subject as (type, achievement, occurrence, percentage, index of the fact that caused it). */
+    static List<String> achievementEvents(Tenant t, String user, String idPrefix) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = app.ownerConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT type, data->>'achievement', data->>'occurrence', data->>'percentage', data->>'source' FROM events "
+                        + "WHERE tenant_id = ?::uuid AND subject = ? AND type LIKE 'achievement.%' ORDER BY position")) {
+            ps.setString(1, t.id);
+            ps.setString(2, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(String.join(" ", rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5).substring(idPrefix.length())));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldWriteTheSameProgressUnlocksAndEventsForABatchAsForTheSameFactsOneByOne() throws Exception {
+        Tenant t = tenant("coreldove");
+        String single = "single-" + ids.incrementAndGet() + "-";
+        String batched = "batched-" + ids.incrementAndGet() + "-";
+        StringBuilder batch = new StringBuilder("{\"facts\":[");
+        for (int i = 0; i < 12; i++) {
+            String attributes = "{\"value\":" + (40 + i) + "}";
+            Response r = app.post("/api/v1/facts", t.ingest, "{\"id\":\"" + single + i + "\",\"tenant_id\":\"" + t.id
+                    + "\",\"user_id\":\"one-by-one\",\"type\":\"order.shipped\",\"attributes\":" + attributes + "}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            batch.append(i == 0 ? "" : ",").append("{\"id\":\"").append(batched).append(i).append("\",\"tenant_id\":\"").append(t.id)
+                    .append("\",\"user_id\":\"grouped\",\"type\":\"order.shipped\",\"attributes\":").append(attributes).append("}");
+        }
+        Response r = app.post("/api/v1/facts", t.ingest, batch.append("]}").toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+
+        List<String> oneByOne = achievementEvents(t, "one-by-one", single);
+        assertThat(oneByOne).contains("achievement.unlocked first-sale 1 null 0").anyMatch(e -> e.startsWith("achievement.unlocked orders-bronze 1 null "));
+        assertThat(achievementEvents(t, "grouped", batched)).isEqualTo(oneByOne);
+        String rows = "SELECT string_agg(a.achievement_key || ':' || ta.occurrence || ':' || ta.completion_percentage || ':' "
+                + "|| coalesce(ta.progress_data::text, '') || ':' || (ta.unlocked_at IS NOT NULL), ',' ORDER BY a.achievement_key) "
+                + "FROM tenant_achievements ta JOIN achievements a ON a.id = ta.achievement_id WHERE ta.tenant_id = ?::uuid AND ta.user_id = ?";
+        try (Connection c = app.ownerConnection(); PreparedStatement ps = c.prepareStatement(rows)) {
+            List<String> both = new ArrayList<>();
+            for (String user : List.of("one-by-one", "grouped")) {
+                ps.setString(1, t.id);
+                ps.setString(2, user);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    both.add(rs.getString(1));
+                }
+            }
+            assertThat(both.get(0)).contains("first-sale:1:100.00").isNotEmpty();
+            assertThat(both.get(1)).isEqualTo(both.get(0));
+        }
+    }
+
+    @Test
+    void shouldUnlockARepeatableAchievementAgainFromOneBatchAcrossGroups() throws Exception {
+        Tenant t = tenant("coreldove");
+        assertThat(custom(t, "two-a-day", ",\"threshold\":2,\"period\":\"day\",\"cooldown_days\":1").status()).isEqualTo(201);
+        StringBuilder batch = new StringBuilder("{\"facts\":[");
+        String[] times = {"2026-11-01T01:00:00Z", "2026-11-01T02:00:00Z", "2026-11-01T03:00:00Z", "2026-11-03T10:00:00Z", "2026-11-03T10:01:00Z"};
+        for (int i = 0; i < times.length; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"id\":\"rb-").append(ids.incrementAndGet()).append("\",\"tenant_id\":\"").append(t.id)
+                    .append("\",\"user_id\":\"daily\",\"type\":\"order.shipped\",\"occurred_at\":\"").append(times[i]).append("\"}");
+        }
+        Response r = app.post("/api/v1/facts", t.ingest, batch.append("]}").toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(count("SELECT count(*) FROM tenant_achievements ta JOIN achievements a ON a.id = ta.achievement_id "
+                + "WHERE ta.tenant_id = ?::uuid AND a.achievement_key = 'two-a-day' AND ta.unlocked_at IS NOT NULL", t.id)).isEqualTo(2);
+        assertThat(count("SELECT max(occurrence) FROM tenant_achievements ta JOIN achievements a ON a.id = ta.achievement_id "
+                + "WHERE ta.tenant_id = ?::uuid AND a.achievement_key = 'two-a-day' AND ta.unlocked_at IS NOT NULL", t.id)).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM events WHERE tenant_id = ?::uuid AND type = 'achievement.unlocked' "
+                + "AND data->>'achievement' = 'two-a-day'", t.id)).isEqualTo(2);
+    }
+
     @Test
     void shouldUnlockARepeatableAchievementOncePerCooldown() throws Exception {
         Tenant t = tenant("coreldove");

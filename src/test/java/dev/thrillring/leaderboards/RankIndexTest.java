@@ -53,4 +53,25 @@ class RankIndexTest {
         RankIndex index = new RankIndex(List.of(late, b, early, a));
         assertThat(index.slice(0, 4)).containsExactly(early, late, a, b);
     }
+
+    @Test
+    void shouldIgnoreALateUpdateOfAnOlderGenerationSoItNeverOverwritesANewerStanding() {
+        UUID t = UUID.fromString("00000000-0000-0000-0000-000000000001");
+        var rival = new RankIndex.Entry(t, "rival", BigDecimal.valueOf(12), Instant.ofEpochSecond(1), 1);
+        RankIndex index = new RankIndex(List.of(rival));
+        var newer = new RankIndex.Entry(t, "me", BigDecimal.valueOf(15), Instant.ofEpochSecond(30), 3);
+        var older = new RankIndex.Entry(t, "me", BigDecimal.valueOf(10), Instant.ofEpochSecond(20), 2);
+
+        assertThat(index.put(newer)).isTrue();
+        // The commit of generation 2 is applied after that of generation 3: it must lose.
+        assertThat(index.put(older)).isFalse();
+        assertThat(index.entry(t, "me")).isEqualTo(newer);
+        assertThat(index.rank(t, "me")).isEqualTo(1);
+        assertThat(index.size()).isEqualTo(2);
+
+        var next = new RankIndex.Entry(t, "me", BigDecimal.valueOf(11), Instant.ofEpochSecond(40), 4);
+        assertThat(index.put(next)).isTrue();
+        assertThat(index.rank(t, "me")).isEqualTo(2);
+        assertThat(index.slice(0, 2)).containsExactly(rival, next);
+    }
 }
