@@ -51,7 +51,7 @@ class RouteRolesTest {
                         "/badges/issuers/{issuer_id}/achievements/{achievement_id}/image.png",
                         "/badges/credentials/{credential_id}", "/badges/credentials/{credential_id}/jwt",
                         "/badges/credentials/{credential_id}/badge.png",
-                        "/", "/console/sign-in", "/console/sign-in", "/console/assets/htmx.min.js");
+                        "/", "/console/sign-in", "/console/sign-in", "/console/assets/htmx.min.js", "/console/assets/console.css");
     }
 
     @Test
