@@ -5,6 +5,8 @@ import dev.thrillring.achievements.AchievementService;
 import dev.thrillring.analytics.AnalyticsRoutes;
 import dev.thrillring.analytics.AnalyticsService;
 import dev.thrillring.auth.AdminKey;
+import dev.thrillring.openapi.OpenApiDocument;
+import dev.thrillring.openapi.OpenApiRoutes;
 import dev.thrillring.leaderboards.LeaderboardRoutes;
 import dev.thrillring.leaderboards.LeaderboardService;
 import dev.thrillring.referrals.ConversionService;
@@ -204,6 +206,7 @@ public final class Server implements AutoCloseable {
                 ShowcaseRoutes.register(c.routes, showcases);
                 BadgeRoutes.register(c.routes, badges);
                 AnalyticsRoutes.register(c.routes, analytics);
+                OpenApiRoutes.register(c.routes, OpenApiDocument.load(config.publicUrl()));
             }).start();
             closeables.addFirst(http::stop);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),
