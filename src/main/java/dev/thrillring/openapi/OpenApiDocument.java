@@ -81,6 +81,17 @@ public final class OpenApiDocument {
         return node;
     }
 
+    /**
+     * Writes the served document (shorthands expanded) to the file {@code args[0]}, for tools that
+     * read a file: the {@code client} build profile generates a Java client from it.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) throw new IllegalArgumentException("usage: OpenApiDocument FILE.json");
+        java.nio.file.Path out = java.nio.file.Path.of(args[0]);
+        if (out.getParent() != null) java.nio.file.Files.createDirectories(out.getParent());
+        java.nio.file.Files.write(out, load("http://127.0.0.1:7070").json());
+    }
+
     /** The document as a tree (read-only by convention). */
     public JsonNode tree() { return document.deepCopy(); }
 
