@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param appDbUser       login role the service runs as on an external database; empty means
  *                        the owner connection switches to {@code thrillring_app} with SET ROLE
  * @param metricsToken    when set, {@code /metrics} asks for it as a bearer token
+ * @param writer          when set, an OpenAI-compatible endpoint rewords generated case studies
+ * @param badgeKeySecret  seals badge signing keys in the database; empty means a file in {@code dataDir}
  */
 public record Config(String host, int port, Path dataDir, Optional<String> databaseUrl,
                      Optional<String> appDbUser, Optional<String> appDbPassword,
@@ -19,7 +21,19 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                      long maxBodyBytes, int poolSize, int maxCompiledOverlays, boolean watchRules,
                      String publicUrl, java.util.Set<String> trustedProxies,
                      int rateKeyPerSecond, int rateTenantPerSecond, int ratePublicPerSecond,
-                     Optional<dev.thrillring.auth.JwtVerifier.Settings> jwt, Optional<String> metricsToken) {
+                     Optional<dev.thrillring.auth.JwtVerifier.Settings> jwt, Optional<String> metricsToken,
+                     Optional<dev.thrillring.showcases.CaseStudyRewriter.Settings> writer, Optional<String> badgeKeySecret) {
+
+    /** Without a case-study writer or a badge key secret. */
+    public Config(String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> appDbUser,
+                  Optional<String> appDbPassword, Optional<String> adminKey, Path rulesDir, Path tablesDir, long maxBodyBytes,
+                  int poolSize, int maxCompiledOverlays, boolean watchRules, String publicUrl, java.util.Set<String> trustedProxies,
+                  int rateKeyPerSecond, int rateTenantPerSecond, int ratePublicPerSecond,
+                  Optional<dev.thrillring.auth.JwtVerifier.Settings> jwt, Optional<String> metricsToken) {
+        this(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,
+                maxCompiledOverlays, watchRules, publicUrl, trustedProxies, rateKeyPerSecond, rateTenantPerSecond, ratePublicPerSecond,
+                jwt, metricsToken, Optional.empty(), Optional.empty());
+    }
 
     /** Without JWT (API keys only). */
     public Config(String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> appDbUser,
@@ -40,14 +54,21 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
     public Config withJwt(dev.thrillring.auth.JwtVerifier.Settings settings) {
         return new Config(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,
                 maxCompiledOverlays, watchRules, publicUrl, trustedProxies, rateKeyPerSecond, rateTenantPerSecond, ratePublicPerSecond,
-                Optional.of(settings), metricsToken);
+                Optional.of(settings), metricsToken, writer, badgeKeySecret);
     }
 
     /** A copy whose {@code /metrics} asks for {@code token}. */
     public Config withMetricsToken(String token) {
         return new Config(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,
                 maxCompiledOverlays, watchRules, publicUrl, trustedProxies, rateKeyPerSecond, rateTenantPerSecond, ratePublicPerSecond,
-                jwt, Optional.of(token));
+                jwt, Optional.of(token), writer, badgeKeySecret);
+    }
+
+    /** A copy whose generated case studies are reworded by the model at {@code settings}. */
+    public Config withWriter(dev.thrillring.showcases.CaseStudyRewriter.Settings settings) {
+        return new Config(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,
+                maxCompiledOverlays, watchRules, publicUrl, trustedProxies, rateKeyPerSecond, rateTenantPerSecond, ratePublicPerSecond,
+                jwt, metricsToken, Optional.of(settings), badgeKeySecret);
     }
 
     public static Config fromEnv(Map<String, String> env) {
@@ -72,7 +93,9 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                 intVar(env, "THRILLRING_RATE_TENANT_PER_SECOND", 2000),
                 intVar(env, "THRILLRING_RATE_PUBLIC_PER_SECOND", 50),
                 jwt(env),
-                nonBlank(env.get("THRILLRING_METRICS_TOKEN")));
+                nonBlank(env.get("THRILLRING_METRICS_TOKEN")),
+                dev.thrillring.showcases.CaseStudyRewriter.Settings.fromEnv(env),
+                nonBlank(env.get("THRILLRING_BADGE_KEY_SECRET")));
     }
 
     private static Optional<dev.thrillring.auth.JwtVerifier.Settings> jwt(Map<String, String> env) {

@@ -48,6 +48,7 @@ import dev.thrillring.badges.BadgeKeys;
 import dev.thrillring.badges.BadgeRoutes;
 import dev.thrillring.badges.BadgeService;
 import dev.thrillring.showcases.ShowcaseRoutes;
+import dev.thrillring.showcases.CaseStudyRewriter;
 import dev.thrillring.showcases.ShowcaseService;
 import dev.thrillring.tenants.TenantRoutes;
 import dev.thrillring.tenants.TenantService;
@@ -125,7 +126,8 @@ public final class Server implements AutoCloseable {
                     config.jwt().map(dev.thrillring.auth.JwtVerifier::new), tenants::platformOf);
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine, baseRules);
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
-            achievements.syncPlatforms(baseRules, platforms);
+            // The files just compiled, not a second read (and conversion) of the same workbooks.
+            achievements.syncPlatforms(registry::platformRules, platforms);
             LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());
             // The one write path; features join it here, and ingestion never names them.
             DecisionWriter decisions = new DecisionWriter();
@@ -153,8 +155,9 @@ public final class Server implements AutoCloseable {
             listener.start();
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
-            ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC());
-            BadgeService badges = new BadgeService(scope, new BadgeKeys(db.dsl()), config.publicUrl(), Clock.systemUTC());
+            ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC(),
+                    config.writer().map(CaseStudyRewriter::new));
+            BadgeService badges = new BadgeService(scope, new BadgeKeys(db.dsl(), dev.thrillring.badges.KeySeal.resolve(config.badgeKeySecret(), config.dataDir())), config.publicUrl(), Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);

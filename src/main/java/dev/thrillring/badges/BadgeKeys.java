@@ -18,36 +18,54 @@ import static dev.thrillring.db.schema.Tables.BADGE_SIGNING_KEYS;
 /**
  * The RS256 keys that sign badge credentials, kept in the database so every node signs with the
  * same active key and a rotation reaches them all. Retired keys sign nothing new but stay in the
- * JWKS, so every credential they signed still verifies.
+ * JWKS, so every credential they signed still verifies. Private keys are stored sealed
+ * ({@link KeySeal}); keys stored in the clear by an earlier version are sealed at start.
  */
 public final class BadgeKeys {
     private static final dev.thrillring.db.schema.tables.BadgeSigningKeys K = BADGE_SIGNING_KEYS;
     private final DSLContext dsl;
+    private final KeySeal seal;
 
-    public BadgeKeys(DSLContext dsl) { this.dsl = dsl; }
+    public BadgeKeys(DSLContext dsl, KeySeal seal) {
+        this.dsl = dsl;
+        this.seal = seal;
+        sealStoredKeys();
+    }
+
+    /** Seals the keys an earlier version stored in the clear; a sealed key that does not open stops the start. */
+    private void sealStoredKeys() {
+        for (var r : dsl.select(K.KID, K.PRIVATE_JWK).from(K).fetch()) {
+            String kid = r.value1();
+            String stored = r.value2();
+            if (KeySeal.sealed(stored)) {
+                seal.open(stored, kid);
+            } else {
+                dsl.update(K).set(K.PRIVATE_JWK, seal.seal(stored, kid)).where(K.KID.eq(kid)).and(K.PRIVATE_JWK.eq(stored)).execute();
+            }
+        }
+    }
 
     /** The newest unretired key, created on first use. */
     RSAKey active() {
-        String jwk = dsl.select(K.PRIVATE_JWK).from(K).where(K.RETIRED_AT.isNull()).orderBy(K.CREATED_AT.desc()).limit(1)
-                .fetchOne(K.PRIVATE_JWK);
-        return jwk == null ? create() : parse(jwk);
+        var row = dsl.select(K.KID, K.PRIVATE_JWK).from(K).where(K.RETIRED_AT.isNull()).orderBy(K.CREATED_AT.desc()).limit(1).fetchOne();
+        return row == null ? create() : parse(seal.open(row.value2(), row.value1()));
     }
 
     /** Retires the active keys and makes a new one; returns the new key id. */
     public String rotate() {
         return dsl.transactionResult(c -> {
             c.dsl().update(K).set(K.RETIRED_AT, DSL.currentOffsetDateTime()).where(K.RETIRED_AT.isNull()).execute();
-            return insert(c.dsl()).getKeyID();
+            return insert(c.dsl(), seal).getKeyID();
         });
     }
 
-    private RSAKey create() { return insert(dsl); }
+    private RSAKey create() { return insert(dsl, seal); }
 
-    private static RSAKey insert(DSLContext tx) {
+    private static RSAKey insert(DSLContext tx, KeySeal seal) {
         try {
             RSAKey key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.RS256).generate();
-            tx.insertInto(K).set(K.KID, key.getKeyID()).set(K.PRIVATE_JWK, key.toJSONString())
+            tx.insertInto(K).set(K.KID, key.getKeyID()).set(K.PRIVATE_JWK, seal.seal(key.toJSONString(), key.getKeyID()))
                     .set(K.PUBLIC_JWK, key.toPublicJWK().toJSONString()).execute();
             return key;
         } catch (JOSEException e) {

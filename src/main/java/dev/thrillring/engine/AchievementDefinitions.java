@@ -41,7 +41,7 @@ public final class AchievementDefinitions {
         List<Definition> out = new ArrayList<>();
         for (RuleResource r : resources) {
             if (r.kind() == RuleResource.Kind.DRL) out.addAll(fromDrl(new String(r.content(), StandardCharsets.UTF_8)));
-            else DecisionTables.toDrl(r).forEach(g -> out.addAll(fromDrl(g.drl())));
+            else RuleSetCompiler.converted(r).forEach(g -> out.addAll(fromDrl(g.drl())));
         }
         return out;
     }

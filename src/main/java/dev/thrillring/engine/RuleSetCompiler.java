@@ -151,7 +151,7 @@ public final class RuleSetCompiler {
                 drls = List.of(new DecisionTables.GeneratedSheet(null, text));
             } else {
                 try {
-                    drls = DecisionTables.toDrl(r);
+                    drls = converted(r);
                 } catch (RuleSetInvalid e) {
                     errors.addAll(e.errors());
                     continue;
@@ -172,6 +172,34 @@ public final class RuleSetCompiler {
         }
         if (!errors.isEmpty()) throw new RuleSetInvalid(name, errors);
         return sources;
+    }
+
+    /**
+     * Converted tables by kind and content hash. Conversion reads the whole workbook once per
+     * sheet and is a function of the bytes, and the shared tables of {@code _common} are part of
+     * every platform and of every tenant overlay, so a cold start converted each of them many times.
+     * Failures are not kept: their messages name the path.
+     */
+    private static final Map<String, List<DecisionTables.GeneratedSheet>> CONVERTED =
+            java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+                @Override protected boolean removeEldestEntry(Map.Entry<String, List<DecisionTables.GeneratedSheet>> e) { return size() > 128; }
+            });
+
+    static List<DecisionTables.GeneratedSheet> converted(RuleResource table) {
+        String key = table.kind() + ":" + sha256(table.content());
+        List<DecisionTables.GeneratedSheet> hit = CONVERTED.get(key);
+        if (hit != null) return hit;
+        List<DecisionTables.GeneratedSheet> drls = List.copyOf(DecisionTables.toDrl(table));
+        CONVERTED.put(key, drls);
+        return drls;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private CompiledRuleSet build(String name, String versionLabel, List<RuleResource> resources) {

@@ -32,6 +32,7 @@ final class CaseStudyWriter {
         m.put("body", body);
         m.put("metric_keys", metricKeys);
         m.put("period", period);
+        m.put("written_by", "template");
         return m;
     }
 

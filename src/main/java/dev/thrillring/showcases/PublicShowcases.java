@@ -94,7 +94,7 @@ public final class PublicShowcases {
             (rank ? ranks : cards).add(card(m));
         }
         List<ShowcasePage.Study> studies = p.caseStudies().stream().map(s -> new ShowcasePage.Study(text(s.get("id"), ""),
-                text(s.get("title"), ""), text(s.get("summary"), ""), strings(s.get("body")))).toList();
+                text(s.get("title"), ""), text(s.get("summary"), ""), strings(s.get("body")), "model".equals(s.get("written_by")))).toList();
         List<ShowcasePage.Quote> quotes = p.includeTestimonials()
                 ? p.testimonials().stream().map(t -> new ShowcasePage.Quote(text(t.get("quote"), ""), text(t.get("author"), ""),
                         join(text(t.get("role"), null), text(t.get("company"), null)))).toList()

@@ -17,7 +17,8 @@ public record ShowcasePage(String title, String description, String canonical, S
     public record Card(String name, String value, String baseline, String change, String trend, String period,
                        String baselinePeriod, boolean verified, String source, String svg) {}
 
-    public record Study(String id, String title, String summary, List<String> body) {}
+    /** {@code reworded}: a language model polished the text; its numbers were checked against the records. */
+    public record Study(String id, String title, String summary, List<String> body, boolean reworded) {}
 
     public record Quote(String quote, String author, String role) {}
 

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -43,7 +44,15 @@ public final class ShowcaseService {
     private final String publicUrl;
     private final Clock clock;
 
+    private final Optional<CaseStudyRewriter> rewriter;
+
     public ShowcaseService(TenantScope scope, TenantService tenants, String publicUrl, Clock clock) {
+        this(scope, tenants, publicUrl, clock, Optional.empty());
+    }
+
+    /** With {@code rewriter}, generated case studies are reworded by a model after commit (see {@link CaseStudyRewriter}). */
+    public ShowcaseService(TenantScope scope, TenantService tenants, String publicUrl, Clock clock, Optional<CaseStudyRewriter> rewriter) {
+        this.rewriter = rewriter;
         this.scope = scope;
         this.tenants = tenants;
         this.publicUrl = publicUrl;
@@ -75,7 +84,7 @@ public final class ShowcaseService {
         boolean testimonials = req.includeTestimonials() == null || req.includeTestimonials();
         boolean seo = req.seoOptimize() == null || req.seoOptimize();
         Instant now = clock.instant();
-        return scope.inTenant(tenantId, tx -> {
+        Map<String, Object> generated = scope.inTenant(tenantId, tx -> {
             MetricSources.Windows w = MetricSources.windows(tx, tenantId, baseline, now);
             List<Metric> computed = new ArrayList<>();
             if (type.equals("comprehensive") || type.equals("performance")) computed.addAll(MetricSources.subjectMetrics(tx, tenantId, w));
@@ -104,6 +113,24 @@ public final class ShowcaseService {
             out.put("social_templates", ShareTemplates.templates(publicUrl, p.platform(), p.slug(), p.portfolioName(), all));
             return out;
         });
+        return rewriter.isEmpty() ? generated : reword(tenantId, generated);
+    }
+
+    /**
+     * The model is called after commit, never inside the transaction, and its text replaces the
+     * stored studies only if no newer generation replaced them meanwhile.
+     */
+    private Map<String, Object> reword(UUID tenantId, Map<String, Object> generated) {
+        @SuppressWarnings("unchecked") List<Map<String, Object>> studies = (List<Map<String, Object>>) generated.get("case_studies");
+        if (studies.isEmpty()) return generated;
+        List<Map<String, Object>> reworded = rewriter.orElseThrow().rewrite(studies);
+        if (reworded.equals(studies)) return generated;
+        UUID portfolio = UUID.fromString((String) generated.get("portfolio_id"));
+        boolean stored = scope.inTenant(tenantId, tx -> store.replaceStudies(tx, tenantId, portfolio, studies, reworded));
+        if (!stored) return generated;
+        Map<String, Object> out = new LinkedHashMap<>(generated);
+        out.put("case_studies", reworded);
+        return out;
     }
 
     private Portfolio create(DSLContext tx, Tenant tenant, String type) {

@@ -56,6 +56,12 @@ final class ShowcaseStore {
                 .where(P.ID.eq(id)).execute();
     }
 
+    /** Replaces the case studies {@code expected} with {@code replacement}; false when they changed meanwhile. */
+    boolean replaceStudies(DSLContext tx, UUID tenant, UUID id, List<Map<String, Object>> expected, List<Map<String, Object>> replacement) {
+        return tx.update(P).set(P.CASE_STUDIES, Json.jsonb(replacement))
+                .where(P.TENANT_ID.eq(tenant)).and(P.ID.eq(id)).and(P.CASE_STUDIES.eq(Json.jsonb(expected))).execute() == 1;
+    }
+
     /** Applies the changed fields (null: unchanged) and moves updated_at. */
     void update(DSLContext tx, UUID tenant, UUID id, Map<org.jooq.Field<?>, Object> changes) {
         var u = tx.update(P).set(P.UPDATED_AT, DSL.currentOffsetDateTime());
