@@ -64,6 +64,13 @@ public record Config(String host, int port, Path dataDir, Optional<String> datab
                 jwt, Optional.of(token), writer, badgeKeySecret);
     }
 
+    /** A copy that seals badge signing keys with {@code secret} (nodes sharing a database need the same). */
+    public Config withBadgeKeySecret(String secret) {
+        return new Config(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,
+                maxCompiledOverlays, watchRules, publicUrl, trustedProxies, rateKeyPerSecond, rateTenantPerSecond, ratePublicPerSecond,
+                jwt, metricsToken, writer, Optional.of(secret));
+    }
+
     /** A copy whose generated case studies are reworded by the model at {@code settings}. */
     public Config withWriter(dev.thrillring.showcases.CaseStudyRewriter.Settings settings) {
         return new Config(host, port, dataDir, databaseUrl, appDbUser, appDbPassword, adminKey, rulesDir, tablesDir, maxBodyBytes, poolSize,

@@ -35,7 +35,13 @@ import dev.thrillring.decisions.FactRoutes;
 import dev.thrillring.decisions.DecisionWriter;
 import dev.thrillring.decisions.FactService;
 import dev.thrillring.events.EventRoutes;
+import dev.thrillring.events.EventLog;
 import dev.thrillring.events.EventService;
+import dev.thrillring.events.EventStream;
+import dev.thrillring.webhooks.Dispatcher;
+import dev.thrillring.webhooks.WebhookRoutes;
+import dev.thrillring.webhooks.WebhookService;
+import dev.thrillring.webhooks.WebhookSettings;
 import dev.thrillring.web.AccessControl;
 import dev.thrillring.web.ErrorMapping;
 import dev.thrillring.web.Json;
@@ -96,6 +102,11 @@ public final class Server implements AutoCloseable {
 
     /** Starts everything with the operator's self-protection settings. */
     public static Server start(Config config, OperationsConfig ops) {
+        return start(config, ops, WebhookSettings.fromEnv(System.getenv()));
+    }
+
+    /** Starts everything with the given webhook delivery settings (tests compress the retry schedule). */
+    public static Server start(Config config, OperationsConfig ops, WebhookSettings webhookSettings) {
         long t0 = System.nanoTime();
         Metrics metrics = new Metrics();
         Database db = Database.open(config.database(), metrics.registry());
@@ -138,7 +149,17 @@ public final class Server implements AutoCloseable {
             AnalyticsService analytics = new AnalyticsService(scope, tenants, Clock.systemUTC());
             decisions.register(analytics);
             FactService facts = new FactService(scope, tenants, engine, registry, decisions, metrics.registry());
+            // Webhooks: delivered from the event log after commit, woken by its notification.
+            Dispatcher dispatcher = new Dispatcher(scope, webhookSettings, tenants::platformOf, metrics.registry(), Clock.systemUTC());
+            closeables.addFirst(dispatcher);
+            WebhookService webhooks = new WebhookService(scope, tenants::platformOf, webhookSettings, dispatcher, Clock.systemUTC());
+            EventService events = new EventService(scope);
+            EventStream eventStream = new EventStream(events, Duration.ofSeconds(15));
             Listener listener = new Listener(db, Map.of(
+                    EventLog.CHANNEL, tenant -> {
+                        dispatcher.wake();
+                        eventStream.committed(tenant);
+                    },
                     RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, (p, generation) -> {
                         platformRuleSets.reloadPlatform(p, generation);
                         achievements.catalogueChanged();
@@ -150,9 +171,12 @@ public final class Server implements AutoCloseable {
                         auth.forgetAll();
                         registry.invalidateAll();
                         leaderboards.forgetIndexes();
+                        dispatcher.wake();
+                        eventStream.resync();
                     });
             closeables.addFirst(listener);
             listener.start();
+            dispatcher.start();
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
             ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC(),
@@ -201,7 +225,7 @@ public final class Server implements AutoCloseable {
                 TenantRoutes.register(c.routes, tenants);
                 PlatformRoutes.register(c.routes, new PlatformService(db.dsl()));
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
-                EventRoutes.register(c.routes, new EventService(scope));
+                EventRoutes.register(c.routes, events, eventStream);
                 RuleSetRoutes.register(c.routes, ruleSets, platformRuleSets);
                 AchievementRoutes.register(c.routes, achievements);
                 LeaderboardRoutes.register(c.routes, leaderboards);
@@ -209,9 +233,12 @@ public final class Server implements AutoCloseable {
                 ShowcaseRoutes.register(c.routes, showcases);
                 BadgeRoutes.register(c.routes, badges);
                 AnalyticsRoutes.register(c.routes, analytics);
+                WebhookRoutes.register(c.routes, webhooks);
                 OpenApiRoutes.register(c.routes, OpenApiDocument.load(config.publicUrl()));
             }).start();
             closeables.addFirst(http::stop);
+            // Before HTTP stops: open streams end now instead of holding the graceful stop.
+            closeables.addFirst(eventStream);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),
                     (System.nanoTime() - t0) / 1_000_000);
             return new Server(http, db, rateSync, closeables);

@@ -24,6 +24,7 @@ import java.util.Optional;
  */
 public final class KeySeal {
     static final String PREFIX = "sealed:v1:";
+    static final String FILE = "badge-keys.secret";
     private static final int IV_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final SecretKeySpec key;
@@ -38,10 +39,19 @@ public final class KeySeal {
         return new KeySeal(sha256(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** The configured secret, else the data directory's file (made on first use). */
+    /**
+     * The configured secret, else the data directory's file (made on first use). The file holds a
+     * secret in the same form as the setting, so other nodes of a shared database take its text
+     * as their {@code THRILLRING_BADGE_KEY_SECRET}.
+     */
     public static KeySeal resolve(Optional<String> configured, Path dataDir) {
         if (configured.isPresent()) return ofSecret(configured.get());
-        Path file = dataDir.resolve("badge-keys.secret");
+        return ofSecret(fileSecret(dataDir));
+    }
+
+    /** The text of the data directory's secret file, made on first use. */
+    public static String fileSecret(Path dataDir) {
+        Path file = dataDir.resolve(FILE);
         try {
             if (!Files.exists(file)) {
                 byte[] fresh = new byte[32];
@@ -62,9 +72,7 @@ public final class KeySeal {
                     if (!Files.exists(file)) throw e;
                 }
             }
-            byte[] secret = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
-            if (secret.length != 32) throw new IllegalStateException(file + " must hold 32 bytes in base64");
-            return new KeySeal(secret);
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file, e);
         }

@@ -39,10 +39,7 @@ public final class AchievementDefinitions {
     /** Every definition in the resources (DRL files, and decision tables as the DRL they compile to). */
     public static List<Definition> from(List<RuleResource> resources) {
         List<Definition> out = new ArrayList<>();
-        for (RuleResource r : resources) {
-            if (r.kind() == RuleResource.Kind.DRL) out.addAll(fromDrl(new String(r.content(), StandardCharsets.UTF_8)));
-            else RuleSetCompiler.converted(r).forEach(g -> out.addAll(fromDrl(g.drl())));
-        }
+        for (String drl : DecisionTables.allDrl(resources)) out.addAll(fromDrl(drl));
         return out;
     }
 

@@ -1,5 +1,8 @@
 package dev.thrillring.engine;
 
+import dev.thrillring.engine.authoring.TableCheck;
+import dev.thrillring.engine.authoring.TableLayers;
+import dev.thrillring.engine.authoring.TableRows;
 import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.Row;
@@ -23,8 +26,49 @@ import java.util.regex.Pattern;
  */
 final class DecisionTables {
 
-    /** The DRL generated from one sheet (CSV files have one unnamed sheet). */
-    record GeneratedSheet(String sheet, String drl) {}
+    /**
+     * The DRL generated from one sheet (CSV files have one unnamed sheet); {@code rows} when it was
+     * generated from a checked table of a known kind, whose rows tell where each came from.
+     */
+    record GeneratedSheet(String sheet, String drl, TableRows rows) {
+        GeneratedSheet(String sheet, String drl) { this(sheet, drl, null); }
+    }
+
+    /** Every table of a known kind, checked and laid over the others of its kind and name, as DRL per layered table. */
+    record LayeredDrl(TableLayers.Layered table, List<GeneratedSheet> sheets) {}
+
+    /**
+     * The DRL of checked tables of known kinds ({@code read} holds their rows), each kind and name
+     * once with later layers' rows over earlier ones by key, generated from the values rather than
+     * the cells: the engine reads numbers as written with a decimal point, whatever the author's
+     * locale or file format.
+     */
+    static List<LayeredDrl> layered(List<RuleResource> resources, TableCheck.Result read) {
+        List<LayeredDrl> out = new ArrayList<>();
+        for (TableLayers.Layered t : TableLayers.layer(resources, read.tables())) {
+            List<GeneratedSheet> sheets = new ArrayList<>();
+            for (TableRows rows : t.sheets()) {
+                byte[] csv = rows.canonicalCsv().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                // The generated CSV is a function of the values: converted once per content (RuleSetCompiler's cache).
+                String drl = RuleSetCompiler.converted(new RuleResource("generated.drl.csv", csv)).getFirst().drl();
+                sheets.add(new GeneratedSheet(rows.sheet(), drl, rows));
+            }
+            out.add(new LayeredDrl(t, sheets));
+        }
+        return out;
+    }
+
+    /** Every DRL text of {@code resources}: DRL files as they are, tables checked, layered and generated. */
+    static List<String> allDrl(List<RuleResource> resources) {
+        TableCheck.Result read = TableCheck.read(resources);
+        List<String> out = new ArrayList<>();
+        for (RuleResource r : resources) {
+            if (r.kind() == RuleResource.Kind.DRL) out.add(new String(r.content(), java.nio.charset.StandardCharsets.UTF_8));
+            else if (!read.tables().containsKey(r.path()) && !read.errors().containsKey(r.path())) RuleSetCompiler.converted(r).forEach(g -> out.add(g.drl()));
+        }
+        for (LayeredDrl l : layered(resources, read)) l.sheets().forEach(g -> out.add(g.drl()));
+        return out;
+    }
 
     private static final Pattern VALUES_AT = Pattern.compile("// rule values at ([A-Z]+[0-9]+)");
 
@@ -32,6 +76,11 @@ final class DecisionTables {
 
     /** @throws RuleSetInvalid when the table cannot be read as a decision table */
     static List<GeneratedSheet> toDrl(RuleResource table) {
+        if (table.kind() == RuleResource.Kind.ODS) {
+            throw new RuleSetInvalid(table.path(), List.of(RuleSetInvalid.Error.inFile(table.path(),
+                    "is an OpenDocument table of no known kind; .ods is read for the fact points, achievements, leaderboard scoring,"
+                    + " referral reward and fraud tables. Save other tables as .xlsx or .csv")));
+        }
         try {
             if (table.kind() == RuleResource.Kind.CSV) {
                 byte[] csv = table.content();

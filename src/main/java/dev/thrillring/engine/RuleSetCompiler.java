@@ -62,7 +62,9 @@ public final class RuleSetCompiler {
     public RuleSetCompiler(Limits limits) { this.limits = limits; }
 
     /** One DRL text to compile: where it came from and what the check made of it. */
-    private record Source(RuleResource resource, String sheet, String drl, PackageDescr tree) {}
+    private record Source(RuleResource resource, String sheet, String drl, PackageDescr tree, dev.thrillring.engine.authoring.TableRows rows) {
+        Source(RuleResource resource, String sheet, String drl, PackageDescr tree) { this(resource, sheet, drl, tree, null); }
+    }
 
     /**
      * Compiles {@code resources} into a rule set named {@code name} (a platform or a tenant).
@@ -137,11 +139,32 @@ public final class RuleSetCompiler {
         int n = 0;
         // Tables of known kinds are checked by meaning first; a table that fails is not converted,
         // so its author reads the schema's errors, not the engine's.
-        Map<String, List<RuleSetInvalid.Error>> tableErrors = TableCheck.check(resources);
+        TableCheck.Result read = TableCheck.read(resources);
+        Map<String, List<RuleSetInvalid.Error>> tableErrors = read.errors();
+        // Checked tables are compiled from their values, each kind and name once, later layers' rows over earlier ones by key.
+        Map<String, DecisionTables.LayeredDrl> layered = new java.util.HashMap<>();
+        if (tableErrors.isEmpty()) {
+            try {
+                for (DecisionTables.LayeredDrl l : DecisionTables.layered(resources, read)) layered.put(l.table().sources().getFirst().path(), l);
+            } catch (RuntimeException e) {
+                throw refusal(name, "the decision tables could not be converted: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
+        }
         for (RuleResource r : resources) {
             List<DecisionTables.GeneratedSheet> drls;
             if (tableErrors.containsKey(r.path())) {
                 errors.addAll(tableErrors.get(r.path()));
+                continue;
+            }
+            if (read.tables().containsKey(r.path())) {
+                DecisionTables.LayeredDrl l = layered.get(r.path());
+                if (l == null) continue; // laid over a table of the same kind and name, compiled there
+                for (DecisionTables.GeneratedSheet g : l.sheets()) {
+                    RuleCheck.Result result = RuleCheck.check(g.drl(), l.table().shipped() ? null : namespace(name, n++));
+                    Source s = new Source(r, g.sheet(), g.drl(), result.tree(), g.rows());
+                    for (RuleCheck.Violation v : result.violations()) errors.add(locate(s, v.line(), v.message()));
+                    sources.add(s);
+                }
                 continue;
             }
             if (r.kind() == RuleResource.Kind.DRL) {
@@ -275,6 +298,10 @@ public final class RuleSetCompiler {
             return new RuleSetInvalid.Error(s.resource().path(), line > 0 ? line : null, null, null, message);
         }
         String cell = line > 0 ? DecisionTables.cellForLine(s.drl(), line) : null;
+        if (s.rows() != null) {
+            var at = s.rows().locate(cell);
+            return new RuleSetInvalid.Error(at.path(), null, at.sheet(), at.cell(), message);
+        }
         return new RuleSetInvalid.Error(s.resource().path(), null, s.sheet(), cell, message);
     }
 

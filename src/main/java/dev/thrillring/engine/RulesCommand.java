@@ -2,6 +2,9 @@ package dev.thrillring.engine;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import dev.thrillring.engine.authoring.TableCheck;
+import dev.thrillring.engine.authoring.TableWorkbook;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,6 +20,15 @@ import java.util.stream.Stream;
  * folder, as a tenant overlay is. Exit status 0 when all is well, 1 otherwise, 2 on misuse.
  */
 public final class RulesCommand {
+    /**
+     * The service's checks and size limits, with a longer time limit: the 30 s limit protects a
+     * shared service from a hostile upload, while here the author's own machine compiles the
+     * author's files and may be busy (a loaded machine took longer than 30 s for a platform).
+     */
+    private static final RuleSetCompiler LOCAL = new RuleSetCompiler(new RuleSetCompiler.Limits(
+            RuleSetCompiler.Limits.DEFAULT.maxResources(), RuleSetCompiler.Limits.DEFAULT.maxResourceBytes(),
+            RuleSetCompiler.Limits.DEFAULT.maxTotalBytes(), java.time.Duration.ofMinutes(5)));
+
     private final PrintStream out;
 
     public RulesCommand(PrintStream out) { this.out = out; }
@@ -25,7 +37,7 @@ public final class RulesCommand {
         if (args.size() == 3 && args.get(0).equals("xlsx")) return toWorkbook(Path.of(args.get(1)), Path.of(args.get(2)));
         if (args.equals(List.of("test"))) return testPlatforms(Path.of("rules"), Path.of("decision-tables"));
         if (args.size() < 2 || !(args.get(0).equals("validate") || args.get(0).equals("test"))) {
-            out.println("usage: rules test | rules validate|test DIR [--base DIR]... | rules xlsx TABLE.drl.csv OUT.drl.xlsx");
+            out.println("usage: rules test | rules validate|test DIR [--base DIR]... | rules xlsx TABLE.drl.{csv,xlsx,xls,ods} OUT.drl.{xlsx,ods}");
             return 2;
         }
         boolean test = args.get(0).equals("test");
@@ -65,7 +77,7 @@ public final class RulesCommand {
     private int[] compileAndTest(String name, List<RuleResource> rules, List<Scenario> scenarios, String where) {
         CompiledRuleSet set;
         try {
-            set = new RuleSetCompiler().compile(name, "local", rules);
+            set = LOCAL.compile(name, "local", rules);
         } catch (RuleSetInvalid e) {
             e.errors().forEach(err -> out.println("ERROR " + err));
             out.println(e.errors().size() + " error(s); the rule set is not valid");
@@ -139,14 +151,36 @@ public final class RulesCommand {
         return ok ? 0 : 1;
     }
 
-    /** Converts a CSV decision table into an XLSX workbook for analysts, then checks that it compiles the same. */
-    private int toWorkbook(Path csv, Path xlsx) {
+    /**
+     * Writes a decision table as the workbook analysts work in, then checks that it compiles the
+     * same: a table of a known kind as generated from its schema (.xlsx, or .ods when OUT says so),
+     * any other CSV table cell for cell.
+     */
+    private int toWorkbook(Path table, Path xlsx) {
         try {
-            byte[] content = Files.readAllBytes(csv);
-            String sheet = csv.getFileName().toString().replaceAll("\\.drl\\.csv$|\\.csv$", "");
-            byte[] book = DecisionTableWorkbook.fromCsv(content, sheet.length() > 31 ? sheet.substring(0, 31) : sheet);
-            int before = rulesIn(new RuleResource("in.drl.csv", content));
-            int after = rulesIn(new RuleResource("out.drl.xlsx", book));
+            byte[] content = Files.readAllBytes(table);
+            String inName = "in" + table.getFileName().toString().replaceAll("^[^.]*", "");
+            String outName = "out" + xlsx.getFileName().toString().replaceAll("^[^.]*", "");
+            if (!RuleResource.isRuleFile(inName) || !RuleResource.isRuleFile(outName) || outName.endsWith(".csv") || outName.endsWith(".xls")) {
+                out.println("usage: rules xlsx TABLE.drl.{csv,xlsx,xls,ods} OUT.drl.{xlsx,ods}");
+                return 2;
+            }
+            String sheet = table.getFileName().toString().replaceAll("\\.drl\\.csv$|\\.csv$", "");
+            TableCheck.Result read = TableCheck.read(List.of(new RuleResource(table.getFileName().toString(), content)));
+            read.errors().values().forEach(errs -> errs.forEach(err -> out.println("ERROR " + err)));
+            if (!read.errors().isEmpty()) return 1;
+            var rows = read.tables().get(table.getFileName().toString());
+            byte[] book;
+            if (rows != null) {
+                book = outName.endsWith(".ods") ? TableWorkbook.ods(rows.getFirst()) : TableWorkbook.xlsx(rows.getFirst(), read.choices());
+            } else if (inName.endsWith(".csv") && outName.endsWith(".xlsx")) {
+                book = DecisionTableWorkbook.fromCsv(content, sheet.length() > 31 ? sheet.substring(0, 31) : sheet);
+            } else {
+                out.println("only tables of the five known kinds can be written as generated workbooks; other tables from .csv to .xlsx");
+                return 1;
+            }
+            int before = rulesIn(new RuleResource(inName, content));
+            int after = rulesIn(new RuleResource(outName, book));
             if (before != after) {
                 out.println("the workbook would hold " + after + " rules, the CSV " + before + "; not written");
                 return 1;
@@ -165,7 +199,7 @@ public final class RulesCommand {
 
     /** Compiles a table alone (with the safety check) and counts its rules. */
     private static int rulesIn(RuleResource table) {
-        CompiledRuleSet set = new RuleSetCompiler().compile("convert", "convert", List.of(table));
+        CompiledRuleSet set = LOCAL.compile("convert", "convert", List.of(table));
         try {
             return set.ruleCount();
         } finally {

@@ -26,6 +26,8 @@ import static dev.thrillring.db.schema.Tables.EVENT_POSITIONS;
  * reader that pages by position never skips an event that commits later with a smaller one.
  */
 public final class EventLog {
+    /** Notified with the tenant id when a transaction that wrote a tenant's events commits (wakes deliveries). */
+    public static final String CHANNEL = "thrillring_events";
     private static final ObjectMapper JSON = Json.mapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -52,6 +54,13 @@ public final class EventLog {
                 .limit(limit)
                 .fetch(r -> new Event(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6().toInstant(),
                         readMap(r.value7().data())));
+    }
+
+    /** The position of the tenant's newest event, 0 when it has none. */
+    public static long lastPosition(DSLContext tx, UUID tenant) {
+        Long last = tx.select(EVENT_POSITIONS.LAST_POSITION).from(EVENT_POSITIONS).where(EVENT_POSITIONS.TENANT_ID.eq(tenant))
+                .fetchOne(EVENT_POSITIONS.LAST_POSITION);
+        return last == null ? 0 : last;
     }
 
     /** The events a transaction has queued, by tenant; written by {@link #run} before the commit. */
@@ -89,6 +98,8 @@ public final class EventLog {
                             Json.jsonb(e.data()));
                 }
                 insert.execute();
+                // Delivered only if the transaction commits; the same payload twice in one transaction is sent once.
+                dev.thrillring.db.TransactionSignals.notifyAtCommit(tx, CHANNEL, tenant.toString());
             }
         }
     }

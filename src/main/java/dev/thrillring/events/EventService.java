@@ -4,13 +4,16 @@ import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
 import dev.thrillring.db.TenantScope;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** Reading a tenant's event log in order, page by page (the base for feeds and webhooks). */
+/** Reading a tenant's event log in order, page by page (the base for feeds, streams and webhooks). */
 public final class EventService {
-    private static final Set<Role> READERS = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST);
+    static final Set<Role> READERS = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST);
+    /** A filtered page reads at most this many events looking for matches, then answers with what it found. */
+    static final int MAX_SCAN = 10_000;
     private final TenantScope scope;
 
     public EventService(TenantScope scope) { this.scope = scope; }
@@ -18,18 +21,48 @@ public final class EventService {
     /** A page of events: those after {@code after}, oldest first, and where the next page starts. */
     public record Page(List<Event> events, long next) {}
 
+    /** Checks that {@code caller} may read {@code tenant}'s events. */
+    public void authorise(Principal caller, UUID tenant) { caller.require(tenant, READERS, "read the event log"); }
+
     /**
-     * The tenant's events with a position above {@code after}, at most {@code limit}. Reading on
-     * from {@link Page#next()} never skips an event, however transactions commit.
+     * The tenant's events of the given types with a position above {@code after}, at most
+     * {@code limit}. Reading on from {@link Page#next()} never skips an event, however
+     * transactions commit; {@code next} is past every event read, matching or not.
      */
-    public Page after(Principal caller, UUID tenant, long after, int limit) {
-        caller.require(tenant, READERS, "read the event log");
-        List<Event> events = after(tenant, after, limit);
-        return new Page(events, events.isEmpty() ? after : events.getLast().position());
+    public Page after(Principal caller, UUID tenant, long after, EventTypeFilter types, int limit) {
+        authorise(caller, tenant);
+        return page(tenant, after, types, limit);
     }
 
-    /** As {@link #after(Principal, UUID, long, int)} for the service's own consumers. */
+    /** As {@link #after(Principal, UUID, long, EventTypeFilter, int)} for the service's own consumers. */
+    public Page page(UUID tenant, long after, EventTypeFilter types, int limit) {
+        return scope.inTenant(tenant, tx -> {
+            List<Event> out = new ArrayList<>();
+            long next = after;
+            int scanned = 0;
+            while (out.size() < limit && scanned < MAX_SCAN) {
+                List<Event> batch = EventLog.read(tx, tenant, next, limit);
+                for (Event e : batch) {
+                    next = e.position();
+                    if (types.matches(e.type())) {
+                        out.add(e);
+                        if (out.size() == limit) break;
+                    }
+                }
+                scanned += batch.size();
+                if (batch.size() < limit) break;
+            }
+            return new Page(out, next);
+        });
+    }
+
+    /** As {@link #after(Principal, UUID, long, EventTypeFilter, int)} without a type filter. */
     public List<Event> after(UUID tenant, long after, int limit) {
         return scope.inTenant(tenant, tx -> EventLog.read(tx, tenant, after, limit));
+    }
+
+    /** The position of the tenant's newest event. */
+    public long lastPosition(UUID tenant) {
+        return scope.inTenant(tenant, tx -> EventLog.lastPosition(tx, tenant));
     }
 }

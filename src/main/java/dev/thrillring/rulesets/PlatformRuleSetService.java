@@ -12,6 +12,8 @@ import dev.thrillring.engine.RuleSetCompiler;
 import dev.thrillring.engine.RuleSetInvalid;
 import dev.thrillring.engine.RuleSetRegistry;
 import dev.thrillring.engine.ScenarioRunner;
+import dev.thrillring.engine.authoring.TableDiff;
+import dev.thrillring.engine.authoring.TableLayers;
 import dev.thrillring.problems.Problem;
 import org.jooq.DSLContext;
 
@@ -75,6 +77,12 @@ public final class PlatformRuleSetService {
                 .orElseThrow(() -> new Problem.NotFound("no file '" + path + "' in the base rules of " + platform)).content();
     }
 
+    /** One table of the live base as a workbook generated from its schema. */
+    public TableViews.Download tableFile(Principal caller, String platform, String table, String format) {
+        inPlatform(caller, platform, tx -> null);
+        return TableViews.download(base.load(platform), table, format);
+    }
+
     /** Validates (compiled over the shipped files) and stores a new draft version. */
     public RuleSetService.VersionView createVersion(Principal caller, String platform, List<RuleSetService.Upload> uploads, String comment) {
         return createVersion(caller, platform, uploads, List.of(), comment);
@@ -102,7 +110,8 @@ public final class PlatformRuleSetService {
                     Map.of("version", created.version(), "checksum", checksum, "files", files.stream().map(RuleSetStore.StoredFile::path).toList()));
             return created;
         });
-        return RuleSetService.view(v, files, set.ruleCount());
+        return RuleSetService.view(v, files, set.ruleCount()).with(TableDiff.between(
+                TableLayers.effective(base.combine(platform, active)), TableLayers.effective(rules)));
     }
 
     /** The active version's files, less those replaced or removed, then the uploaded ones. */
@@ -130,16 +139,24 @@ public final class PlatformRuleSetService {
     }
 
     public RuleSetService.VersionView get(Principal caller, String platform, int version) {
-        return inPlatform(caller, platform, tx -> RuleSetService.view(found(tx, platform, version), store.files(tx, platform, version), null));
+        List<RuleSetStore.StoredFile> files = inPlatform(caller, platform, tx -> {
+            found(tx, platform, version);
+            return store.files(tx, platform, version);
+        });
+        RuleSetService.VersionView v = inPlatform(caller, platform, tx -> RuleSetService.view(found(tx, platform, version), files, null));
+        return v.with(TableViews.of(base.combine(platform, files), path -> TableViews.baseOrigin(path, version)));
     }
 
     /** What changed from base version {@code from} to {@code to}. */
     public RuleSetDiff.Result diff(Principal caller, String platform, int from, int to) {
-        return inPlatform(caller, platform, tx -> {
+        record Read(List<RuleSetStore.StoredFile> a, List<RuleSetStore.StoredFile> b) {}
+        Read read = inPlatform(caller, platform, tx -> {
             found(tx, platform, from);
             found(tx, platform, to);
-            return RuleSetDiff.between(from, store.files(tx, platform, from), to, store.files(tx, platform, to));
+            return new Read(store.files(tx, platform, from), store.files(tx, platform, to));
         });
+        return RuleSetDiff.between(from, read.a(), to, read.b()).with(TableDiff.between(
+                TableLayers.effective(base.combine(platform, read.a())), TableLayers.effective(base.combine(platform, read.b()))));
     }
 
     /**

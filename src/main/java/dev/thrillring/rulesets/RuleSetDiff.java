@@ -18,7 +18,10 @@ final class RuleSetDiff {
     /** One file's change: {@code added}, {@code removed} or {@code changed}; {@code diff} for text files. */
     record FileChange(String path, String change, String diff) {}
 
-    record Result(int from, int to, List<FileChange> files) {}
+    /** The files that changed and, by meaning, the table rows and cells ({@code tables}). */
+    record Result(int from, int to, List<FileChange> files, dev.thrillring.engine.authoring.TableDiff.Result tables) {
+        Result with(dev.thrillring.engine.authoring.TableDiff.Result tables) { return new Result(from, to, files, tables); }
+    }
 
     private RuleSetDiff() {}
 
@@ -36,7 +39,7 @@ final class RuleSetDiff {
             else if (y == null) out.add(new FileChange(p, "removed", text(x) ? unified(p, x.content(), new byte[0], from, to) : null));
             else if (!Arrays.equals(x.content(), y.content())) out.add(new FileChange(p, "changed", text(y) ? unified(p, x.content(), y.content(), from, to) : null));
         }
-        return new Result(from, to, out);
+        return new Result(from, to, out, null);
     }
 
     private static boolean text(RuleSetStore.StoredFile f) {

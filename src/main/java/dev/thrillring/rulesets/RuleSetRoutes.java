@@ -43,11 +43,14 @@ public final class RuleSetRoutes {
         routes.get(base + "/diff", r::diff, readers);
         routes.post(base + "/dry-run", r::dryRun, authors);
         routes.get(base + "/audit", r::audit, authors);
+        routes.get(base + "/tables", r::tables, readers);
+        routes.get(base + "/tables/{table}", r::tableFile, readers);
 
         // A platform's base rules, under every tenant of the platform: its platform admins only.
         String platform = "/api/v1/platforms/{platform}/rulesets";
         routes.get(platform, r::platformBase, Role.PLATFORM_ADMIN);
         routes.get(platform + "/files", r::platformBaseFile, Role.PLATFORM_ADMIN);
+        routes.get(platform + "/tables/{table}", r::platformTableFile, Role.PLATFORM_ADMIN);
         routes.post(platform + "/versions", r::platformUpload, Role.PLATFORM_ADMIN);
         routes.get(platform + "/versions", r::platformList, Role.PLATFORM_ADMIN);
         routes.get(platform + "/versions/{version}", r::platformGet, Role.PLATFORM_ADMIN);
@@ -100,6 +103,26 @@ public final class RuleSetRoutes {
         sendFile(ctx, path, platforms.currentFile(Requests.principal(ctx), ctx.pathParam("platform"), path));
     }
 
+    private void platformTableFile(Context ctx) {
+        send(ctx, platforms.tableFile(Requests.principal(ctx), ctx.pathParam("platform"), ctx.pathParam("table"), ctx.queryParam("format")));
+    }
+
+    private void tables(Context ctx) {
+        ctx.json(Map.of("tables", service.activeTables(Requests.principal(ctx), tenant(ctx))));
+    }
+
+    private void tableFile(Context ctx) {
+        String layer = ctx.queryParam("layer");
+        if (layer != null && !layer.equals("base") && !layer.equals("effective")) throw new Problem.Invalid("layer", "must be base or effective");
+        send(ctx, service.tableFile(Requests.principal(ctx), tenant(ctx), ctx.pathParam("table"), ctx.queryParam("format"), "base".equals(layer)));
+    }
+
+    private static void send(Context ctx, TableViews.Download d) {
+        ctx.header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"");
+        ctx.contentType(d.contentType());
+        ctx.result(d.content());
+    }
+
     private void platformUpload(Context ctx) {
         List<String> remove = new ArrayList<>();
         for (String r : ctx.formParams("remove")) for (String name : r.split(",")) if (!name.isBlank()) remove.add(name.trim());
@@ -138,8 +161,10 @@ public final class RuleSetRoutes {
 
     private static void sendFile(Context ctx, String name, byte[] content) {
         String path = name.toLowerCase(Locale.ROOT);
+        ctx.header("Content-Disposition", "attachment; filename=\"" + name.substring(name.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
         ctx.contentType(path.endsWith(".xlsx") ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 : path.endsWith(".xls") ? "application/vnd.ms-excel"
+                : path.endsWith(".ods") ? "application/vnd.oasis.opendocument.spreadsheet"
                 : path.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8");
         ctx.result(content);
     }

@@ -15,6 +15,8 @@ import dev.thrillring.engine.RuleSetInvalid;
 import dev.thrillring.engine.RuleSetRegistry;
 import dev.thrillring.engine.Scenario;
 import dev.thrillring.engine.ScenarioRunner;
+import dev.thrillring.engine.authoring.TableDiff;
+import dev.thrillring.engine.authoring.TableLayers;
 import dev.thrillring.engine.model.Fact;
 import dev.thrillring.engine.model.Outcome;
 import dev.thrillring.engine.model.SubjectState;
@@ -74,10 +76,24 @@ public final class RuleSetService {
     /** A stored file as listed: never its content. */
     public record FileInfo(String path, String kind, int bytes) {}
 
-    /** A version with its files and, after a build, its rule count. */
+    /**
+     * A version with its files and, after a build, its rule count. Read alone it lists its tables
+     * row by row with each row's origin; uploaded, it shows what its tables change against the
+     * active version and warns when a table loses many rows.
+     */
     public record VersionView(int version, String checksum, String author, String comment, String status,
                               java.time.OffsetDateTime createdAt, java.time.OffsetDateTime activatedAt,
-                              List<FileInfo> files, Integer ruleCount) {}
+                              List<FileInfo> files, Integer ruleCount, List<TableViews.TableView> tables,
+                              TableDiff.Result changes, List<String> warnings) {
+        VersionView with(List<TableViews.TableView> tables) {
+            return new VersionView(version, checksum, author, comment, status, createdAt, activatedAt, files, ruleCount, tables, changes, warnings);
+        }
+
+        VersionView with(TableDiff.Result changes) {
+            return new VersionView(version, checksum, author, comment, status, createdAt, activatedAt, files, ruleCount, tables, changes,
+                    changes.warnings());
+        }
+    }
 
     /** An activation: the version now live and the scenarios it passed. */
     public record Activation(VersionView version, List<ScenarioRunner.Result> scenarios) {}
@@ -99,7 +115,21 @@ public final class RuleSetService {
                     Map.of("version", n, "checksum", checksum, "files", files.stream().map(RuleSetStore.StoredFile::path).toList()));
             return created;
         });
-        return view(v, files, build.set.ruleCount());
+        return view(v, files, build.set.ruleCount()).with(changesFromActive(tenant, platform, files));
+    }
+
+    /** What {@code files} change in the tenant's tables against its active version (or its platform base). */
+    private TableDiff.Result changesFromActive(UUID tenant, String platform, List<RuleSetStore.StoredFile> files) {
+        List<RuleResource> base = bases.snapshot(platform).rules();
+        List<RuleSetStore.StoredFile> active = scope.inTenant(tenant, tx -> store.active(tx, tenant)
+                .map(a -> store.files(tx, tenant, a.version())).orElse(List.of()));
+        return TableDiff.between(TableLayers.effective(plus(base, overlayRules(active))), TableLayers.effective(plus(base, overlayRules(files))));
+    }
+
+    private static List<RuleResource> plus(List<RuleResource> a, List<RuleResource> b) {
+        List<RuleResource> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** Compiles the version, runs its scenarios and, when all pass, makes it the tenant's live rule set. */
@@ -217,10 +247,47 @@ public final class RuleSetService {
 
     public VersionView get(Principal caller, UUID tenant, int version) {
         caller.requireTenant(tenant);
-        return scope.inTenant(tenant, tx -> {
+        String platform = platformOf(tenant);
+        record Read(VersionView view, List<RuleSetStore.StoredFile> files) {}
+        Read read = scope.inTenant(tenant, tx -> {
             RuleSetStore.Version v = store.find(tx, tenant, version).orElseThrow(() -> new Problem.NotFound("no rule set version " + version));
-            return view(v, store.files(tx, tenant, version), null);
+            List<RuleSetStore.StoredFile> files = store.files(tx, tenant, version);
+            return new Read(view(v, files, null), files);
         });
+        return read.view().with(tables(platform, version, read.files()));
+    }
+
+    /** The tenant's tables with {@code files} over the platform's live base, each row with its origin. */
+    List<TableViews.TableView> tables(String platform, int version, List<RuleSetStore.StoredFile> files) {
+        PlatformBaseRules.Snapshot base = bases.snapshot(platform);
+        Integer platformVersion = TableViews.platformVersion(base.identity());
+        Set<String> own = new HashSet<>();
+        files.forEach(f -> own.add(f.path()));
+        return TableViews.of(plus(base.rules(), overlayRules(files)),
+                path -> own.contains(path) ? "tenant v" + version : TableViews.baseOrigin(path, platformVersion));
+    }
+
+    /**
+     * One of the tenant's tables as a generated workbook: {@code base} the platform's rows only
+     * (what analysts build on), else the rows the tenant is served (its active version over the base).
+     */
+    public TableViews.Download tableFile(Principal caller, UUID tenant, String table, String format, boolean base) {
+        caller.requireTenant(tenant);
+        String platform = platformOf(tenant);
+        List<RuleResource> rules = new ArrayList<>(bases.snapshot(platform).rules());
+        if (!base) {
+            rules.addAll(overlayRules(scope.inTenant(tenant, tx -> store.active(tx, tenant)
+                    .map(v -> store.files(tx, tenant, v.version())).orElse(List.of()))));
+        }
+        return TableViews.download(rules, table, format);
+    }
+
+    /** The tenant's tables as it is served now (its active version over the live base), each row with its origin. */
+    public List<TableViews.TableView> activeTables(Principal caller, UUID tenant) {
+        caller.requireTenant(tenant);
+        String platform = platformOf(tenant);
+        var active = scope.inTenant(tenant, tx -> store.active(tx, tenant).map(v -> java.util.Map.entry(v.version(), store.files(tx, tenant, v.version()))));
+        return active.map(a -> tables(platform, a.getKey(), a.getValue())).orElseGet(() -> tables(platform, 0, List.of()));
     }
 
     /** The content of one file of a version. */
@@ -234,12 +301,17 @@ public final class RuleSetService {
     /** What changed from version {@code from} to version {@code to}. */
     public RuleSetDiff.Result diff(Principal caller, UUID tenant, int from, int to) {
         caller.requireTenant(tenant);
-        return scope.inTenant(tenant, tx -> {
+        String platform = platformOf(tenant);
+        record Read(List<RuleSetStore.StoredFile> a, List<RuleSetStore.StoredFile> b) {}
+        Read read = scope.inTenant(tenant, tx -> {
             for (int v : new int[]{from, to}) {
                 if (store.find(tx, tenant, v).isEmpty()) throw new Problem.NotFound("no rule set version " + v);
             }
-            return RuleSetDiff.between(from, store.files(tx, tenant, from), to, store.files(tx, tenant, to));
+            return new Read(store.files(tx, tenant, from), store.files(tx, tenant, to));
         });
+        List<RuleResource> base = bases.snapshot(platform).rules();
+        return RuleSetDiff.between(from, read.a(), to, read.b()).with(TableDiff.between(
+                TableLayers.effective(plus(base, overlayRules(read.a()))), TableLayers.effective(plus(base, overlayRules(read.b())))));
     }
 
     /** The tenant's audit trail, newest first. */
@@ -386,7 +458,7 @@ public final class RuleSetService {
             if (!names.add(TableSchema.tableName(name))) errors.add(new Problem.Violation(field, "is uploaded twice (one table in two formats or letter cases counts once)"));
             String kind = kindOf(name);
             if (kind == null) {
-                errors.add(new Problem.Violation(field, "must end in .drl, .drl.csv, .drl.xlsx, .drl.xls or .scenario.json"));
+                errors.add(new Problem.Violation(field, "must end in .drl, .drl.csv, .drl.xlsx, .drl.xls, .drl.ods or .scenario.json"));
                 continue;
             }
             files.add(new RuleSetStore.StoredFile(name, kind, u.content()));
@@ -409,7 +481,7 @@ public final class RuleSetService {
 
     static VersionView view(RuleSetStore.Version v, List<RuleSetStore.StoredFile> files, Integer rules) {
         return new VersionView(v.version(), v.checksum(), v.author(), v.comment(), v.status(), v.createdAt(), v.activatedAt(),
-                files.stream().map(f -> new FileInfo(f.path(), f.kind(), f.content().length)).toList(), rules);
+                files.stream().map(f -> new FileInfo(f.path(), f.kind(), f.content().length)).toList(), rules, null, null, List.of());
     }
 
     /**

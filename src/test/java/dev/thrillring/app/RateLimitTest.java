@@ -49,7 +49,7 @@ class RateLimitTest {
                 "{\"rate_limit_per_second\":1}").status()).isEqualTo(200);
         Config second = new Config("127.0.0.1", 0, TestServer.tempDir(), java.util.Optional.of(a.server.database().jdbcUrl() + "?user=postgres"),
                 java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of(TestServer.ADMIN_KEY), java.nio.file.Path.of("rules"),
-                java.nio.file.Path.of("decision-tables"), 1_048_576, 4, 100, false, "http://127.0.0.1:7070", java.util.Set.of(), 100_000, 100_000, 100_000);
+                java.nio.file.Path.of("decision-tables"), 1_048_576, 4, 100, false, "http://127.0.0.1:7070", java.util.Set.of(), 100_000, 100_000, 100_000).withBadgeKeySecret(a.badgeKeySecret());
         try (TestServer b = TestServer.wrap(Server.start(second))) {
             String path = "/api/v1/tenants/" + tenant;
             // The tenant's bucket holds 2 tokens (two seconds of 1/s). Node B takes one and syncs.

@@ -130,7 +130,7 @@ class GroupCommitTest {
         Config second = new Config("127.0.0.1", 0, TestServer.tempDir(),
                 Optional.of(app.server.database().jdbcUrl() + "?user=postgres"), Optional.empty(), Optional.empty(),
                 Optional.of(TestServer.ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 8, 100, false,
-                "http://127.0.0.1:7070", java.util.Set.of("127.0.0.1"), 100_000, 100_000, 100_000);
+                "http://127.0.0.1:7070", java.util.Set.of("127.0.0.1"), 100_000, 100_000, 100_000).withBadgeKeySecret(app.badgeKeySecret());
         try (TestServer other = TestServer.wrap(dev.thrillring.app.Server.start(second))) {
             Tenant t = tenant(app);
             int facts = 40;

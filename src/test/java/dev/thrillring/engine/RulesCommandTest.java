@@ -35,6 +35,24 @@ class RulesCommandTest {
     }
 
     @Test
+    void shouldWriteTheGeneratedWorkbookOfAShippedTable() throws Exception {
+        Path dir = TestServer.tempDir();
+        Path xlsx = dir.resolve("fact-points.drl.xlsx"), ods = dir.resolve("fraud-indicators.drl.ods");
+        assertThat(run("xlsx", "decision-tables/coreldove/fact-points.drl.csv", xlsx.toString())).as(output()).isZero();
+        assertThat(run("xlsx", "decision-tables/_common/fraud-indicators.drl.csv", ods.toString())).as(output()).isZero();
+        try (var wb = org.apache.poi.ss.usermodel.WorkbookFactory.create(xlsx.toFile())) {
+            var sheet = wb.getSheetAt(0);
+            assertThat(sheet.getRow(9).getCell(0).getStringCellValue()).isEqualTo("Fact type");
+            assertThat(sheet.getRow(1).getZeroHeight()).isTrue();
+            assertThat(wb.getSheet("Notes")).isNotNull();
+        }
+        var sheet = new com.github.miachm.sods.SpreadSheet(ods.toFile()).getSheet(0);
+        assertThat(sheet.getRange(9, 2).getValue()).isEqualTo("Indicator");
+        assertThat(sheet.getRange(9, 3).getValue()).isEqualTo("Weight");
+        assertThat(run("xlsx", "decision-tables/coreldove/fact-points.drl.csv", dir.resolve("x.pdf").toString())).isEqualTo(2);
+    }
+
+    @Test
     void shouldExitNonZeroOnAFailingScenario() throws Exception {
         Path dir = TestServer.tempDir();
         Files.writeString(dir.resolve("wrong.scenario.json"), """

@@ -38,7 +38,7 @@ class ActivationRaceTest {
         TestServer a = TestServer.shared();
         Config second = new Config("127.0.0.1", 0, TestServer.tempDir(), Optional.of(a.server.database().jdbcUrl() + "?user=postgres"),
                 Optional.empty(), Optional.empty(), Optional.of(TestServer.ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"),
-                1_048_576, 8, 100, false, "http://127.0.0.1:7070", java.util.Set.of("127.0.0.1"), 100_000, 100_000, 100_000);
+                1_048_576, 8, 100, false, "http://127.0.0.1:7070", java.util.Set.of("127.0.0.1"), 100_000, 100_000, 100_000).withBadgeKeySecret(a.badgeKeySecret());
         try (Server serverB = Server.start(second)) {
             TestServer b = TestServer.wrap(serverB);
             String tenant = a.createTenant("Race", "coreldove");

@@ -37,6 +37,8 @@ class TwoProcessTest {
         env.put("THRILLRING_HOST", "127.0.0.1");
         env.put("THRILLRING_PORT", Integer.toString(port));
         env.put("THRILLRING_DATA_DIR", data.toString());
+        // Nodes sharing a database share the sealing key of the badge signing keys.
+        env.put("THRILLRING_BADGE_KEY_SECRET", first.badgeKeySecret());
         env.put("THRILLRING_ADMIN_KEY", TestServer.ADMIN_KEY);
         env.put("THRILLRING_RULES_DIR", new File("rules").getAbsolutePath());
         env.put("THRILLRING_TABLES_DIR", new File("decision-tables").getAbsolutePath());

@@ -68,6 +68,14 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(Server.start(config, ops), dataDir);
     }
 
+    /** A server of its own with the given webhook delivery settings; the caller closes it. */
+    public static TestServer start(Path dataDir, dev.thrillring.webhooks.WebhookSettings webhooks) {
+        Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 8, 100, false, "http://127.0.0.1:7070",
+                java.util.Set.of("127.0.0.1"), 100_000, 100_000, 100_000);
+        return new TestServer(Server.start(config, dev.thrillring.app.OperationsConfig.DEFAULTS, webhooks), dataDir);
+    }
+
     /** A server of its own with its own rule folders, optionally watching them (development mode). */
     public static TestServer start(Path dataDir, Path rules, Path tables, boolean watch) {
         Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
@@ -97,6 +105,9 @@ public final class TestServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** This server's badge key sealing secret; a second node on its database must be given the same. */
+    public String badgeKeySecret() { return dev.thrillring.badges.KeySeal.fileSecret(dataDir); }
 
     /** Stops a server the test started itself (never the shared one). */
     @Override public void close() { server.close(); }
@@ -169,6 +180,28 @@ public final class TestServer implements AutoCloseable {
             String ct = r.headers().firstValue("Content-Type").orElse("");
             JsonNode node = ct.contains("json") && !r.body().isEmpty() ? json.readTree(r.body()) : null;
             return new Response(r.statusCode(), r.headers().map(), r.body(), node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A download: status, headers and the body as bytes (workbooks). */
+    public record Download(int status, Map<String, java.util.List<String>> headers, byte[] body) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+        }
+    }
+
+    /** GET of a binary body. */
+    public Download download(String path, String key) {
+        try {
+            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Download(r.statusCode(), r.headers().map(), r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -35,7 +35,7 @@ public final class TableCheck {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
 
     /** Names the rule set knows; references to others are errors. {@code rules} is false for tables checked alone. */
-    record Catalogue(Set<String> metrics, Set<String> factTypes, Set<String> achievements, boolean rules) {}
+    public record Catalogue(Set<String> metrics, Set<String> factTypes, Set<String> achievements, boolean rules) {}
 
     /** A table read for checking. */
     private record Table(RuleResource resource, TableSchema schema, List<TableGrid> sheets) {}
@@ -48,7 +48,24 @@ public final class TableCheck {
      * achievements exist.
      */
     public static Map<String, List<RuleSetInvalid.Error>> check(List<RuleResource> resources) {
+        return read(resources).errors();
+    }
+
+    /**
+     * What the tables of known kinds hold: the errors of each table with any (by path), and the
+     * checked rows of each table without errors (by path, one {@link TableRows} per sheet).
+     */
+    public record Result(Map<String, List<RuleSetInvalid.Error>> errors, Map<String, List<TableRows>> tables, Catalogue catalogue) {
+        /** The names a generated workbook offers in its dropdowns. */
+        public TableWorkbook.Choices choices() {
+            return new TableWorkbook.Choices(catalogue.metrics(), catalogue.factTypes(), catalogue.achievements());
+        }
+    }
+
+    /** Checks every table of a known kind among {@code resources} and reads the rows of those that pass. */
+    public static Result read(List<RuleResource> resources) {
         Map<String, List<RuleSetInvalid.Error>> out = new LinkedHashMap<>();
+        Map<String, List<TableRows>> good = new LinkedHashMap<>();
         List<Table> tables = new ArrayList<>();
         Set<String> metrics = new TreeSet<>();
         Set<String> factTypes = new TreeSet<>();
@@ -72,16 +89,16 @@ public final class TableCheck {
             boolean csv = r.kind() == RuleResource.Kind.CSV;
             try {
                 // Formulas are evaluated only in tables of a known kind; others are read for their title.
-                sheets = TableGrid.read(r.path(), r.content(), csv, schema != null);
+                sheets = TableGrid.read(r.path(), r.content(), r.kind(), schema != null);
                 if (schema == null) {
                     schema = byTitle(sheets);
                     if (schema == null) continue;
-                    if (!csv) sheets = TableGrid.read(r.path(), r.content(), false, true);
+                    if (!csv) sheets = TableGrid.read(r.path(), r.content(), r.kind(), true);
                 }
             } catch (IOException | RuntimeException e) {
                 out.put(r.path(), List.of(RuleSetInvalid.Error.inFile(r.path(), "cannot be opened as a spreadsheet ("
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                        + "); save it as .xlsx, .xls or .csv from your spreadsheet program")));
+                        + "); save it as .xlsx, .xls, .ods or .csv from your spreadsheet program")));
                 continue;
             }
             tables.add(new Table(r, schema, sheets));
@@ -102,10 +119,16 @@ public final class TableCheck {
         Catalogue cat = new Catalogue(metrics, factTypes, achievements, rules);
         for (Table t : tables) {
             List<RuleSetInvalid.Error> errors = new ArrayList<>();
-            for (TableGrid g : t.sheets()) errors.addAll(new SheetCheck(t.resource().path(), g, t.schema(), cat).run());
+            List<TableRows> rows = new ArrayList<>();
+            for (TableGrid g : t.sheets()) {
+                SheetCheck sc = new SheetCheck(t.resource().path(), g, t.schema(), cat);
+                errors.addAll(sc.run());
+                if (sc.table != null) rows.add(sc.table);
+            }
             if (!errors.isEmpty()) out.put(t.resource().path(), errors);
+            else good.put(t.resource().path(), rows);
         }
-        return out;
+        return new Result(out, good, cat);
     }
 
     private static void collect(Pattern p, int group, String text, Set<String> into) {
@@ -138,6 +161,8 @@ public final class TableCheck {
         private final TableSchema schema;
         private final Catalogue cat;
         private final List<RuleSetInvalid.Error> errors = new ArrayList<>();
+        private final List<TableRows.Row> read = new ArrayList<>();
+        private TableRows table;
 
         SheetCheck(String path, TableGrid g, TableSchema schema, Catalogue cat) {
             this.path = path;
@@ -153,14 +178,42 @@ public final class TableCheck {
             List<Column> columns = layout(r0);
             if (columns == null) return errors;
             rows(r0 + 5, columns);
+            List<String> headers = new ArrayList<>();
+            for (int c = 0; c < columns.size(); c++) {
+                headers.add(columns.get(c).header() != null ? columns.get(c).header() : g.at(r0 + 4, start[c]).shown().trim());
+            }
+            table = new TableRows(schema, path, g.sheet(), g.at(r0, 0).text().trim().substring(9).trim(), ruleSet(r0), columns, headers, read);
             return errors;
         }
+
+        /** The package the RuleSet cell above the table names, or a default. */
+        private String ruleSet(int r0) {
+            for (int r = 0; r < r0; r++) {
+                if (g.at(r, 0).text().trim().equalsIgnoreCase("RuleSet") && !g.at(r, 1).blank()) return g.at(r, 1).text().trim();
+            }
+            return "dev.thrillring.rules.tables";
+        }
+
+        /** Physical first column and width of each logical column (a value per cell in a generated workbook). */
+        private int[] start = new int[0], span = new int[0];
+        private int physicalWidth;
 
         /** The table's columns, or null after recording the one layout error. */
         private List<Column> layout(int r0) {
             int kw = r0 + 1, obj = r0 + 2, code = r0 + 3, head = r0 + 4;
-            int width = 0;
-            while (!g.at(kw, width).blank()) width++;
+            List<Integer> starts = new ArrayList<>(), spans = new ArrayList<>();
+            int p = 0;
+            while (!g.at(kw, p).blank()) {
+                var merged = g.mergedAt(code, p);
+                int w = merged != null && merged.getFirstColumn() == p && merged.getFirstRow() == code ? merged.getLastColumn() - p + 1 : 1;
+                starts.add(p);
+                spans.add(w);
+                p += w;
+            }
+            physicalWidth = p;
+            int width = starts.size();
+            start = starts.stream().mapToInt(Integer::intValue).toArray();
+            span = spans.stream().mapToInt(Integer::intValue).toArray();
             if (width == 0) {
                 errors.add(layout(TableGrid.address(kw, 0), "row " + (kw + 1) + " must name CONDITION or ACTION above every column, but it is empty;"
                         + " the engine rows under 'RuleTable' were changed. Download a fresh workbook and copy your rows into it"));
@@ -168,50 +221,58 @@ public final class TableCheck {
             }
             List<Column> columns = new ArrayList<>();
             for (int c = 0; c < width; c++) {
-                Column col = schema.columnAt(c, g.at(code, c).text());
+                Column col = schema.columnAt(c, g.at(code, start[c]).text());
                 if (col == null) {
-                    errors.add(layout(TableGrid.address(head, c), "column " + TableGrid.columnLetter(c) + " ('" + g.at(head, c).shown()
+                    errors.add(layout(TableGrid.address(head, start[c]), "column " + TableGrid.columnLetter(start[c]) + " ('" + g.at(head, start[c]).shown()
                             + "') is not a column of the " + schema.title() + " table, which has " + headers() + ". Delete the column"));
+                    return null;
+                }
+                if (span[c] > 1 && span[c] != col.parts().size()) {
+                    errors.add(layout(TableGrid.address(code, start[c]), "the engine cell " + TableGrid.address(code, start[c]) + " spans " + span[c]
+                            + " columns, but '" + col.header() + "' has " + col.parts().size() + " values. Download a fresh workbook and copy your rows into it"));
                     return null;
                 }
                 columns.add(col);
             }
             if (width < schema.columns().size()) {
                 Column missing = schema.columns().get(width);
-                errors.add(layout(TableGrid.address(kw, width), "the column '" + missing.header() + "' is missing; the " + schema.title()
+                errors.add(layout(TableGrid.address(kw, physicalWidth), "the column '" + missing.header() + "' is missing; the " + schema.title()
                         + " table has " + headers() + ". Put the column back (download a fresh workbook to copy it)"));
                 return null;
             }
             for (int c = 0; c < width; c++) {
                 Column col = columns.get(c);
-                if (!g.at(kw, c).text().trim().equalsIgnoreCase(col.keyword())
-                        || (col.code() != null && !squash(g.at(code, c).text()).equals(squash(col.code())))) {
-                    errors.add(layout(TableGrid.address(kw, c), "the engine rows " + (kw + 1) + " to " + (code + 1) + " of column "
-                            + TableGrid.columnLetter(c) + " were changed; they must stay as the workbook was generated. Download a fresh workbook and copy your rows into it"));
+                if (!g.at(kw, start[c]).text().trim().equalsIgnoreCase(col.keyword())
+                        || (col.code() != null && !squash(g.at(code, start[c]).text()).equals(squash(col.code())))) {
+                    errors.add(layout(TableGrid.address(kw, start[c]), "the engine rows " + (kw + 1) + " to " + (code + 1) + " of column "
+                            + TableGrid.columnLetter(start[c]) + " were changed; they must stay as the workbook was generated. Download a fresh workbook and copy your rows into it"));
                     return null;
                 }
             }
             if (!objectTypes(obj)) return null;
             for (int c = 0; c < width; c++) {
                 Column col = columns.get(c);
-                String found = g.at(head, c).shown().trim();
-                if (col.header() == null ? found.isEmpty() : !squash(found).equalsIgnoreCase(squash(col.header()))) {
-                    boolean dataInstead = c == 0 && !found.isEmpty();
-                    errors.add(layout(TableGrid.address(head, c), dataInstead && columns.getFirst().header() != null
-                            ? "row " + (head + 1) + " must hold the column headers (" + headers() + ") but holds '" + found
-                              + "': the header row was deleted, so the engine would skip this row. Put the header row back above your first row"
-                            : "the header of column " + TableGrid.columnLetter(c) + " must be '" + (col.header() == null ? "a board name" : col.header())
-                              + "'; found '" + found + "'. The header row may not be changed: put it back as it was"));
-                    return null;
+                for (int i = 0; i < span[c]; i++) {
+                    String found = g.at(head, start[c] + i).shown().trim();
+                    String expected = span[c] > 1 ? schema.partHeader(col, i) : col.header();
+                    if (expected == null ? found.isEmpty() : !squash(found).equalsIgnoreCase(squash(expected))) {
+                        boolean dataInstead = c == 0 && i == 0 && !found.isEmpty();
+                        errors.add(layout(TableGrid.address(head, start[c] + i), dataInstead && columns.getFirst().header() != null
+                                ? "row " + (head + 1) + " must hold the column headers (" + headers() + ") but holds '" + found
+                                  + "': the header row was deleted, so the engine would skip this row. Put the header row back above your first row"
+                                : "the header of column " + TableGrid.columnLetter(start[c] + i) + " must be '" + (expected == null ? "a board name" : expected)
+                                  + "'; found '" + found + "'. The header row may not be changed: put it back as it was"));
+                        return null;
+                    }
                 }
             }
             int maxCol = 0;
             for (long k : g.cells().keySet()) if ((k >> 20) >= head) maxCol = Math.max(maxCol, (int) (k & 0xFFFFF));
-            for (int c = width; c <= maxCol; c++) {
+            for (int c = physicalWidth; c <= maxCol; c++) {
                 for (int r = head; r < g.rows(); r++) {
                     if (!g.at(r, c).blank()) {
                         errors.add(layout(TableGrid.address(r, c), "column " + TableGrid.columnLetter(c) + " is outside the table, which has "
-                                + width + " columns (A to " + TableGrid.columnLetter(width - 1) + "); the engine would ignore '" + g.at(r, c).shown()
+                                + physicalWidth + " columns (A to " + TableGrid.columnLetter(physicalWidth - 1) + "); the engine would ignore '" + g.at(r, c).shown()
                                 + "'. Delete the column, or keep notes on a separate sheet"));
                         return null;
                     }
@@ -223,15 +284,16 @@ public final class TableCheck {
         /** Each pattern's ObjectType cell: filled on its first column, merged over the others in a workbook. */
         private boolean objectTypes(int obj) {
             for (TableSchema.Pattern p : schema.patterns()) {
-                String first = g.at(obj, p.from()).text();
+                int from = start[p.from()], to = start[p.to()] + span[p.to()] - 1;
+                String first = g.at(obj, from).text();
                 if (!squash(first).equals(squash(p.objectType()))) {
-                    errors.add(layout(TableGrid.address(obj, p.from()), "the engine cell " + TableGrid.address(obj, p.from()) + " must hold '"
+                    errors.add(layout(TableGrid.address(obj, from), "the engine cell " + TableGrid.address(obj, from) + " must hold '"
                             + p.objectType() + "'; found '" + first.trim() + "'. Download a fresh workbook and copy your rows into it"));
                     return false;
                 }
-                if (p.to() == p.from()) continue;
+                if (to == from) continue;
                 if (g.csv()) {
-                    for (int c = p.from() + 1; c <= p.to(); c++) {
+                    for (int c = from + 1; c <= to; c++) {
                         if (!squash(g.at(obj, c).text()).equals(squash(p.objectType()))) {
                             errors.add(layout(TableGrid.address(obj, c), "the engine cell " + TableGrid.address(obj, c) + " must repeat '"
                                     + p.objectType() + "' in a CSV table; found '" + g.at(obj, c).text().trim() + "'"));
@@ -240,10 +302,10 @@ public final class TableCheck {
                     }
                     continue;
                 }
-                var merged = g.mergedAt(obj, p.from());
-                if (merged == null || merged.getFirstColumn() != p.from() || merged.getLastColumn() != p.to() || merged.getFirstRow() != obj) {
-                    String range = TableGrid.address(obj, p.from()) + ":" + TableGrid.address(obj, p.to());
-                    errors.add(layout(TableGrid.address(obj, p.from()), "the engine cells " + range + " must be one merged cell holding '"
+                var merged = g.mergedAt(obj, from);
+                if (merged == null || merged.getFirstColumn() != from || merged.getLastColumn() != to || merged.getFirstRow() != obj) {
+                    String range = TableGrid.address(obj, from) + ":" + TableGrid.address(obj, to);
+                    errors.add(layout(TableGrid.address(obj, from), "the engine cells " + range + " must be one merged cell holding '"
                             + p.objectType() + "'; unmerged, each column matches a fact of its own and rules fire once per pair"
                             + " (a table saved from CSV loses the merge). Merge " + range + " or download a fresh workbook"));
                     return false;
@@ -259,9 +321,13 @@ public final class TableCheck {
             List<String> tierTypes = new ArrayList<>();
             List<Integer> tierRows = new ArrayList<>();
             for (int r = first; r < g.rows(); r++) {
-                if (g.at(r, 0).kind() == Kind.TEXT && g.at(r, 0).text().trim().regionMatches(true, 0, "RuleTable", 0, 9)) break;
+                if (g.at(r, 0).kind() == Kind.TEXT && g.at(r, 0).text().trim().regionMatches(true, 0, "RuleTable", 0, 9)) {
+                    errors.add(layout(TableGrid.address(r, 0), "a second table starts in row " + (r + 1) + "; a sheet holds one "
+                            + schema.title() + " table. Move the rows into the first table or onto a sheet of their own"));
+                    return;
+                }
                 boolean blank = true;
-                for (int c = 0; c < columns.size(); c++) blank &= g.at(r, c).blank();
+                for (int c = 0; c < physicalWidth; c++) blank &= g.at(r, c).blank();
                 if (blank) {
                     if (blankRow < 0) blankRow = r;
                     continue;
@@ -279,28 +345,29 @@ public final class TableCheck {
                     values.add(v);
                 }
                 if (!ok) continue;
+                int errorsBefore = errors.size();
                 StringBuilder key = new StringBuilder();
                 for (int k : schema.key()) key.append(values.get(k).isEmpty() ? "" : values.get(k).getFirst()).append('|');
                 Integer before = keys.putIfAbsent(key.toString(), r);
                 int kc = schema.key().getFirst();
                 if (before != null) {
-                    errors.add(err(TableGrid.address(r, kc), columns.get(kc).header(), "row " + (r + 1) + " repeats the row key ("
+                    errors.add(err(TableGrid.address(r, start[kc]), columns.get(kc).header(), "row " + (r + 1) + " repeats the row key ("
                             + keyHeaders(columns) + ") of row " + (before + 1) + "; each may appear once. Delete one of the rows or change it"));
                 }
                 if (schema.kind().equals("achievement-thresholds") && !values.get(1).isEmpty() && values.get(1).getFirst().equals(values.get(0).getFirst())) {
-                    errors.add(err(TableGrid.address(r, 1), columns.get(1).header(), "an achievement cannot require itself; empty the cell or name another achievement"));
+                    errors.add(err(TableGrid.address(r, start[1]), columns.get(1).header(), "an achievement cannot require itself; empty the cell or name another achievement"));
                 }
                 if (schema.kind().equals("referral-reward-tiers")) {
                     double lo = (Double) values.get(2).getFirst(), hi = (Double) values.get(3).getFirst();
                     if (hi <= lo) {
-                        errors.add(err(TableGrid.address(r, 3), columns.get(3).header(), "the tier's upper bound (" + fmt(hi)
-                                + ") must be more than its lower bound in " + TableGrid.address(r, 2) + " (" + fmt(lo) + ")"));
+                        errors.add(err(TableGrid.address(r, start[3]), columns.get(3).header(), "the tier's upper bound (" + fmt(hi)
+                                + ") must be more than its lower bound in " + TableGrid.address(r, start[2]) + " (" + fmt(lo) + ")"));
                         continue;
                     }
                     String type = (String) values.get(1).getFirst();
                     for (int i = 0; i < tiers.size(); i++) {
                         if (tierTypes.get(i).equals(type) && lo < tiers.get(i)[1] && tiers.get(i)[0] < hi) {
-                            errors.add(err(TableGrid.address(r, 2), columns.get(2).header(), "this tier (" + fmt(lo) + " to fewer than " + fmt(hi)
+                            errors.add(err(TableGrid.address(r, start[2]), columns.get(2).header(), "this tier (" + fmt(lo) + " to fewer than " + fmt(hi)
                                     + ") overlaps the tier of row " + (tierRows.get(i) + 1) + " (" + fmt(tiers.get(i)[0]) + " to fewer than " + fmt(tiers.get(i)[1])
                                     + ") for '" + type + "', so a referral would earn both rewards. Make the ranges meet without overlapping"));
                         }
@@ -309,14 +376,16 @@ public final class TableCheck {
                     tierTypes.add(type);
                     tierRows.add(r);
                 }
+                if (errors.size() == errorsBefore) read.add(new TableRows.Row(values, path, g.sheet(), r, start.clone(), null));
             }
         }
 
         /** The cell's values (one per part, empty for an empty optional cell), or null after recording its error. */
         private List<Object> cell(int r, int c, Column col) {
-            Value v = g.at(r, c);
-            String header = col.header() == null ? g.at(headerRow(), c).shown() : col.header();
-            String addr = TableGrid.address(r, c);
+            if (span[c] > 1) return split(r, c, col);
+            Value v = g.at(r, start[c]);
+            String header = col.header() == null ? g.at(headerRow(), start[c]).shown() : col.header();
+            String addr = TableGrid.address(r, start[c]);
             currentAddress = addr;
             if (v.blank()) {
                 if (!col.required()) return List.of();
@@ -371,6 +440,32 @@ public final class TableCheck {
                     return null;
                 }
                 Object o = part(parts.get(i), new Value(Kind.TEXT, t, 0), header, col);
+                if (o == null) return null;
+                out.add(o);
+            }
+            return out;
+        }
+
+        /** A composite column written one value per cell (a generated workbook): each part read from its own cell. */
+        private List<Object> split(int r, int c, Column col) {
+            boolean allBlank = true;
+            for (int i = 0; i < span[c]; i++) allBlank &= g.at(r, start[c] + i).blank();
+            if (allBlank && !col.required()) return List.of();
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < span[c]; i++) {
+                Part part = col.parts().get(i);
+                String header = schema.partHeader(col, i);
+                Value v = g.at(r, start[c] + i);
+                currentAddress = TableGrid.address(r, start[c] + i);
+                if (v.blank()) {
+                    errors.add(err(currentAddress, header, header + " is required; the cell is empty. Write one such as '" + part.example() + "'"));
+                    return null;
+                }
+                if (part.type() != Type.TEXT && v.kind() == Kind.TEXT && v.text().contains(",") && !COMMA_NUMBER.matcher(v.text().trim()).matches()) {
+                    errors.add(err(currentAddress, header, header + " holds one value; found '" + v.text().trim() + "'. Remove the comma"));
+                    return null;
+                }
+                Object o = part(part, v, header, col);
                 if (o == null) return null;
                 out.add(o);
             }

@@ -13,6 +13,8 @@ import org.apache.poi.ss.usermodel.WorkbookFactory;
 import org.apache.poi.ss.util.CellRangeAddress;
 import org.apache.poi.ss.util.CellReference;
 
+import dev.thrillring.engine.RuleResource;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,7 @@ import java.util.Map;
 /**
  * One sheet of a decision table as values, not text: numbers are read from a numeric cell's value,
  * formulas are evaluated, error values (#VALUE!) and dates are kept as such so the schema check can
- * name them. CSV files give one sheet of text cells.
+ * name them. CSV files give one sheet of text cells; OpenDocument files are read by {@link OdsTables}.
  */
 record TableGrid(String sheet, Map<Long, Value> cells, List<CellRangeAddress> merged, int rows, boolean csv) {
 
@@ -57,14 +59,15 @@ record TableGrid(String sheet, Map<Long, Value> cells, List<CellRangeAddress> me
 
     static String columnLetter(int col) { return CellReference.convertNumToColString(col); }
 
-    private static long key(int row, int col) { return ((long) row << 20) | col; }
+    static long key(int row, int col) { return ((long) row << 20) | col; }
 
     /**
      * Every sheet that holds a RuleTable, or the CSV's single sheet. Without {@code evaluate},
      * formula cells are read as errors (enough to find a table's title, and cheap on any upload).
      */
-    static List<TableGrid> read(String path, byte[] content, boolean csv, boolean evaluate) throws IOException {
-        if (csv) return List.of(fromCsv(new String(content, StandardCharsets.UTF_8)));
+    static List<TableGrid> read(String path, byte[] content, RuleResource.Kind kind, boolean evaluate) throws IOException {
+        if (kind == RuleResource.Kind.CSV) return List.of(fromCsv(new String(content, StandardCharsets.UTF_8)));
+        if (kind == RuleResource.Kind.ODS) return OdsTables.read(content);
         List<TableGrid> out = new ArrayList<>();
         try (Workbook wb = WorkbookFactory.create(new ByteArrayInputStream(content))) {
             FormulaEvaluator eval = evaluate ? wb.getCreationHelper().createFormulaEvaluator() : null;
@@ -120,6 +123,8 @@ record TableGrid(String sheet, Map<Long, Value> cells, List<CellRangeAddress> me
     }
 
     private static TableGrid fromCsv(String text) {
+        // Spreadsheet programs save CSV with a UTF-8 byte-order mark.
+        if (text.startsWith("\uFEFF")) text = text.substring(1);
         Map<Long, Value> cells = new HashMap<>();
         List<List<String>> rows = parseCsv(text);
         for (int r = 0; r < rows.size(); r++) {

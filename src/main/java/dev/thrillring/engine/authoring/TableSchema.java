@@ -113,6 +113,24 @@ public record TableSchema(String kind, String title, List<Column> columns, List<
         return name.replaceAll("(\\.drl)?\\.(xlsx|xls|csv|ods)$", "");
     }
 
+    /**
+     * The header of value {@code i} of a composite column written one value per cell: the value's
+     * name, qualified by the column's own header (the part before ':') when another column has a
+     * value of the same name ("Referrer tier", "Referee tier").
+     */
+    public String partHeader(Column col, int i) {
+        String name = col.parts().get(i).name();
+        for (Column other : columns) {
+            if (other == col) continue;
+            for (Part p : other.parts()) {
+                if (p.name().equals(name) && col.header() != null && col.header().contains(":")) {
+                    return col.header().substring(0, col.header().indexOf(':')).trim() + " " + name.toLowerCase(Locale.ROOT);
+                }
+            }
+        }
+        return name;
+    }
+
     /** The column of this kind at {@code index} whose code row holds {@code code}, or null when it does not fit. */
     Column columnAt(int index, String code) {
         if (index < columns.size()) return columns.get(index);

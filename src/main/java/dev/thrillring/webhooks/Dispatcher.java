@@ -1,0 +1,436 @@
+package dev.thrillring.webhooks;
+
+import dev.thrillring.events.EventTypeFilter;
+import dev.thrillring.db.TenantScope;
+import dev.thrillring.events.Event;
+import dev.thrillring.events.EventLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Delivers the outbox to webhook endpoints, after commit and never inside a request.
+ *
+ * <p>One loop per node wakes on the event log's notification (or every {@code poll}), asks the
+ * database which tenants have work, and per tenant: turns new events into messages for each
+ * matching endpoint (cursor row locked with {@code SKIP LOCKED}, so two nodes never both do it),
+ * then claims due messages ({@code FOR UPDATE SKIP LOCKED}, hidden for a lease while they are sent)
+ * and sends each on its own virtual thread. An endpoint has a few slots per node, so a slow
+ * endpoint fills only its own and never delays the others. A node that dies mid-send leaves a
+ * claimed message that reappears when its lease ends: delivery is at least once.
+ */
+public final class Dispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    static final int PAGE = 500;
+    static final String USER_AGENT = "ThrillRing-Webhooks/1";
+
+    private final TenantScope scope;
+    private final WebhookSettings settings;
+    private final RetrySchedule schedule;
+    private final Function<UUID, Optional<String>> platformOf;
+    private final Clock clock;
+    private final HttpClient http;
+    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<UUID, EndpointGate> gates = new ConcurrentHashMap<>();
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread loop;
+    private volatile boolean running = true;
+
+    private final MeterRegistry meters;
+    private final Timer latency;
+    private final Map<UUID, Double> lagSeconds = new ConcurrentHashMap<>();
+    private final Map<UUID, UUID> lagTenant = new ConcurrentHashMap<>();
+    private Instant lagMeasured = Instant.EPOCH;
+
+    public Dispatcher(TenantScope scope, WebhookSettings settings, Function<UUID, Optional<String>> platformOf,
+                      MeterRegistry meters, Clock clock) {
+        this.scope = scope;
+        this.settings = settings;
+        this.schedule = new RetrySchedule(settings.schedule());
+        this.platformOf = platformOf;
+        this.clock = clock;
+        this.meters = meters;
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(settings.timeout()).executor(senders).build();
+        this.latency = Timer.builder("webhook.attempt.latency").description("time from request to response of one webhook attempt")
+                .publishPercentileHistogram().register(meters);
+        this.loop = Thread.ofPlatform().daemon().name("webhook-dispatcher").unstarted(this::run);
+    }
+
+    public void start() { loop.start(); }
+
+    /** Something may have been committed: look for work now rather than at the next poll. */
+    public void wake() { wake.release(); }
+
+    private void run() {
+        while (running) {
+            try {
+                wake.tryAcquire(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!running) return;
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                // The database may be down; the supervisor brings it back and the next poll resumes.
+                log.warn("webhook dispatch failed ({}); retrying at the next poll", e.toString());
+            }
+        }
+    }
+
+    /** One pass over every tenant with work. */
+    void tick() {
+        Instant now = clock.instant();
+        boolean measureLag = Duration.between(lagMeasured, now).compareTo(Duration.ofSeconds(1)) >= 0;
+        if (measureLag) lagMeasured = now;
+        for (UUID tenant : WebhookStore.dueTenants(scope.unscoped())) {
+            Optional<String> platform = platformOf.apply(tenant);
+            if (platform.isEmpty()) continue;
+            try {
+                fanOut(tenant, platform.get());
+                dispatch(tenant, platform.get());
+                if (measureLag) measureLag(tenant);
+            } catch (RuntimeException e) {
+                log.warn("webhook dispatch for tenant {} failed ({})", tenant, e.toString());
+            }
+        }
+    }
+
+    /** New events become messages for each active endpoint that subscribed to their type. */
+    private void fanOut(UUID tenant, String platform) {
+        scope.inTenant(tenant, tx -> {
+            List<Endpoint> endpoints = WebhookStore.activeFor(tx, tenant, platform);
+            for (Endpoint e : endpoints) {
+                Optional<Long> cursor = WebhookStore.lockCursor(tx, tenant, e.id());
+                if (cursor.isEmpty()) continue; // another node is at it
+                long position = cursor.get();
+                EventTypeFilter filter = e.filter();
+                List<Message> messages = new ArrayList<>();
+                List<Event> events = EventLog.read(tx, tenant, position, PAGE);
+                for (Event ev : events) {
+                    if (filter.matches(ev.type())) messages.add(messageFor(e.id(), ev));
+                    position = ev.position();
+                }
+                if (events.isEmpty()) continue;
+                WebhookStore.insertMessages(tx, messages);
+                WebhookStore.moveCursor(tx, tenant, e.id(), position);
+                if (events.size() == PAGE) wake(); // more to read
+            }
+            return null;
+        });
+    }
+
+    /** The message an event becomes: {@code {type, timestamp, data}} with the tenant and the subject. */
+    static Message messageFor(UUID endpoint, Event ev) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("event_id", ev.id());
+        data.put("position", ev.position());
+        data.put("tenant_id", ev.tenantId());
+        data.put("subject", ev.subject());
+        ev.data().forEach(data::putIfAbsent);
+        return new Message(UUID.randomUUID(), ev.tenantId(), endpoint, webhookId(ev.id()), ev.id(), ev.position(), ev.type(),
+                body(ev.type(), ev.occurredAt(), data), Message.PENDING, 0, Instant.EPOCH, null, null, null, null);
+    }
+
+    static String webhookId(UUID eventId) { return "msg_" + eventId.toString().replace("-", ""); }
+
+    static String body(String type, Instant timestamp, Map<String, Object> data) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type);
+        body.put("timestamp", timestamp.toString());
+        body.put("data", data);
+        try {
+            return dev.thrillring.web.Json.mapper().writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("event data cannot be serialised", e);
+        }
+    }
+
+    /** Each slot takes this many messages per claim, sent one after another, so a claim is not a round trip per message. */
+    static final int PER_SLOT = 8;
+
+    /** Messages one endpoint's claim took, sent by as many workers as it had free slots. */
+    private final class Batch {
+        final Endpoint endpoint;
+        final UUID tenant;
+        final java.util.concurrent.ConcurrentLinkedQueue<Message> queue;
+
+        Batch(Endpoint endpoint, UUID tenant, List<Message> messages) {
+            this.endpoint = endpoint;
+            this.tenant = tenant;
+            this.queue = new java.util.concurrent.ConcurrentLinkedQueue<>(messages);
+        }
+
+        /** One worker: sends until the batch is empty, the endpoint asks for quiet, or the node stops; then frees its slot. */
+        void work() {
+            EndpointGate gate = gate(endpoint.id());
+            try {
+                Message m;
+                while (running && !gate.isQuiet(clock.instant()) && (m = queue.poll()) != null) {
+                    deliver(endpoint, m);
+                }
+                if (!queue.isEmpty() && (!running || gate.isQuiet(clock.instant()))) giveBack(this);
+            } finally {
+                gate.release(1);
+                if (queue.isEmpty()) batches.remove(this);
+                wake();
+            }
+        }
+    }
+
+    private final Set<Batch> batches = ConcurrentHashMap.newKeySet();
+
+    /** Messages claimed but not sent (the endpoint asked for quiet, or the node stops) are due again at once. */
+    private void giveBack(Batch b) {
+        List<UUID> ids = new ArrayList<>();
+        for (Message m; (m = b.queue.poll()) != null; ) ids.add(m.id());
+        if (ids.isEmpty()) return;
+        try {
+            scope.inTenant(b.tenant, tx -> WebhookStore.release(tx, ids, clock.instant()));
+        } catch (RuntimeException e) {
+            log.warn("claimed webhook messages not released ({}); they return when their lease ends", e.toString());
+        }
+    }
+
+    /** How long a claim hides its messages: every message of a slot may take the full timeout. */
+    private Duration lease() { return settings.lease().plus(settings.timeout().multipliedBy(PER_SLOT - 1)); }
+
+    /** Claims what each endpoint has free slots for, then sends it outside the transaction. */
+    private void dispatch(UUID tenant, String platform) {
+        Instant now = clock.instant();
+        Map<UUID, Integer> taken = new HashMap<>();
+        List<Batch> claimed;
+        try {
+            claimed = scope.inTenant(tenant, tx -> {
+                taken.forEach((id, n) -> gate(id).release(n)); // a retried transaction starts again
+                taken.clear();
+                List<Batch> out = new ArrayList<>();
+                Map<UUID, Endpoint> active = WebhookStore.activeFor(tx, tenant, platform).stream()
+                        .collect(Collectors.toMap(Endpoint::id, e -> e));
+                for (UUID id : WebhookStore.endpointsWithDueMessages(tx, tenant, now)) {
+                    Endpoint e = active.get(id);
+                    if (e == null) continue; // paused or disabled: its messages wait
+                    EndpointGate gate = gate(id);
+                    int slots = gate.take(e.fifo() ? 1 : settings.inFlightPerEndpoint(), now);
+                    if (slots == 0) continue;
+                    taken.put(id, slots);
+                    List<Message> ms = WebhookStore.claim(tx, tenant, id, e.fifo() ? 1 : slots * PER_SLOT, e.fifo(), now, now.plus(lease()));
+                    int workers = Math.min(slots, ms.size());
+                    gate.release(slots - workers);
+                    taken.put(id, workers);
+                    if (workers > 0) out.add(new Batch(e, tenant, ms));
+                }
+                return out;
+            });
+        } catch (RuntimeException e) {
+            taken.forEach((id, n) -> gate(id).release(n));
+            throw e;
+        }
+        for (Batch b : claimed) {
+            batches.add(b);
+            int workers = taken.get(b.endpoint.id());
+            for (int i = 0; i < workers; i++) senders.submit(b::work);
+        }
+    }
+
+    private EndpointGate gate(UUID endpoint) {
+        return gates.computeIfAbsent(endpoint, id -> new EndpointGate(settings.inFlightPerEndpoint()));
+    }
+
+    /** The result of one attempt. */
+    record Result(Integer status, String excerpt, String error, Optional<Duration> retryAfter, int latencyMs) {
+        boolean success() { return status != null && status >= 200 && status < 300; }
+    }
+
+    private void deliver(Endpoint e, Message m) {
+        try {
+            Duration wait = gate(e.id()).pace(e.rateLimitPerSecond(), clock.instant());
+            if (!wait.isZero()) Thread.sleep(wait);
+            Result r = attempt(e, m);
+            record(e, m, r);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException ex) {
+            // The attempt could not be recorded (database down): the lease brings the message back.
+            log.warn("webhook attempt of {} to endpoint {} not recorded ({})", m.webhookId(), e.id(), ex.toString());
+        }
+    }
+
+    /** Sends one message once: checked address, signed headers, 15 s limit, no redirects. */
+    Result attempt(Endpoint e, Message m) {
+        Optional<String> refused = EndpointUrl.refusal(e.url(), settings.allowHttp());
+        if (refused.isPresent()) return new Result(null, null, "not sent: the URL " + refused.get(), Optional.empty(), 0);
+        Instant now = clock.instant();
+        long timestamp = now.getEpochSecond();
+        String signatures = e.signingSecrets(now).stream().map(s -> Signature.sign(s, m.webhookId(), timestamp, m.body()))
+                .collect(Collectors.joining(" "));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(e.url())).timeout(settings.timeout())
+                .header("Content-Type", "application/json").header("User-Agent", USER_AGENT)
+                .header("webhook-id", m.webhookId()).header("webhook-timestamp", Long.toString(timestamp))
+                .header("webhook-signature", signatures)
+                .POST(HttpRequest.BodyPublishers.ofString(m.body(), StandardCharsets.UTF_8)).build();
+        long t0 = System.nanoTime();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            String excerpt;
+            try (InputStream in = response.body()) {
+                excerpt = new String(in.readNBytes(500), StandardCharsets.UTF_8);
+            }
+            int ms = millisSince(t0);
+            latency.record(Duration.ofMillis(ms));
+            int status = response.statusCode();
+            Optional<Duration> retryAfter = RetrySchedule.slowDown(status)
+                    ? RetrySchedule.parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null), clock.instant())
+                    : Optional.empty();
+            String error = status >= 300 && status < 400 ? "redirects are not followed" : null;
+            return new Result(status, excerpt, error, retryAfter, ms);
+        } catch (HttpTimeoutException te) {
+            return new Result(null, null, "timed out after " + settings.timeout().toSeconds() + " s", Optional.empty(), millisSince(t0));
+        } catch (IOException io) {
+            return new Result(null, null, "connection failed: " + io.getClass().getSimpleName()
+                    + (io.getMessage() == null ? "" : " " + io.getMessage()), Optional.empty(), millisSince(t0));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending", ie);
+        }
+    }
+
+    private static int millisSince(long t0) { return (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000); }
+
+    /** Writes the attempt, moves the message on (delivered, retried or dead) and the endpoint's health. */
+    private void record(Endpoint e, Message m, Result r) {
+        Instant now = clock.instant();
+        Attempt attempt = new Attempt(UUID.randomUUID(), m.id(), m.webhookId(), m.attempts(),
+                r.success() ? Attempt.SUCCESS : Attempt.FAILURE, r.status(), r.latencyMs(), r.excerpt(), r.error(), now);
+        Optional<Duration> next = r.success() ? Optional.empty() : schedule.next(m.attempts(), r.retryAfter());
+        if (r.status() != null && RetrySchedule.slowDown(r.status())) {
+            gate(e.id()).quiet(now.plus(r.retryAfter().orElse(next.orElse(Duration.ZERO))));
+        }
+        // A platform-wide endpoint's row is written without a tenant (its policy); a tenant's in the same transaction.
+        Optional<String> platformDisabled = e.platformWide() ? scopeless(tx -> health(tx, e, r, now)) : Optional.empty();
+        scope.inTenant(m.tenantId(), tx -> {
+            WebhookStore.insertAttempt(tx, m.tenantId(), e.id(), attempt);
+            if (r.success()) WebhookStore.delivered(tx, m.id(), r.status(), now);
+            else WebhookStore.failed(tx, m.id(), r.status(), r.error() != null ? r.error() : "HTTP " + r.status(), next.map(now::plus));
+            Optional<String> disabled = e.platformWide() ? platformDisabled : health(tx, e, r, now);
+            disabled.ifPresent(reason -> EventLog.append(tx, Event.of(m.tenantId(), "endpoint.disabled", null, now,
+                    Map.of("endpoint_id", e.id().toString(), "url", e.url(), "reason", reason))));
+            return null;
+        });
+        // A retry due before the next poll wakes the loop itself, so short delays are kept as scheduled.
+        next.filter(d -> d.compareTo(settings.poll()) < 0).ifPresent(d -> senders.submit(() -> {
+            try {
+                Thread.sleep(d);
+                wake();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        String outcome = r.success() ? "success" : next.isEmpty() ? "dead" : "retry";
+        Counter.builder("webhook.deliveries").description("webhook attempts by outcome (success, retry, dead)")
+                .tag("outcome", outcome).register(meters).increment();
+    }
+
+    /** Statements on a connection without a tenant (each commits by itself; the disable is guarded by the status). */
+    private <T> T scopeless(Function<DSLContext, T> work) {
+        return work.apply(scope.unscoped());
+    }
+
+    /** Updates the endpoint after an attempt; the reason when this attempt disabled it. */
+    private Optional<String> health(DSLContext tx, Endpoint e, Result r, Instant now) {
+        if (r.success()) {
+            WebhookStore.healthy(tx, e.id());
+            return Optional.empty();
+        }
+        if (r.status() != null && r.status() == 410) {
+            String reason = "the endpoint answered 410 Gone";
+            return WebhookStore.disable(tx, e.id(), reason) ? Optional.of(reason) : Optional.empty();
+        }
+        WebhookStore.failing(tx, e.id(), now);
+        Optional<Endpoint> current = WebhookStore.endpoint(tx, e.id());
+        if (current.isPresent() && current.get().failingSince() != null
+                && !current.get().failingSince().plus(settings.disableAfter()).isAfter(now)) {
+            String reason = "every attempt failed for " + human(settings.disableAfter());
+            return WebhookStore.disable(tx, e.id(), reason) ? Optional.of(reason) : Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private static String human(Duration d) {
+        if (d.toDays() >= 1 && d.toHours() % 24 == 0) return d.toDays() + " days";
+        if (d.toSeconds() >= 1) return d.toSeconds() + " s";
+        return d.toMillis() + " ms";
+    }
+
+    private void measureLag(UUID tenant) {
+        Instant now = clock.instant();
+        scope.inTenant(tenant, tx -> {
+            lagTenant.forEach((endpoint, t) -> { if (t.equals(tenant)) lagSeconds.put(endpoint, 0.0); });
+            for (var r : WebhookStore.oldestPending(tx, tenant)) {
+                UUID endpoint = r.value1();
+                lagTenant.put(endpoint, tenant);
+                double seconds = Math.max(0, Duration.between(r.value2().toInstant(), now).toMillis() / 1000.0);
+                if (lagSeconds.put(endpoint, seconds) == null) {
+                    Gauge.builder("webhook.outbox.lag", lagSeconds, m -> m.getOrDefault(endpoint, 0.0))
+                            .description("age of the oldest undelivered message, per endpoint").baseUnit("seconds")
+                            .tag("endpoint", endpoint.toString()).register(meters);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override public void close() {
+        running = false;
+        wake();
+        try {
+            // Let a pass that is writing finish rather than break its connection; sends in flight are
+            // abandoned and come back when their lease ends.
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (loop.isAlive()) loop.interrupt();
+        // Workers stop after their current send; what they had not started is due again at once.
+        for (Batch b : batches) giveBack(b);
+        senders.shutdownNow();
+        try {
+            senders.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.thrillring.webhooks;
+
+import dev.thrillring.events.EventTypeFilter;
+import dev.thrillring.auth.Principal;
+import dev.thrillring.auth.Role;
+import dev.thrillring.db.TenantScope;
+import dev.thrillring.problems.Problem;
+import org.jooq.DSLContext;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import static dev.thrillring.db.schema.Tables.WEBHOOK_MESSAGES;
+
+/**
+ * Webhook endpoints of a tenant (tenant admins) or of a whole platform (platform admins): create,
+ * read, change, pause or resume, delete, rotate the secret, send a test, read the delivery log and
+ * dead letters, replay one message, recover everything failed since a time.
+ */
+public final class WebhookService {
+    static final Set<Role> ADMINS = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+    static final int MAX_ENDPOINTS = 20;
+    static final int MAX_RATE = 10_000;
+
+    private final TenantScope scope;
+    private final Function<UUID, Optional<String>> platformOf;
+    private final WebhookSettings settings;
+    private final Dispatcher dispatcher;
+    private final Clock clock;
+
+    public WebhookService(TenantScope scope, Function<UUID, Optional<String>> platformOf, WebhookSettings settings,
+                          Dispatcher dispatcher, Clock clock) {
+        this.scope = scope;
+        this.platformOf = platformOf;
+        this.settings = settings;
+        this.dispatcher = dispatcher;
+        this.clock = clock;
+    }
+
+    /** What a caller sends to create or change an endpoint; on change, absent fields stay as they are. */
+    public record EndpointRequest(String url, List<String> eventTypes, String description, Integer rateLimitPerSecond, Boolean fifo,
+                                  String status) {}
+
+    /** Who owns an endpoint: a tenant, or (tenant null) a platform. */
+    record Owner(UUID tenant, String platform, boolean platformAdmin) {
+        boolean platformWide() { return tenant == null; }
+    }
+
+    /** Checks that {@code caller} manages {@code tenant}'s webhooks; before its body is even read. */
+    public void authorise(Principal caller, UUID tenant) { caller.require(tenant, ADMINS, "manage webhooks"); }
+
+    /** Checks that {@code caller} administers {@code platform}. */
+    public void authorisePlatform(Principal caller, String platform) {
+        if (caller.role() != Role.PLATFORM_ADMIN) throw new Problem.Forbidden("only a platform admin manages platform-wide webhooks");
+        caller.requirePlatform(platform);
+    }
+
+    Owner tenantOwner(Principal caller, UUID tenant) {
+        authorise(caller, tenant);
+        String platform = platformOf.apply(tenant).orElseThrow(() -> new Problem.NotFound("no tenant " + tenant));
+        return new Owner(tenant, platform, caller.role() == Role.PLATFORM_ADMIN);
+    }
+
+    Owner platformOwner(Principal caller, String platform) {
+        authorisePlatform(caller, platform);
+        return new Owner(null, platform, true);
+    }
+
+    private <T> T in(Owner owner, Function<DSLContext, T> work) {
+        // A platform-wide endpoint's row is written without a tenant: the policy lets only such a connection write it.
+        return owner.platformWide() ? work.apply(scope.unscoped()) : scope.inTenant(owner.tenant(), work);
+    }
+
+    /** Creates an endpoint; the answer carries its secret, the only time it is shown. */
+    Map<String, Object> create(Owner owner, EndpointRequest r) {
+        String url = checkUrl(r.url());
+        EventTypeFilter filter = EventTypeFilter.parse(r.eventTypes());
+        String status = r.status() == null ? Endpoint.ACTIVE : checkStatus(r.status());
+        Endpoint e = new Endpoint(UUID.randomUUID(), owner.tenant(), owner.platform(), url, checkDescription(r.description()),
+                filter.patterns(), checkRate(r.rateLimitPerSecond()), Boolean.TRUE.equals(r.fifo()), status, null,
+                Signature.newSecret(), null, null, null, clock.instant());
+        in(owner, tx -> {
+            if (WebhookStore.endpoints(tx, owner.tenant(), owner.platform()).size() >= MAX_ENDPOINTS) {
+                throw new Problem.Conflict("url", "at most " + MAX_ENDPOINTS + " endpoints; delete one first");
+            }
+            WebhookStore.insert(tx, e);
+            // From now on: the endpoint receives the events committed after it was made.
+            if (!owner.platformWide()) WebhookStore.startCursorAtEnd(tx, owner.tenant(), e.id());
+            return null;
+        });
+        if (owner.platformWide()) {
+            for (UUID tenant : WebhookStore.platformTenants(scope.unscoped(), owner.platform())) {
+                scope.inTenant(tenant, tx -> {
+                    WebhookStore.startCursorAtEnd(tx, tenant, e.id());
+                    return null;
+                });
+            }
+        }
+        Map<String, Object> out = withSecret(e.view(), e.secret());
+        return out;
+    }
+
+    private static Map<String, Object> withSecret(Endpoint.View view, String secret) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("endpoint", view);
+        out.put("secret", secret);
+        return out;
+    }
+
+    List<Endpoint.View> list(Owner owner) {
+        return in(owner, tx -> WebhookStore.endpoints(tx, owner.tenant(), owner.platform())).stream().map(Endpoint::view).toList();
+    }
+
+    Endpoint.View get(Owner owner, UUID id) { return in(owner, tx -> find(tx, owner, id)).view(); }
+
+    private static Endpoint find(DSLContext tx, Owner owner, UUID id) {
+        return WebhookStore.endpoint(tx, id)
+                .filter(e -> owner.platformWide() ? e.platformWide() && e.platform().equals(owner.platform()) : owner.tenant().equals(e.tenantId()))
+                .orElseThrow(() -> new Problem.NotFound("no webhook endpoint " + id));
+    }
+
+    /**
+     * For the delivery log of one tenant: its own endpoints, and for its platform's admin also the
+     * platform-wide ones (whose messages are kept per tenant).
+     */
+    private static Endpoint findForLog(DSLContext tx, Owner owner, UUID id) {
+        return WebhookStore.endpoint(tx, id)
+                .filter(e -> owner.tenant().equals(e.tenantId())
+                        || (owner.platformAdmin() && e.platformWide() && e.platform().equals(owner.platform())))
+                .orElseThrow(() -> new Problem.NotFound("no webhook endpoint " + id));
+    }
+
+    /** Changes the fields sent; {@code status} pauses ({@code paused}) or resumes ({@code active}, also after a disable). */
+    Endpoint.View update(Owner owner, UUID id, EndpointRequest r) {
+        String url = r.url() == null ? null : checkUrl(r.url());
+        EventTypeFilter filter = r.eventTypes() == null ? null : EventTypeFilter.parse(r.eventTypes());
+        String status = r.status() == null ? null : checkStatus(r.status());
+        String description = checkDescription(r.description());
+        Integer rate = checkRate(r.rateLimitPerSecond());
+        Endpoint changed = in(owner, tx -> {
+            Endpoint e = find(tx, owner, id);
+            String newStatus = status == null ? e.status() : status;
+            Endpoint n = new Endpoint(e.id(), e.tenantId(), e.platform(), url == null ? e.url() : url,
+                    r.description() == null ? e.description() : description, filter == null ? e.eventTypes() : filter.patterns(),
+                    r.rateLimitPerSecond() == null ? e.rateLimitPerSecond() : rate, r.fifo() == null ? e.fifo() : r.fifo(),
+                    newStatus, newStatus.equals(Endpoint.DISABLED) ? e.disabledReason() : null, e.secret(), e.previousSecret(),
+                    e.previousSecretUntil(), e.failingSince(), e.createdAt());
+            WebhookStore.update(tx, n);
+            return find(tx, owner, id);
+        });
+        if (changed.status().equals(Endpoint.ACTIVE)) dispatcher.wake();
+        return changed.view();
+    }
+
+    void delete(Owner owner, UUID id) {
+        in(owner, tx -> {
+            find(tx, owner, id);
+            return WebhookStore.delete(tx, id);
+        });
+    }
+
+    /** A new secret, shown once; the previous one keeps signing (a second signature) for the overlap. */
+    Map<String, Object> rotate(Owner owner, UUID id) {
+        String secret = Signature.newSecret();
+        Instant until = clock.instant().plus(settings.rotationOverlap());
+        Endpoint e = in(owner, tx -> {
+            Endpoint old = find(tx, owner, id);
+            WebhookStore.rotate(tx, id, secret, old.secret(), until);
+            return find(tx, owner, id);
+        });
+        return withSecret(e.view(), secret);
+    }
+
+    /** Queues a {@code webhook.test} message for this endpoint only, whatever its filter. */
+    Message.View test(Owner owner, UUID id) {
+        if (owner.platformWide()) throw new Problem.Invalid("webhook_id", "send a test through a tenant's webhooks route");
+        Instant now = clock.instant();
+        UUID eventId = UUID.randomUUID();
+        Message m = scope.inTenant(owner.tenant(), tx -> {
+            Endpoint e = findForLog(tx, owner, id);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("event_id", eventId);
+            data.put("tenant_id", owner.tenant());
+            data.put("subject", null);
+            data.put("endpoint_id", e.id());
+            data.put("message", "a test event from ThrillRing");
+            Message msg = new Message(UUID.randomUUID(), owner.tenant(), e.id(), Dispatcher.webhookId(eventId), eventId, null,
+                    "webhook.test", Dispatcher.body("webhook.test", now, data), Message.PENDING, 0, now, null, null, now, null);
+            WebhookStore.insertMessages(tx, List.of(msg));
+            return msg;
+        });
+        dispatcher.wake();
+        return m.view();
+    }
+
+    List<Message.View> messages(Owner owner, UUID id, String status, int limit) {
+        if (status != null && !List.of(Message.PENDING, Message.DELIVERED, Message.DEAD).contains(status)) {
+            throw new Problem.Invalid("status", "must be pending, delivered or dead");
+        }
+        return tenantOnly(owner, tx -> {
+            findForLog(tx, owner, id);
+            return WebhookStore.messages(tx, id, status, limit).stream().map(Message::view).toList();
+        });
+    }
+
+    List<Attempt> attempts(Owner owner, UUID id, int limit) {
+        return tenantOnly(owner, tx -> {
+            findForLog(tx, owner, id);
+            return WebhookStore.attempts(tx, id, limit);
+        });
+    }
+
+    /** Sends one message again, with a fresh schedule, signed with the current secret. */
+    Message.View replay(Owner owner, UUID id, UUID messageId) {
+        Message m = tenantOnly(owner, tx -> {
+            findForLog(tx, owner, id);
+            WebhookStore.message(tx, id, messageId).orElseThrow(() -> new Problem.NotFound("no message " + messageId + " for this endpoint"));
+            WebhookStore.requeue(tx, WEBHOOK_MESSAGES.ID.eq(messageId).and(WEBHOOK_MESSAGES.ENDPOINT_ID.eq(id)), clock.instant());
+            return WebhookStore.message(tx, id, messageId).orElseThrow();
+        });
+        dispatcher.wake();
+        return m.view();
+    }
+
+    /** Puts every dead-lettered message made since {@code since} back in line; returns how many. */
+    int recover(Owner owner, UUID id, Instant since) {
+        int n = tenantOnly(owner, tx -> {
+            findForLog(tx, owner, id);
+            return WebhookStore.requeue(tx, WEBHOOK_MESSAGES.ENDPOINT_ID.eq(id).and(WEBHOOK_MESSAGES.STATUS.eq(Message.DEAD))
+                    .and(WEBHOOK_MESSAGES.CREATED_AT.ge(WebhookStore.time(since))), clock.instant());
+        });
+        dispatcher.wake();
+        return n;
+    }
+
+    private <T> T tenantOnly(Owner owner, Function<DSLContext, T> work) {
+        if (owner.platformWide()) {
+            throw new Problem.Invalid("webhook_id", "a platform-wide endpoint's messages are kept per tenant; read them through the tenant's webhooks route");
+        }
+        return scope.inTenant(owner.tenant(), work);
+    }
+
+    // ---- checks -------------------------------------------------------------------------------
+
+    private String checkUrl(String url) {
+        EndpointUrl.refusal(url, settings.allowHttp()).ifPresent(why -> {
+            throw new Problem.Invalid("url", why);
+        });
+        return url;
+    }
+
+    private static String checkStatus(String s) {
+        if (!s.equals(Endpoint.ACTIVE) && !s.equals(Endpoint.PAUSED)) throw new Problem.Invalid("status", "must be active or paused");
+        return s;
+    }
+
+    private static String checkDescription(String d) {
+        if (d != null && d.length() > 500) throw new Problem.Invalid("description", "may be at most 500 characters");
+        return d;
+    }
+
+    private static Integer checkRate(Integer rate) {
+        if (rate != null && (rate < 1 || rate > MAX_RATE)) throw new Problem.Invalid("rate_limit_per_second", "must be between 1 and " + MAX_RATE);
+        return rate;
+    }
+}

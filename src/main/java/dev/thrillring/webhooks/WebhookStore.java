@@ -1,0 +1,298 @@
+package dev.thrillring.webhooks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.thrillring.db.schema.tables.records.WebhookAttemptsRecord;
+import dev.thrillring.db.schema.tables.records.WebhookEndpointsRecord;
+import dev.thrillring.db.schema.tables.records.WebhookMessagesRecord;
+import dev.thrillring.web.Json;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static dev.thrillring.db.schema.Tables.EVENT_POSITIONS;
+import static dev.thrillring.db.schema.Tables.WEBHOOK_ATTEMPTS;
+import static dev.thrillring.db.schema.Tables.WEBHOOK_CURSORS;
+import static dev.thrillring.db.schema.Tables.WEBHOOK_ENDPOINTS;
+import static dev.thrillring.db.schema.Tables.WEBHOOK_MESSAGES;
+
+/** The webhook tables. Every method runs in the caller's transaction ({@code tx}). */
+final class WebhookStore {
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.mapper();
+
+    private WebhookStore() {}
+
+    // ---- endpoints ----------------------------------------------------------------------------
+
+    static void insert(DSLContext tx, Endpoint e) {
+        tx.insertInto(WEBHOOK_ENDPOINTS)
+                .set(WEBHOOK_ENDPOINTS.ID, e.id()).set(WEBHOOK_ENDPOINTS.TENANT_ID, e.tenantId())
+                .set(WEBHOOK_ENDPOINTS.PLATFORM, e.platform()).set(WEBHOOK_ENDPOINTS.URL, e.url())
+                .set(WEBHOOK_ENDPOINTS.DESCRIPTION, e.description()).set(WEBHOOK_ENDPOINTS.EVENT_TYPES, Json.jsonb(e.eventTypes()))
+                .set(WEBHOOK_ENDPOINTS.RATE_LIMIT_PER_SECOND, e.rateLimitPerSecond()).set(WEBHOOK_ENDPOINTS.FIFO, e.fifo())
+                .set(WEBHOOK_ENDPOINTS.STATUS, e.status()).set(WEBHOOK_ENDPOINTS.SECRET, e.secret())
+                .execute();
+    }
+
+    /** The endpoint {@code id} as the transaction sees it (its tenant's own, or its platform's). */
+    static Optional<Endpoint> endpoint(DSLContext tx, UUID id) {
+        return tx.selectFrom(WEBHOOK_ENDPOINTS).where(WEBHOOK_ENDPOINTS.ID.eq(id)).fetchOptional(WebhookStore::endpoint);
+    }
+
+    /** A tenant's own endpoints ({@code tenant} non-null) or a platform's platform-wide ones. */
+    static List<Endpoint> endpoints(DSLContext tx, UUID tenant, String platform) {
+        return tx.selectFrom(WEBHOOK_ENDPOINTS).where(owner(tenant, platform))
+                .orderBy(WEBHOOK_ENDPOINTS.CREATED_AT, WEBHOOK_ENDPOINTS.ID).fetch(WebhookStore::endpoint);
+    }
+
+    /** The active endpoints that receive {@code tenant}'s events: its own and its platform's. */
+    static List<Endpoint> activeFor(DSLContext tx, UUID tenant, String platform) {
+        return tx.selectFrom(WEBHOOK_ENDPOINTS)
+                .where(WEBHOOK_ENDPOINTS.STATUS.eq(Endpoint.ACTIVE))
+                .and(WEBHOOK_ENDPOINTS.TENANT_ID.eq(tenant)
+                        .or(WEBHOOK_ENDPOINTS.TENANT_ID.isNull().and(WEBHOOK_ENDPOINTS.PLATFORM.eq(platform))))
+                .orderBy(WEBHOOK_ENDPOINTS.ID).fetch(WebhookStore::endpoint);
+    }
+
+    static Condition owner(UUID tenant, String platform) {
+        return tenant != null ? WEBHOOK_ENDPOINTS.TENANT_ID.eq(tenant)
+                : WEBHOOK_ENDPOINTS.TENANT_ID.isNull().and(WEBHOOK_ENDPOINTS.PLATFORM.eq(platform));
+    }
+
+    /** Replaces what a caller may change. */
+    static int update(DSLContext tx, Endpoint e) {
+        return tx.update(WEBHOOK_ENDPOINTS)
+                .set(WEBHOOK_ENDPOINTS.URL, e.url()).set(WEBHOOK_ENDPOINTS.DESCRIPTION, e.description())
+                .set(WEBHOOK_ENDPOINTS.EVENT_TYPES, Json.jsonb(e.eventTypes()))
+                .set(WEBHOOK_ENDPOINTS.RATE_LIMIT_PER_SECOND, e.rateLimitPerSecond()).set(WEBHOOK_ENDPOINTS.FIFO, e.fifo())
+                .set(WEBHOOK_ENDPOINTS.STATUS, e.status()).set(WEBHOOK_ENDPOINTS.DISABLED_REASON, e.disabledReason())
+                .set(WEBHOOK_ENDPOINTS.FAILING_SINCE, e.status().equals(Endpoint.ACTIVE) ? null : time(e.failingSince()))
+                .set(WEBHOOK_ENDPOINTS.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(WEBHOOK_ENDPOINTS.ID.eq(e.id())).execute();
+    }
+
+    static void rotate(DSLContext tx, UUID id, String secret, String previous, Instant previousUntil) {
+        tx.update(WEBHOOK_ENDPOINTS).set(WEBHOOK_ENDPOINTS.SECRET, secret).set(WEBHOOK_ENDPOINTS.PREVIOUS_SECRET, previous)
+                .set(WEBHOOK_ENDPOINTS.PREVIOUS_SECRET_UNTIL, time(previousUntil))
+                .set(WEBHOOK_ENDPOINTS.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(WEBHOOK_ENDPOINTS.ID.eq(id)).execute();
+    }
+
+    static int delete(DSLContext tx, UUID id) {
+        return tx.deleteFrom(WEBHOOK_ENDPOINTS).where(WEBHOOK_ENDPOINTS.ID.eq(id)).execute();
+    }
+
+    /** Records a failed attempt's effect on the endpoint: failing since when (kept if already failing). */
+    static void failing(DSLContext tx, UUID id, Instant now) {
+        tx.update(WEBHOOK_ENDPOINTS).set(WEBHOOK_ENDPOINTS.FAILING_SINCE, DSL.coalesce(WEBHOOK_ENDPOINTS.FAILING_SINCE, DSL.val(time(now))))
+                .where(WEBHOOK_ENDPOINTS.ID.eq(id)).execute();
+    }
+
+    static void healthy(DSLContext tx, UUID id) {
+        tx.update(WEBHOOK_ENDPOINTS).setNull(WEBHOOK_ENDPOINTS.FAILING_SINCE)
+                .where(WEBHOOK_ENDPOINTS.ID.eq(id).and(WEBHOOK_ENDPOINTS.FAILING_SINCE.isNotNull())).execute();
+    }
+
+    /** Disables an active endpoint; false when it was not active any more (another node got there first). */
+    static boolean disable(DSLContext tx, UUID id, String reason) {
+        return tx.update(WEBHOOK_ENDPOINTS).set(WEBHOOK_ENDPOINTS.STATUS, Endpoint.DISABLED)
+                .set(WEBHOOK_ENDPOINTS.DISABLED_REASON, reason).set(WEBHOOK_ENDPOINTS.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(WEBHOOK_ENDPOINTS.ID.eq(id).and(WEBHOOK_ENDPOINTS.STATUS.eq(Endpoint.ACTIVE))).execute() == 1;
+    }
+
+    private static Endpoint endpoint(WebhookEndpointsRecord r) {
+        return new Endpoint(r.getId(), r.getTenantId(), r.getPlatform(), r.getUrl(), r.getDescription(), strings(r.getEventTypes()),
+                r.getRateLimitPerSecond(), r.getFifo(), r.getStatus(), r.getDisabledReason(), r.getSecret(), r.getPreviousSecret(),
+                instant(r.getPreviousSecretUntil()), instant(r.getFailingSince()), instant(r.getCreatedAt()));
+    }
+
+    // ---- cursors ------------------------------------------------------------------------------
+
+    /** Starts {@code endpoint}'s cursor in {@code tenant}'s log at the log's current end (events from now on). */
+    static void startCursorAtEnd(DSLContext tx, UUID tenant, UUID endpoint) {
+        var end = DSL.coalesce(DSL.field(DSL.select(EVENT_POSITIONS.LAST_POSITION).from(EVENT_POSITIONS)
+                .where(EVENT_POSITIONS.TENANT_ID.eq(tenant))), DSL.val(0L));
+        tx.insertInto(WEBHOOK_CURSORS, WEBHOOK_CURSORS.TENANT_ID, WEBHOOK_CURSORS.ENDPOINT_ID, WEBHOOK_CURSORS.LAST_POSITION)
+                .select(DSL.select(DSL.val(tenant), DSL.val(endpoint), end))
+                .onConflictDoNothing().execute();
+    }
+
+    /**
+     * Locks and returns {@code endpoint}'s cursor in {@code tenant}'s log, creating it at 0 (a
+     * tenant that joined the platform after the endpoint was made); empty when another node holds it.
+     */
+    static Optional<Long> lockCursor(DSLContext tx, UUID tenant, UUID endpoint) {
+        tx.insertInto(WEBHOOK_CURSORS).set(WEBHOOK_CURSORS.TENANT_ID, tenant).set(WEBHOOK_CURSORS.ENDPOINT_ID, endpoint)
+                .set(WEBHOOK_CURSORS.LAST_POSITION, 0L).onConflictDoNothing().execute();
+        return tx.select(WEBHOOK_CURSORS.LAST_POSITION).from(WEBHOOK_CURSORS)
+                .where(WEBHOOK_CURSORS.TENANT_ID.eq(tenant).and(WEBHOOK_CURSORS.ENDPOINT_ID.eq(endpoint)))
+                .forUpdate().skipLocked().fetchOptional(WEBHOOK_CURSORS.LAST_POSITION);
+    }
+
+    static void moveCursor(DSLContext tx, UUID tenant, UUID endpoint, long position) {
+        tx.update(WEBHOOK_CURSORS).set(WEBHOOK_CURSORS.LAST_POSITION, position)
+                .where(WEBHOOK_CURSORS.TENANT_ID.eq(tenant).and(WEBHOOK_CURSORS.ENDPOINT_ID.eq(endpoint))).execute();
+    }
+
+    // ---- messages -----------------------------------------------------------------------------
+
+    /** Adds messages; one already made for the same endpoint and event is kept as it is. */
+    static void insertMessages(DSLContext tx, List<Message> messages) {
+        if (messages.isEmpty()) return;
+        var insert = tx.insertInto(WEBHOOK_MESSAGES, WEBHOOK_MESSAGES.ID, WEBHOOK_MESSAGES.TENANT_ID, WEBHOOK_MESSAGES.ENDPOINT_ID,
+                WEBHOOK_MESSAGES.WEBHOOK_ID, WEBHOOK_MESSAGES.EVENT_ID, WEBHOOK_MESSAGES.EVENT_POSITION, WEBHOOK_MESSAGES.TYPE,
+                WEBHOOK_MESSAGES.BODY, WEBHOOK_MESSAGES.STATUS, WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT);
+        for (Message m : messages) {
+            insert = insert.values(m.id(), m.tenantId(), m.endpointId(), m.webhookId(), m.eventId(), m.eventPosition(), m.type(), m.body(),
+                    m.status(), time(m.nextAttemptAt()));
+        }
+        insert.onConflictDoNothing().execute();
+    }
+
+    /**
+     * Claims up to {@code limit} due messages of one endpoint that no other node holds, and hides
+     * them until {@code leaseUntil} (counting the attempt now, so a crash mid-send still counts).
+     * In FIFO mode only the oldest undelivered message can be due.
+     */
+    static List<Message> claim(DSLContext tx, UUID tenant, UUID endpoint, int limit, boolean fifo, Instant now, Instant leaseUntil) {
+        Condition mine = WEBHOOK_MESSAGES.TENANT_ID.eq(tenant).and(WEBHOOK_MESSAGES.ENDPOINT_ID.eq(endpoint))
+                .and(WEBHOOK_MESSAGES.STATUS.eq(Message.PENDING));
+        List<UUID> ids;
+        if (fifo) {
+            // The head of the line, locked; if it is not due yet, nothing behind it may pass.
+            ids = tx.select(WEBHOOK_MESSAGES.ID, WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT).from(WEBHOOK_MESSAGES).where(mine)
+                    .orderBy(WEBHOOK_MESSAGES.EVENT_POSITION.asc().nullsFirst(), WEBHOOK_MESSAGES.CREATED_AT).limit(1)
+                    .forUpdate().skipLocked().fetch()
+                    .stream().filter(r -> !r.value2().toInstant().isAfter(now)).map(r -> r.value1()).toList();
+        } else {
+            ids = tx.select(WEBHOOK_MESSAGES.ID).from(WEBHOOK_MESSAGES).where(mine)
+                    .and(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT.le(time(now)))
+                    .orderBy(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, WEBHOOK_MESSAGES.EVENT_POSITION).limit(limit)
+                    .forUpdate().skipLocked().fetch(WEBHOOK_MESSAGES.ID);
+        }
+        if (ids.isEmpty()) return List.of();
+        return tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, time(leaseUntil))
+                .set(WEBHOOK_MESSAGES.ATTEMPTS, WEBHOOK_MESSAGES.ATTEMPTS.plus(1))
+                .where(WEBHOOK_MESSAGES.ID.in(ids)).returning().fetch(WebhookStore::message);
+    }
+
+    /** Claimed messages that were not sent: due again at {@code at}, their attempt not counted. */
+    static int release(DSLContext tx, List<UUID> ids, Instant at) {
+        return tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, time(at))
+                .set(WEBHOOK_MESSAGES.ATTEMPTS, WEBHOOK_MESSAGES.ATTEMPTS.minus(1))
+                .where(WEBHOOK_MESSAGES.ID.in(ids).and(WEBHOOK_MESSAGES.STATUS.eq(Message.PENDING))).execute();
+    }
+
+    /** The endpoints of {@code tenant} that have due messages now. */
+    static List<UUID> endpointsWithDueMessages(DSLContext tx, UUID tenant, Instant now) {
+        return tx.selectDistinct(WEBHOOK_MESSAGES.ENDPOINT_ID).from(WEBHOOK_MESSAGES)
+                .where(WEBHOOK_MESSAGES.TENANT_ID.eq(tenant).and(WEBHOOK_MESSAGES.STATUS.eq(Message.PENDING))
+                        .and(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT.le(time(now))))
+                .fetch(WEBHOOK_MESSAGES.ENDPOINT_ID);
+    }
+
+    static void delivered(DSLContext tx, UUID message, int status, Instant now) {
+        tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.STATUS, Message.DELIVERED).set(WEBHOOK_MESSAGES.LAST_STATUS, status)
+                .setNull(WEBHOOK_MESSAGES.LAST_ERROR).set(WEBHOOK_MESSAGES.DELIVERED_AT, time(now))
+                .where(WEBHOOK_MESSAGES.ID.eq(message)).execute();
+    }
+
+    /** A failed attempt: retried at {@code next}, or dead-lettered when {@code next} is empty. */
+    static void failed(DSLContext tx, UUID message, Integer status, String error, Optional<Instant> next) {
+        tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.STATUS, next.isPresent() ? Message.PENDING : Message.DEAD)
+                .set(WEBHOOK_MESSAGES.LAST_STATUS, status).set(WEBHOOK_MESSAGES.LAST_ERROR, clip(error, 500))
+                .set(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, time(next.orElse(Instant.now())))
+                .where(WEBHOOK_MESSAGES.ID.eq(message)).execute();
+    }
+
+    static List<Message> messages(DSLContext tx, UUID endpoint, String status, int limit) {
+        Condition c = WEBHOOK_MESSAGES.ENDPOINT_ID.eq(endpoint);
+        if (status != null) c = c.and(WEBHOOK_MESSAGES.STATUS.eq(status));
+        return tx.selectFrom(WEBHOOK_MESSAGES).where(c).orderBy(WEBHOOK_MESSAGES.CREATED_AT.desc(), WEBHOOK_MESSAGES.ID).limit(limit)
+                .fetch(WebhookStore::message);
+    }
+
+    static Optional<Message> message(DSLContext tx, UUID endpoint, UUID id) {
+        return tx.selectFrom(WEBHOOK_MESSAGES).where(WEBHOOK_MESSAGES.ENDPOINT_ID.eq(endpoint).and(WEBHOOK_MESSAGES.ID.eq(id)))
+                .fetchOptional(WebhookStore::message);
+    }
+
+    /** Puts messages back in line with a fresh schedule (replay, recovery). */
+    static int requeue(DSLContext tx, Condition which, Instant now) {
+        return tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.STATUS, Message.PENDING).set(WEBHOOK_MESSAGES.ATTEMPTS, 0)
+                .set(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, time(now)).setNull(WEBHOOK_MESSAGES.DELIVERED_AT)
+                .where(which).execute();
+    }
+
+    /** Age of the oldest pending message per endpoint of {@code tenant} (the outbox lag). */
+    static List<org.jooq.Record2<UUID, OffsetDateTime>> oldestPending(DSLContext tx, UUID tenant) {
+        return tx.select(WEBHOOK_MESSAGES.ENDPOINT_ID, DSL.min(WEBHOOK_MESSAGES.CREATED_AT)).from(WEBHOOK_MESSAGES)
+                .where(WEBHOOK_MESSAGES.TENANT_ID.eq(tenant).and(WEBHOOK_MESSAGES.STATUS.eq(Message.PENDING)))
+                .groupBy(WEBHOOK_MESSAGES.ENDPOINT_ID).fetch();
+    }
+
+    private static Message message(WebhookMessagesRecord r) {
+        return new Message(r.getId(), r.getTenantId(), r.getEndpointId(), r.getWebhookId(), r.getEventId(), r.getEventPosition(),
+                r.getType(), r.getBody(), r.getStatus(), r.getAttempts(), instant(r.getNextAttemptAt()), r.getLastStatus(),
+                r.getLastError(), instant(r.getCreatedAt()), instant(r.getDeliveredAt()));
+    }
+
+    // ---- attempts -----------------------------------------------------------------------------
+
+    static void insertAttempt(DSLContext tx, UUID tenant, UUID endpoint, Attempt a) {
+        tx.insertInto(WEBHOOK_ATTEMPTS)
+                .set(WEBHOOK_ATTEMPTS.ID, a.id()).set(WEBHOOK_ATTEMPTS.TENANT_ID, tenant).set(WEBHOOK_ATTEMPTS.ENDPOINT_ID, endpoint)
+                .set(WEBHOOK_ATTEMPTS.MESSAGE_ID, a.messageId()).set(WEBHOOK_ATTEMPTS.ATTEMPT, a.attempt())
+                .set(WEBHOOK_ATTEMPTS.OUTCOME, a.outcome()).set(WEBHOOK_ATTEMPTS.STATUS_CODE, a.statusCode())
+                .set(WEBHOOK_ATTEMPTS.LATENCY_MS, a.latencyMs()).set(WEBHOOK_ATTEMPTS.RESPONSE_EXCERPT, clip(a.responseExcerpt(), 500))
+                .set(WEBHOOK_ATTEMPTS.ERROR, clip(a.error(), 500)).set(WEBHOOK_ATTEMPTS.AT, time(a.at()))
+                .execute();
+    }
+
+    static List<Attempt> attempts(DSLContext tx, UUID endpoint, int limit) {
+        return tx.select(WEBHOOK_ATTEMPTS.asterisk(), WEBHOOK_MESSAGES.WEBHOOK_ID).from(WEBHOOK_ATTEMPTS)
+                .join(WEBHOOK_MESSAGES).on(WEBHOOK_MESSAGES.ID.eq(WEBHOOK_ATTEMPTS.MESSAGE_ID))
+                .where(WEBHOOK_ATTEMPTS.ENDPOINT_ID.eq(endpoint))
+                .orderBy(WEBHOOK_ATTEMPTS.AT.desc(), WEBHOOK_ATTEMPTS.ID).limit(limit)
+                .fetch(r -> {
+                    WebhookAttemptsRecord a = r.into(WEBHOOK_ATTEMPTS);
+                    return new Attempt(a.getId(), a.getMessageId(), r.get(WEBHOOK_MESSAGES.WEBHOOK_ID), a.getAttempt(), a.getOutcome(),
+                            a.getStatusCode(), a.getLatencyMs(), a.getResponseExcerpt(), a.getError(), instant(a.getAt()));
+                });
+    }
+
+    // ---- across tenants -----------------------------------------------------------------------
+
+    /** Tenants with webhook work now (through the owner-rights function; reveals ids only). */
+    static List<UUID> dueTenants(DSLContext dsl) {
+        return dsl.select(DSL.field("tenant_id", UUID.class)).from(DSL.table("webhook_due_tenants()")).fetch(r -> r.value1());
+    }
+
+    static List<UUID> platformTenants(DSLContext dsl, String platform) {
+        return dsl.select(DSL.field("id", UUID.class)).from(DSL.table("platform_tenants({0})", DSL.val(platform))).fetch(r -> r.value1());
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    static OffsetDateTime time(Instant i) { return i == null ? null : i.atOffset(ZoneOffset.UTC); }
+
+    static Instant instant(OffsetDateTime t) { return t == null ? null : t.toInstant(); }
+
+    static String clip(String s, int max) { return s == null || s.length() <= max ? s : s.substring(0, max); }
+
+    private static List<String> strings(org.jooq.JSONB json) {
+        try {
+            return JSON.readValue(json.data(), STRINGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored event types are unreadable", e);
+        }
+    }
+}
