@@ -44,7 +44,7 @@ class OpenApiCoverageTest {
     void shouldParseAsOpenApi31WithoutMessages() {
         assertThat(contract.parsed.getMessages()).isEmpty();
         assertThat(contract.api().getOpenapi()).isEqualTo("3.1.0");
-        assertThat(contract.api().getComponents().getSecuritySchemes()).containsOnlyKeys("apiKey", "jwt");
+        assertThat(contract.api().getComponents().getSecuritySchemes()).containsOnlyKeys("apiKey", "jwt", "consoleSession");
         assertThat(contract.tree.at("/components/x-responses").isMissingNode()).as("shorthands are expanded before serving").isTrue();
         assertThat(contract.text).doesNotContain("#/components/x-");
     }
