@@ -5,6 +5,8 @@ import dev.thrillring.achievements.AchievementService;
 import dev.thrillring.analytics.AnalyticsRoutes;
 import dev.thrillring.analytics.AnalyticsService;
 import dev.thrillring.auth.AdminKey;
+import dev.thrillring.openapi.OpenApiDocument;
+import dev.thrillring.openapi.OpenApiRoutes;
 import dev.thrillring.console.ConsoleRoutes;
 import dev.thrillring.console.ConsoleService;
 import dev.thrillring.leaderboards.LeaderboardRoutes;
@@ -239,6 +241,7 @@ public final class Server implements AutoCloseable {
                 BadgeRoutes.register(c.routes, badges);
                 AnalyticsRoutes.register(c.routes, analytics);
                 WebhookRoutes.register(c.routes, webhooks);
+                OpenApiRoutes.register(c.routes, OpenApiDocument.load(config.publicUrl()));
                 console.register(c.routes);
             }).start();
             closeables.addFirst(http::stop);

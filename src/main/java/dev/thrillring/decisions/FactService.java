@@ -38,7 +38,7 @@ public final class FactService {
 
     public FactService(TenantScope scope, TenantService tenants, RuleEngine engine, RuleSetRegistry ruleSets,
                        DecisionWriter writer, MeterRegistry registry) {
-        this.groups = new GroupCommit(scope, engine, writer);
+        this.groups = new GroupCommit(scope, engine, writer, ruleSets::forTenant);
         this.scope = scope;
         this.tenants = tenants;
         this.engine = engine;
@@ -55,8 +55,8 @@ public final class FactService {
      * Checks that the caller may post every fact and that every tenant exists; nothing is
      * written unless all pass.
      */
-    /** A tenant's platform and the rule set that decides its facts. */
-    record TenantRules(String platform, CompiledRuleSet ruleSet) {}
+    /** A tenant's platform; its rule set is looked up again by each group that decides its facts. */
+    record TenantRules(String platform) {}
 
     Map<UUID, TenantRules> authorise(Principal caller, List<FactInput> facts) {
         Map<UUID, TenantRules> ruleSets = new LinkedHashMap<>();
@@ -68,15 +68,19 @@ public final class FactService {
             if (ruleSets.containsKey(f.tenantId())) continue;
             Optional<String> platform = tenants.platformOf(f.tenantId());
             if (platform.isEmpty()) unknown.add(new Violation(f.field() + "tenant_id", "no such tenant"));
-            else ruleSets.put(f.tenantId(), new TenantRules(platform.get(), this.ruleSets.forTenant(f.tenantId(), platform.get())));
+            else {
+                // Builds the tenant's overlay now if it is not built yet, so the group does not wait for it.
+                this.ruleSets.forTenant(f.tenantId(), platform.get());
+                ruleSets.put(f.tenantId(), new TenantRules(platform.get()));
+            }
         }
         if (!unknown.isEmpty()) throw new Problem.Invalid(unknown);
         return ruleSets;
     }
 
     /** Decides one fact (or replays its earlier decision) once its group has committed. */
-    Decision decide(FactInput f, String platform, CompiledRuleSet ruleSet) {
-        return await(groups.submit(f, platform, ruleSet));
+    Decision decide(FactInput f, String platform) {
+        return await(groups.submit(f, platform));
     }
 
     private Decision await(java.util.concurrent.CompletableFuture<Decision> answer) {
@@ -95,7 +99,7 @@ public final class FactService {
     /** Ingests one fact. */
     public Decision ingestOne(Principal caller, FactInput fact) {
         TenantRules rules = authorise(caller, List.of(fact)).get(fact.tenantId());
-        return decide(fact, rules.platform(), rules.ruleSet());
+        return decide(fact, rules.platform());
     }
 
     /**
@@ -111,7 +115,7 @@ public final class FactService {
         List<java.util.concurrent.CompletableFuture<Decision>> answers = new ArrayList<>(facts.size());
         for (FactInput f : facts) {
             TenantRules rules = ruleSets.get(f.tenantId());
-            answers.add(groups.submit(f, rules.platform(), rules.ruleSet()));
+            answers.add(groups.submit(f, rules.platform()));
         }
         List<BatchItem> items = new ArrayList<>(facts.size());
         for (int i = 0; i < facts.size(); i++) {

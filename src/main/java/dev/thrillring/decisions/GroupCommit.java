@@ -64,19 +64,28 @@ final class GroupCommit {
     private final SubjectStore subjects = new SubjectStore();
     private final Map<UUID, TenantQueue> queues = new ConcurrentHashMap<>();
 
-    GroupCommit(TenantScope scope, RuleEngine engine, DecisionWriter writer) {
+    /** Where a group finds the rule set that decides its tenant's facts now. */
+    @FunctionalInterface
+    interface RuleSets {
+        CompiledRuleSet forTenant(UUID tenant, String platform);
+    }
+
+    private final RuleSets ruleSets;
+
+    GroupCommit(TenantScope scope, RuleEngine engine, DecisionWriter writer, RuleSets ruleSets) {
+        this.ruleSets = ruleSets;
         this.scope = scope;
         this.engine = engine;
         this.writer = writer;
     }
 
     /** A fact waiting to be decided, and the answer its request waits for. */
-    record Pending(FactInput fact, String platform, CompiledRuleSet ruleSet, String subject, Map<String, String> periodKeys,
+    record Pending(FactInput fact, String platform, String subject, Map<String, String> periodKeys,
                    CompletableFuture<Decision> answer) {}
 
     /** Queues a fact; the future completes once its decision has committed (or with why it was refused). */
-    CompletableFuture<Decision> submit(FactInput f, String platform, CompiledRuleSet ruleSet) {
-        Pending p = new Pending(f, platform, ruleSet, SubjectStore.key(f.userId()), Periods.keysAt(f.occurredAt(), ZoneOffset.UTC),
+    CompletableFuture<Decision> submit(FactInput f, String platform) {
+        Pending p = new Pending(f, platform, SubjectStore.key(f.userId()), Periods.keysAt(f.occurredAt(), ZoneOffset.UTC),
                 new CompletableFuture<>());
         TenantQueue q = queues.computeIfAbsent(f.tenantId(), t -> new TenantQueue());
         boolean start;
@@ -212,6 +221,9 @@ final class GroupCommit {
                 subjects.loadAll(tenant, users, results.subList(1, results.size()))));
         long t1 = System.nanoTime();
 
+        // The rule set active now, not when the request arrived: a long batch moves to a new
+        // activation at its next group, and a replaced rule set decides no group that starts later.
+        CompiledRuleSet ruleSet = ruleSets.forTenant(tenant, group.getFirst().platform());
         // No connection is held from here until the write.
         List<Evaluated> evaluated = new ArrayList<>();
         Map<String, Pending> firstOfId = new HashMap<>();
@@ -231,7 +243,7 @@ final class GroupCommit {
             SubjectState state = snapshot.stateAt(f.occurredAt());
             Set<String> unlockedBefore = state.unlockedAchievements();
             try {
-                Evaluation e = engine.evaluate(p.ruleSet(), f.toFact(), state);
+                Evaluation e = engine.evaluate(ruleSet, f.toFact(), state);
                 snapshot.advance(unlockedBefore, state, f.occurredAt(), metricNames(e.outcomes()));
                 evaluated.add(new Evaluated(p, e));
             } catch (RuleFailure | Problem failure) {

@@ -33,6 +33,8 @@ public final class ShowcaseRoutes {
         Role[] editors = {Role.PLATFORM_ADMIN, Role.TENANT_ADMIN};
         Role[] readers = {Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST, Role.VIEWER};
         routes.post("/api/v1/gamification/portfolio/generate", r::generate, editors);
+        // The seed's unprefixed path, an alias of the gateway's.
+        routes.post("/portfolio/generate", r::generate, editors);
         routes.get("/api/v1/showcases/{tenant_id}/portfolios", r::list, readers);
         routes.get(PORTFOLIO, r::get, readers);
         routes.patch(PORTFOLIO, r::update, editors);

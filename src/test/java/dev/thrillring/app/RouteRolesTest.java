@@ -51,6 +51,7 @@ class RouteRolesTest {
                         "/badges/issuers/{issuer_id}/achievements/{achievement_id}/image.png",
                         "/badges/credentials/{credential_id}", "/badges/credentials/{credential_id}/jwt",
                         "/badges/credentials/{credential_id}/badge.png",
+                        "/openapi.json", "/openapi.yaml", "/docs", "/docs/{file}",
                         "/", "/console/sign-in", "/console/sign-in", "/console/assets/htmx.min.js", "/console/assets/console.css");
     }
 
@@ -85,7 +86,7 @@ class RouteRolesTest {
                     "{" + t + ",\"referrer_user_id\":\"u1\"}";
             case "/api/v1/gamification/referral/track-conversion", "/referral/track-conversion" -> "{" + t + ",\"referral_code\":\"ABCD2345\",\"referee_user_id\":\"u2\","
                     + "\"conversion_type\":\"purchase\",\"conversion_value\":10}";
-            case "/api/v1/gamification/portfolio/generate" -> "{" + t + "}";
+            case "/api/v1/gamification/portfolio/generate", "/portfolio/generate" -> "{" + t + "}";
             case "/api/v1/badges/keys/rotate" -> "{}";
             default -> null;
         };

@@ -60,6 +60,16 @@ class SeedClientTest {
         LeaderboardResponse { Objects.requireNonNull(leaderboardData); Objects.requireNonNull(rankChanges); Objects.requireNonNull(nextUpdate, "next_update"); }
     }
 
+    record PortfolioShowcaseResponse(String portfolioId, String showcaseUrl, List<Map<String, Object>> featuredMetrics,
+                                     List<Map<String, Object>> caseStudies, List<Map<String, Object>> socialTemplates) {
+        PortfolioShowcaseResponse { Objects.requireNonNull(portfolioId); Objects.requireNonNull(showcaseUrl); Objects.requireNonNull(featuredMetrics);
+            Objects.requireNonNull(caseStudies); Objects.requireNonNull(socialTemplates); }
+    }
+    /** The seed's analytics answer has no model; its three groups, as the seed's hard-coded dict has them. */
+    record GamificationAnalytics(Map<String, Object> engagementMetrics, Map<String, Object> performanceImpact, List<Object> recommendations) {
+        GamificationAnalytics { Objects.requireNonNull(engagementMetrics); Objects.requireNonNull(performanceImpact); Objects.requireNonNull(recommendations); }
+    }
+
     static <T> T seed(Response r, Class<T> model) throws Exception {
         assertThat(r.status()).as(r.body()).isBetween(200, 201);
         return SEED.readValue(r.body(), model);
@@ -188,6 +198,38 @@ class SeedClientTest {
                     + "\"trigger_conditions\":{\"metric\":\"points\",\"threshold\":1,\"window\":3}}");
             assertThat(unknown.status()).isEqualTo(422);
             assertThat(unknown.json().get("errors").get(0).get("field").asText()).isEqualTo("trigger_conditions.window");
+        }
+    }
+
+    @Test
+    void shouldGenerateAPortfolioInTheSeedsShapeOnEveryPlatformAndPath() throws Exception {
+        for (Platform p : platforms) {
+            for (String path : List.of("/api/v1/gamification/portfolio/generate", "/portfolio/generate")) {
+                // PortfolioShowcaseRequest with its defaults sent explicitly (the tenant's platform), and with only tenant_id.
+                for (String body : List.of("{\"tenant_id\":\"" + p.tenant() + "\",\"platform\":\"" + p.name()
+                        + "\",\"showcase_type\":\"comprehensive\",\"include_testimonials\":true,\"seo_optimize\":true}", "{\"tenant_id\":\"" + p.tenant() + "\"}")) {
+                    PortfolioShowcaseResponse r = seed(app.post(path, p.adminJwt(), body), PortfolioShowcaseResponse.class);
+                    assertThat(r.showcaseUrl()).as(p.name() + path).contains("/s/" + p.name() + "/");
+                    assertThat(r.featuredMetrics()).as("verified metrics from the decided facts").isNotEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerTheSeedsAnalyticsCallWithTheSeedsGroupsOnEveryPlatformAndPath() throws Exception {
+        for (Platform p : platforms) {
+            for (String path : List.of("/analytics/gamification/", "/api/v1/gamification/analytics/")) {
+                // the seed's defaults: time_period=30d, metrics=all; sent and left out
+                for (String q : List.of("?time_period=30d&metrics=all", "")) {
+                    GamificationAnalytics r = seed(app.get(path + p.tenant() + q, p.adminJwt()), GamificationAnalytics.class);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> active = (Map<String, Object>) r.engagementMetrics().get("active_users");
+                    assertThat(((Number) active.get("value")).intValue()).as(p.name() + path + q).isEqualTo(2);
+                    assertThat(r.engagementMetrics()).containsKeys("achievement_unlock_rate", "referral_conversion_rate",
+                            "leaderboard_participation", "portfolio_creation_rate");
+                }
+            }
         }
     }
 

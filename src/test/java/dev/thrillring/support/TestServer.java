@@ -84,11 +84,23 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** The test client for a server started elsewhere (benchmarks). */
+    private static final String SUITE_BADGE_SECRET = java.util.Base64.getEncoder().encodeToString(
+            "thrillring-test-suite-badge-seal".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
     public static TestServer wrap(Server server) { return new TestServer(server, null); }
 
+    /**
+     * A fresh data directory holding the suite's badge sealing secret: every test node is a node
+     * of one deployment, so a second node started on the shared database opens the badge keys
+     * the first one sealed (as THRILLRING_BADGE_KEY_SECRET does in production).
+     */
     public static Path tempDir() {
         try {
-            return Files.createTempDirectory("thrillring-test");
+            Path dir = Files.createTempDirectory("thrillring-test");
+            Path secret = dir.resolve("badge-keys.secret");
+            Files.writeString(secret, SUITE_BADGE_SECRET + "\n", java.nio.charset.StandardCharsets.US_ASCII);
+            Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
