@@ -13,12 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +54,6 @@ public final class Dispatcher implements AutoCloseable {
     private final RetrySchedule schedule;
     private final Function<UUID, Optional<String>> platformOf;
     private final Clock clock;
-    private final HttpClient http;
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<UUID, EndpointGate> gates = new ConcurrentHashMap<>();
     private final Semaphore wake = new Semaphore(0);
@@ -81,8 +74,6 @@ public final class Dispatcher implements AutoCloseable {
         this.platformOf = platformOf;
         this.clock = clock;
         this.meters = meters;
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.timeout()).executor(senders).build();
         this.latency = Timer.builder("webhook.attempt.latency").description("time from request to response of one webhook attempt")
                 .publishPercentileHistogram().register(meters);
         this.loop = Thread.ofPlatform().daemon().name("webhook-dispatcher").unstarted(this::run);
@@ -289,42 +280,39 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Sends one message once: checked address, signed headers, 15 s limit, no redirects. */
+    /** Sends one message once: checked address, signed headers, 15 s for the whole exchange, no redirects. */
     Result attempt(Endpoint e, Message m) {
-        Optional<String> refused = EndpointUrl.refusal(e.url(), settings.allowHttp());
-        if (refused.isPresent()) return new Result(null, null, "not sent: the URL " + refused.get(), Optional.empty(), 0);
+        EndpointUrl.Check check = EndpointUrl.check(e.url(), settings.allowHttp());
+        if (check.target().isEmpty()) return new Result(null, null, "not sent: the URL " + check.refusal().orElseThrow(), Optional.empty(), 0);
         Instant now = clock.instant();
         long timestamp = now.getEpochSecond();
         String signatures = e.signingSecrets(now).stream().map(s -> Signature.sign(s, m.webhookId(), timestamp, m.body()))
                 .collect(Collectors.joining(" "));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(e.url())).timeout(settings.timeout())
-                .header("Content-Type", "application/json").header("User-Agent", USER_AGENT)
-                .header("webhook-id", m.webhookId()).header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", signatures)
-                .POST(HttpRequest.BodyPublishers.ofString(m.body(), StandardCharsets.UTF_8)).build();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", USER_AGENT);
+        headers.put("webhook-id", m.webhookId());
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", signatures);
         long t0 = System.nanoTime();
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            String excerpt;
-            try (InputStream in = response.body()) {
-                excerpt = new String(in.readNBytes(500), StandardCharsets.UTF_8);
-            }
+            // Connects to the address the check resolved and passed, never to a second lookup's answer.
+            WebhookPost.Answer response = WebhookPost.send(check.target().get(), headers, m.body().getBytes(StandardCharsets.UTF_8),
+                    settings.timeout());
+            String excerpt = new String(response.excerpt(), StandardCharsets.UTF_8);
             int ms = millisSince(t0);
             latency.record(Duration.ofMillis(ms));
-            int status = response.statusCode();
+            int status = response.status();
             Optional<Duration> retryAfter = RetrySchedule.slowDown(status)
-                    ? RetrySchedule.parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null), clock.instant())
+                    ? RetrySchedule.parseRetryAfter(response.header("Retry-After").orElse(null), clock.instant())
                     : Optional.empty();
             String error = status >= 300 && status < 400 ? "redirects are not followed" : null;
             return new Result(status, excerpt, error, retryAfter, ms);
-        } catch (HttpTimeoutException te) {
+        } catch (WebhookPost.TimedOut te) {
             return new Result(null, null, "timed out after " + settings.timeout().toSeconds() + " s", Optional.empty(), millisSince(t0));
         } catch (IOException io) {
             return new Result(null, null, "connection failed: " + io.getClass().getSimpleName()
                     + (io.getMessage() == null ? "" : " " + io.getMessage()), Optional.empty(), millisSince(t0));
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending", ie);
         }
     }
 
