@@ -238,7 +238,8 @@ public final class Dispatcher implements AutoCloseable {
                     int slots = gate.take(e.fifo() ? 1 : settings.inFlightPerEndpoint(), now);
                     if (slots == 0) continue;
                     taken.put(id, slots);
-                    List<Message> ms = WebhookStore.claim(tx, tenant, id, e.fifo() ? 1 : slots * PER_SLOT, e.fifo(), now, now.plus(lease()));
+                    List<Message> ms = WebhookStore.claim(tx, tenant, id, e.fifo() ? 1 : slots * PER_SLOT, e.fifo(), now, now.plus(lease()),
+                            schedule.attempts());
                     int workers = Math.min(slots, ms.size());
                     gate.release(slots - workers);
                     taken.put(id, workers);
@@ -270,7 +271,15 @@ public final class Dispatcher implements AutoCloseable {
         try {
             Duration wait = gate(e.id()).pace(e.rateLimitPerSecond(), clock.instant());
             if (!wait.isZero()) Thread.sleep(wait);
-            Result r = attempt(e, m);
+            Result r;
+            try {
+                r = attempt(e, m);
+            } catch (RuntimeException ex) {
+                // Whatever went wrong sending is this attempt's failure, recorded like any other.
+                log.warn("webhook attempt of {} to endpoint {} failed unexpectedly", m.webhookId(), e.id(), ex);
+                r = new Result(null, null, "not sent: " + ex.getClass().getSimpleName()
+                        + (ex.getMessage() == null ? "" : " " + ex.getMessage()), Optional.empty(), 0);
+            }
             record(e, m, r);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();

@@ -1,0 +1,123 @@
+package dev.thrillring.webhooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thrillring.support.TestServer;
+import dev.thrillring.support.TestServer.Response;
+import dev.thrillring.support.WebhookReceiver;
+import dev.thrillring.support.WebhookReceiver.Reply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Webhook delivery against hostile receivers and poisoned rows: a real server with a compressed
+ * schedule, real loopback receivers, the real PostgreSQL.
+ */
+class WebhookHardeningTest {
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final ObjectMapper JSON = new ObjectMapper();
+    static TestServer app;
+
+    @BeforeAll
+    static void setUp() {
+        WebhookSettings s = WebhookSettings.DEFAULTS.withAllowHttp(true)
+                .withTiming(List.of(Duration.ZERO, Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300)),
+                        Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofDays(5));
+        app = TestServer.start(TestServer.tempDir(), s);
+    }
+
+    @AfterAll
+    static void tearDown() { app.close(); }
+
+    record Tenant(String id, String admin, String ingest) {}
+
+    static Tenant tenant(String name) {
+        String id = app.createTenant(name, "coreldove");
+        return new Tenant(id, app.issueKey(id, "tenant_admin"), app.issueKey(id, "ingest"));
+    }
+
+    static String create(Tenant t, String url, String... types) {
+        Response r = app.post("/api/v1/tenants/" + t.id() + "/webhooks", t.admin(),
+                JSON.createObjectNode().put("url", url).set("event_types", JSON.valueToTree(List.of(types))).toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("endpoint").get("id").asText();
+    }
+
+    static void fact(Tenant t, String id, String user) {
+        Response r = app.post("/api/v1/facts", t.ingest(), "{\"id\":\"" + id + "\",\"tenant_id\":\"" + t.id()
+                + "\",\"user_id\":\"" + user + "\",\"type\":\"order.shipped\",\"attributes\":{\"value\":20}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    static JsonNode await(String path, String key, String field, java.util.function.Predicate<JsonNode> done) throws InterruptedException {
+        Instant end = Instant.now().plus(WAIT);
+        while (true) {
+            JsonNode n = app.get(path, key).json().get(field);
+            if (done.test(n) || Instant.now().isAfter(end)) return n;
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void shouldRecordAnAnswerCarryingNulAndControlCharactersOnceAndDeliverIt() throws Exception {
+        Tenant t = tenant("Webhook NUL answer");
+        try (WebhookReceiver rx = new WebhookReceiver().answer(n -> Reply.body(200, "ok\u0000\u0007\u001b[2Jdone"))) {
+            String id = create(t, rx.url(), "achievement.unlocked");
+            fact(t, "nul-1", "nina");
+            String base = "/api/v1/tenants/" + t.id() + "/webhooks/" + id;
+            JsonNode messages = await(base + "/messages", t.admin(), "messages",
+                    m -> m.size() == 1 && m.get(0).get("status").asText().equals("delivered"));
+            assertThat(messages.get(0).get("status").asText()).as(messages.toString()).isEqualTo("delivered");
+            JsonNode attempts = app.get(base + "/attempts", t.admin()).json().get("attempts");
+            assertThat(attempts).hasSize(1);
+            assertThat(attempts.get(0).get("response_excerpt").asText()).isEqualTo("ok\uFFFD\uFFFD\uFFFD[2Jdone");
+            Thread.sleep(1500); // no lease-driven re-delivery follows
+            assertThat(rx.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAMessageWhoseAttemptsRanOutWithoutARecordedOutcome() throws Exception {
+        Tenant t = tenant("Webhook poisoned");
+        try (WebhookReceiver rx = new WebhookReceiver()) {
+            String id = create(t, rx.url(), "achievement.unlocked");
+            // What a message looks like after every claim of the schedule failed to record its outcome:
+            // attempts at the schedule's size, due again because the last lease ended.
+            UUID message = UUID.randomUUID();
+            try (Connection c = app.ownerConnection(); PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO webhook_messages (id, tenant_id, endpoint_id, webhook_id, type, body, status, attempts, next_attempt_at) "
+                            + "VALUES (?, ?, ?, 'msg_poisoned', 'achievement.unlocked', '{}', 'pending', 5, now())")) {
+                ps.setObject(1, message);
+                ps.setObject(2, UUID.fromString(t.id()));
+                ps.setObject(3, UUID.fromString(id));
+                ps.executeUpdate();
+            }
+            String base = "/api/v1/tenants/" + t.id() + "/webhooks/" + id;
+            JsonNode dead = await(base + "/dead-letters", t.admin(), "messages", d -> !d.isEmpty());
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).get("id").asText()).isEqualTo(message.toString());
+            assertThat(dead.get(0).get("last_error").asText()).contains("gave up");
+            assertThat(rx.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRefuseAPortOutsideTheRange() {
+        Tenant t = tenant("Webhook ports");
+        for (String url : List.of("http://127.0.0.1:0/x", "http://127.0.0.1:65536/x", "https://example.org:99999/x")) {
+            Response r = app.post("/api/v1/tenants/" + t.id() + "/webhooks", t.admin(), "{\"url\":\"" + url + "\",\"event_types\":[\"*\"]}");
+            assertThat(r.status()).as(url + " " + r.body()).isEqualTo(422);
+            assertThat(r.body()).contains("url");
+        }
+    }
+}
