@@ -292,7 +292,11 @@ public final class Dispatcher implements AutoCloseable {
     /** Sends one message once: checked address, signed headers, 15 s for the whole exchange, no redirects. */
     Result attempt(Endpoint e, Message m) {
         EndpointUrl.Check check = EndpointUrl.check(e.url(), settings.allowHttp());
-        if (check.target().isEmpty()) return new Result(null, null, "not sent: the URL " + check.refusal().orElseThrow(), Optional.empty(), 0);
+        if (check.target().isEmpty()) {
+            // The tenant reads the attempt log: it gets the generic words, the server's log the addresses.
+            log.info("webhook {} to endpoint {} not sent: the URL {}", m.webhookId(), e.id(), check.refusal().orElseThrow());
+            return new Result(null, null, "not sent: the URL " + check.told().orElseThrow(), Optional.empty(), 0);
+        }
         Instant now = clock.instant();
         long timestamp = now.getEpochSecond();
         String signatures = e.signingSecrets(now).stream().map(s -> Signature.sign(s, m.webhookId(), timestamp, m.body()))

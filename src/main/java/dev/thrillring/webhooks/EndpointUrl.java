@@ -34,9 +34,20 @@ final class EndpointUrl {
         }
     }
 
-    /** The outcome of a check: a target, or why the URL is refused (the detail, for the server's log). */
-    record Check(Optional<Target> target, Optional<String> refusal) {
-        static Check refused(String why) { return new Check(Optional.empty(), Optional.of(why)); }
+    /**
+     * What a caller is told when the host does not resolve or resolves somewhere refused: the same
+     * words whatever the reason, so registration is no oracle for internal names and addresses.
+     */
+    static final String UNREACHABLE = "must be a public https URL whose host resolves only to public addresses";
+
+    /**
+     * The outcome of a check: a target, or why the URL is refused. {@code refusal} is the detail
+     * (for the server's log); {@code told} what the caller may see: the detail when it is about the
+     * URL's text alone, {@link #UNREACHABLE} when it came from resolving the host.
+     */
+    record Check(Optional<Target> target, Optional<String> refusal, Optional<String> told) {
+        static Check refused(String why) { return new Check(Optional.empty(), Optional.of(why), Optional.of(why)); }
+        static Check unreachable(String why) { return new Check(Optional.empty(), Optional.of(why), Optional.of(UNREACHABLE)); }
     }
 
     /** Why {@code url} may not be registered, or empty when it may (resolves the host). */
@@ -68,18 +79,18 @@ final class EndpointUrl {
         try {
             addresses = InetAddress.getAllByName(bare);
         } catch (UnknownHostException | SecurityException e) {
-            return Check.refused("names a host that does not resolve");
+            return Check.unreachable("names a host that does not resolve");
         }
-        if (addresses.length == 0) return Check.refused("names a host that does not resolve");
+        if (addresses.length == 0) return Check.unreachable("names a host that does not resolve");
         Optional<String> refused = judge(addresses, https, allowHttp);
-        if (refused.isPresent()) return Check.refused(refused.get());
+        if (refused.isPresent()) return Check.unreachable(refused.get());
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String requestTarget = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
         for (int i = 0; i < requestTarget.length(); i++) {
             char c = requestTarget.charAt(i);
             if (c <= 0x20 || c >= 0x7f) return Check.refused("must be percent-encoded (no spaces or control characters)");
         }
-        return new Check(Optional.of(new Target(uri, https, bare, port, requestTarget, List.of(addresses))), Optional.empty());
+        return new Check(Optional.of(new Target(uri, https, bare, port, requestTarget, List.of(addresses))), Optional.empty(), Optional.empty());
     }
 
     /** Why a host resolving to {@code addresses} may not be sent to, or empty when it may. */

@@ -1,5 +1,8 @@
 package dev.thrillring.webhooks;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.thrillring.events.EventTypeFilter;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
@@ -25,6 +28,7 @@ import static dev.thrillring.db.schema.Tables.WEBHOOK_MESSAGES;
  * dead letters, replay one message, recover everything failed since a time.
  */
 public final class WebhookService {
+    private static final Logger log = LoggerFactory.getLogger(WebhookService.class);
     static final Set<Role> ADMINS = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
     static final int MAX_ENDPOINTS = 20;
     static final int MAX_RATE = 10_000;
@@ -250,9 +254,12 @@ public final class WebhookService {
     // ---- checks -------------------------------------------------------------------------------
 
     private String checkUrl(String url) {
-        EndpointUrl.refusal(url, settings.allowHttp()).ifPresent(why -> {
-            throw new Problem.Invalid("url", why);
-        });
+        EndpointUrl.Check check = EndpointUrl.check(url, settings.allowHttp());
+        if (check.told().isPresent()) {
+            // The detail may name internal addresses or names: the server's log has it, the caller does not.
+            if (!check.told().equals(check.refusal())) log.info("webhook URL refused: {}", check.refusal().orElseThrow());
+            throw new Problem.Invalid("url", check.told().get());
+        }
         return url;
     }
 

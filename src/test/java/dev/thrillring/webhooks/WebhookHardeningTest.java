@@ -120,4 +120,23 @@ class WebhookHardeningTest {
             assertThat(r.body()).contains("url");
         }
     }
+
+    @Test
+    void shouldRefuseInternalTargetsWithOneMessageThatNamesNoAddress() {
+        Tenant t = tenant("Webhook oracle");
+        java.util.Set<String> told = new java.util.HashSet<>();
+        for (String url : List.of("https://10.1.2.3/hook", "https://169.254.169.254/latest", "https://no-such-host.invalid/hook",
+                "https://[fd00:ec2::254]/", "https://[64:ff9b::a9fe:a9fe]/")) {
+            Response r = app.post("/api/v1/tenants/" + t.id() + "/webhooks", t.admin(), "{\"url\":\"" + url + "\",\"event_types\":[\"*\"]}");
+            assertThat(r.status()).as(url + " " + r.body()).isEqualTo(422);
+            assertThat(r.header("Content-Type")).contains("problem+json");
+            assertThat(r.body()).contains("\"url\"").doesNotContain("10.1.2.3", "169.254", "fd00", "64:ff9b", "127.0.0.1", "resolve to a",
+                    "does not resolve", "metadata", "loopback", "no-such-host");
+            told.add(r.body().replace(url, ""));
+        }
+        assertThat(told).hasSize(1);
+        // Mistakes in the URL's own text still say what is wrong.
+        Response scheme = app.post("/api/v1/tenants/" + t.id() + "/webhooks", t.admin(), "{\"url\":\"ftp://example.org/\",\"event_types\":[\"*\"]}");
+        assertThat(scheme.body()).contains("https");
+    }
 }
