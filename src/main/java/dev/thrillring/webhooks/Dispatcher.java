@@ -348,7 +348,7 @@ public final class Dispatcher implements AutoCloseable {
             else WebhookStore.failed(tx, m.id(), r.status(), r.error() != null ? r.error() : "HTTP " + r.status(), next.map(now::plus));
             Optional<String> disabled = e.platformWide() ? platformDisabled : health(tx, e, r, now);
             disabled.ifPresent(reason -> EventLog.append(tx, Event.of(m.tenantId(), "endpoint.disabled", null, now,
-                    Map.of("endpoint_id", e.id().toString(), "url", e.url(), "reason", reason))));
+                    disabledData(e, reason))));
             return null;
         });
         // A retry due before the next poll wakes the loop itself, so short delays are kept as scheduled.
@@ -363,6 +363,19 @@ public final class Dispatcher implements AutoCloseable {
         String outcome = r.success() ? "success" : next.isEmpty() ? "dead" : "retry";
         Counter.builder("webhook.deliveries").description("webhook attempts by outcome (success, retry, dead)")
                 .tag("outcome", outcome).register(meters).increment();
+    }
+
+    /**
+     * What {@code endpoint.disabled} tells the tenant: the endpoint's id and the reason, and its URL
+     * only when the endpoint is the tenant's own; a platform-wide endpoint's URL is the platform's.
+     */
+    static Map<String, Object> disabledData(Endpoint e, String reason) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("endpoint_id", e.id().toString());
+        if (!e.platformWide()) data.put("url", e.url());
+        data.put("platform_wide", e.platformWide());
+        data.put("reason", reason);
+        return data;
     }
 
     /** Statements on a connection without a tenant (each commits by itself; the disable is guarded by the status). */

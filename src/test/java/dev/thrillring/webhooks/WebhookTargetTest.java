@@ -128,4 +128,17 @@ class WebhookTargetTest {
             assertThat(new String(a.excerpt(), StandardCharsets.ISO_8859_1)).startsWith("helloyyy");
         }
     }
+
+    @Test
+    void shouldTellATenantThatAPlatformEndpointWasDisabledWithoutItsUrl() {
+        java.time.Instant now = java.time.Instant.now();
+        Endpoint platform = new Endpoint(java.util.UUID.randomUUID(), null, "coreldove", "https://ops.platform.example/hook", null,
+                List.of("*"), null, false, Endpoint.ACTIVE, null, "whsec_x", null, null, null, now);
+        Endpoint own = new Endpoint(java.util.UUID.randomUUID(), java.util.UUID.randomUUID(), "coreldove", "https://tenant.example/hook",
+                null, List.of("*"), null, false, Endpoint.ACTIVE, null, "whsec_x", null, null, null, now);
+        Map<String, Object> p = Dispatcher.disabledData(platform, "the endpoint answered 410 Gone");
+        assertThat(p).doesNotContainKey("url").containsEntry("platform_wide", true).containsEntry("endpoint_id", platform.id().toString());
+        assertThat(p.toString()).doesNotContain("ops.platform.example");
+        assertThat(Dispatcher.disabledData(own, "gone")).containsEntry("url", "https://tenant.example/hook").containsEntry("platform_wide", false);
+    }
 }
