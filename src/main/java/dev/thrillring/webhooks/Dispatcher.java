@@ -102,9 +102,31 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    private Instant lastPrune = Instant.EPOCH;
+    static final int PRUNE_BATCH = 5000;
+
+    /** Deletes what is past its retention, a batch at a time, at most every {@code pruneEvery}; how many rows. */
+    int prune() {
+        int total = 0;
+        for (int n; (n = WebhookStore.prune(scope.unscoped(), settings.keepDelivered(), settings.keepDead(), PRUNE_BATCH)) > 0; ) {
+            total += n;
+            if (!running) break;
+        }
+        if (total > 0) log.info("webhook retention deleted {} messages and attempts", total);
+        return total;
+    }
+
     /** One pass over every tenant with work. */
     void tick() {
         Instant now = clock.instant();
+        if (!Duration.between(lastPrune, now).minus(settings.pruneEvery()).isNegative()) {
+            lastPrune = now;
+            try {
+                prune();
+            } catch (RuntimeException e) {
+                log.warn("webhook retention failed ({}); retrying in {}", e.toString(), settings.pruneEvery());
+            }
+        }
         boolean measureLag = Duration.between(lagMeasured, now).compareTo(Duration.ofSeconds(1)) >= 0;
         if (measureLag) lagMeasured = now;
         for (UUID tenant : WebhookStore.dueTenants(scope.unscoped())) {
@@ -425,6 +447,15 @@ public final class Dispatcher implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** An endpoint was deleted: its gate and its lag gauge go with it. */
+    void forget(UUID endpoint) {
+        gates.remove(endpoint);
+        lagTenant.remove(endpoint);
+        lagSeconds.remove(endpoint);
+        io.micrometer.core.instrument.Meter m = meters.find("webhook.outbox.lag").tag("endpoint", endpoint.toString()).gauge();
+        if (m != null) meters.remove(m);
     }
 
     @Override public void close() {

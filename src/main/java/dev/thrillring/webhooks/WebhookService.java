@@ -168,6 +168,7 @@ public final class WebhookService {
             find(tx, owner, id);
             return WebhookStore.delete(tx, id);
         });
+        dispatcher.forget(id);
     }
 
     /** A new secret, shown once; the previous one keeps signing (a second signature) for the overlap. */

@@ -280,6 +280,15 @@ final class WebhookStore {
     // ---- across tenants -----------------------------------------------------------------------
 
     /** Tenants with webhook work now (through the owner-rights function; reveals ids only). */
+    /** Deletes up to {@code batch} attempts and {@code batch} messages past their retention (owner-rights function); how many. */
+    static int prune(DSLContext dsl, java.time.Duration keepDelivered, java.time.Duration keepDead, int batch) {
+        Integer n = dsl.select(DSL.function("webhook_prune", Integer.class,
+                DSL.val(keepDelivered.toSeconds() + " seconds").cast(org.jooq.impl.SQLDataType.INTERVALDAYTOSECOND),
+                DSL.val(keepDead.toSeconds() + " seconds").cast(org.jooq.impl.SQLDataType.INTERVALDAYTOSECOND),
+                DSL.val(batch))).fetchOne(0, Integer.class);
+        return n == null ? 0 : n;
+    }
+
     static List<UUID> dueTenants(DSLContext dsl) {
         return dsl.select(DSL.field("tenant_id", UUID.class)).from(DSL.table("webhook_due_tenants()")).fetch(r -> r.value1());
     }

@@ -32,7 +32,8 @@ class WebhookHardeningTest {
     static void setUp() {
         WebhookSettings s = WebhookSettings.DEFAULTS.withAllowHttp(true)
                 .withTiming(List.of(Duration.ZERO, Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300)),
-                        Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofDays(5));
+                        Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofDays(5))
+                .withRetention(Duration.ofDays(30), Duration.ofDays(30), Duration.ofSeconds(1));
         app = TestServer.start(TestServer.tempDir(), s);
     }
 
@@ -138,5 +139,84 @@ class WebhookHardeningTest {
         // Mistakes in the URL's own text still say what is wrong.
         Response scheme = app.post("/api/v1/tenants/" + t.id() + "/webhooks", t.admin(), "{\"url\":\"ftp://example.org/\",\"event_types\":[\"*\"]}");
         assertThat(scheme.body()).contains("https");
+    }
+
+    static void insertMessage(Connection c, UUID id, Tenant t, String endpoint, String status, String deliveredAgo, String nextAgo)
+            throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_messages (id, tenant_id, endpoint_id, webhook_id, type, body, "
+                + "status, attempts, next_attempt_at, delivered_at) VALUES (?, ?, ?, ?, 'achievement.unlocked', '{}', ?, 1, "
+                + "now() - ?::interval, now() - ?::interval)")) {
+            ps.setObject(1, id);
+            ps.setObject(2, UUID.fromString(t.id()));
+            ps.setObject(3, UUID.fromString(endpoint));
+            ps.setString(4, "msg_" + id.toString().replace("-", ""));
+            ps.setString(5, status);
+            ps.setString(6, nextAgo);
+            ps.setString(7, deliveredAgo);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_attempts (id, tenant_id, endpoint_id, message_id, attempt, "
+                + "outcome, latency_ms, at) VALUES (?, ?, ?, ?, 1, 'success', 5, now() - ?::interval)")) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setObject(2, UUID.fromString(t.id()));
+            ps.setObject(3, UUID.fromString(endpoint));
+            ps.setObject(4, id);
+            ps.setString(5, nextAgo);
+            ps.executeUpdate();
+        }
+    }
+
+    static long count(Connection c, String sql, UUID id) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, id);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void shouldDeleteDeliveredMessagesAttemptsAndDeadLettersPastTheirRetention() throws Exception {
+        Tenant t = tenant("Webhook retention");
+        try (WebhookReceiver rx = new WebhookReceiver()) {
+            String id = create(t, rx.url(), "achievement.unlocked");
+            // Paused, so the old pending message below stays as it is.
+            app.send("PATCH", "/api/v1/tenants/" + t.id() + "/webhooks/" + id, t.admin(), "application/json", "{\"status\":\"paused\"}");
+            UUID oldDelivered = UUID.randomUUID(), oldDead = UUID.randomUUID(), recentDelivered = UUID.randomUUID(),
+                    recentDead = UUID.randomUUID(), oldPending = UUID.randomUUID();
+            try (Connection c = app.ownerConnection()) {
+                insertMessage(c, oldDelivered, t, id, "delivered", "31 days", "31 days");
+                insertMessage(c, oldDead, t, id, "dead", "31 days", "31 days");
+                insertMessage(c, recentDelivered, t, id, "delivered", "29 days", "29 days");
+                insertMessage(c, recentDead, t, id, "dead", "29 days", "29 days");
+                insertMessage(c, oldPending, t, id, "pending", "40 days", "40 days");
+                Instant end = Instant.now().plus(WAIT);
+                while (count(c, "SELECT count(*) FROM webhook_messages WHERE id = ?", oldDead) > 0 && Instant.now().isBefore(end)) Thread.sleep(100);
+                for (UUID gone : List.of(oldDelivered, oldDead)) {
+                    assertThat(count(c, "SELECT count(*) FROM webhook_messages WHERE id = ?", gone)).as(gone.toString()).isZero();
+                    assertThat(count(c, "SELECT count(*) FROM webhook_attempts WHERE message_id = ?", gone)).isZero();
+                }
+                for (UUID kept : List.of(recentDelivered, recentDead, oldPending)) {
+                    assertThat(count(c, "SELECT count(*) FROM webhook_messages WHERE id = ?", kept)).as(kept.toString()).isOne();
+                    assertThat(count(c, "SELECT count(*) FROM webhook_attempts WHERE message_id = ?", kept)).as(kept.toString()).isOne();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldDropAnEndpointsLagGaugeWhenItIsDeleted() throws Exception {
+        Tenant t = tenant("Webhook meters");
+        try (WebhookReceiver rx = new WebhookReceiver().answer(n -> Reply.status(503))) {
+            String id = create(t, rx.url(), "achievement.unlocked");
+            fact(t, "meter-1", "mona");
+            Instant end = Instant.now().plus(WAIT);
+            while (!app.get("/metrics", null).body().contains(id) && Instant.now().isBefore(end)) Thread.sleep(50);
+            assertThat(app.get("/metrics", null).body()).contains("webhook_outbox_lag_seconds{endpoint=\"" + id + "\"");
+            assertThat(app.send("DELETE", "/api/v1/tenants/" + t.id() + "/webhooks/" + id, t.admin(), null, null).status()).isEqualTo(204);
+            Thread.sleep(1500);
+            assertThat(app.get("/metrics", null).body()).doesNotContain(id);
+        }
     }
 }
