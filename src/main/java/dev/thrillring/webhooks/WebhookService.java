@@ -255,6 +255,7 @@ public final class WebhookService {
     // ---- checks -------------------------------------------------------------------------------
 
     private String checkUrl(String url) {
+        checkText("url", url);
         EndpointUrl.Check check = EndpointUrl.check(url, settings.allowHttp());
         if (check.told().isPresent()) {
             // The detail may name internal addresses or names: the server's log has it, the caller does not.
@@ -271,7 +272,28 @@ public final class WebhookService {
 
     private static String checkDescription(String d) {
         if (d != null && d.length() > 500) throw new Problem.Invalid("description", "may be at most 500 characters");
-        return d;
+        return checkText("description", d);
+    }
+
+    /**
+     * Free text from a caller: no NUL or other control characters (tab, newline and carriage
+     * return aside) and no unpaired surrogates. PostgreSQL refuses NUL in text, and the rest end up
+     * in logs and consoles; the caller is told which field, never a 500.
+     */
+    static String checkText(String field, String text) {
+        if (text == null) return null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f)) {
+                throw new Problem.Invalid(field, "must not contain control characters (found U+" + String.format("%04X", (int) c) + " at " + i + ")");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new Problem.Invalid(field, "must be valid Unicode text (unpaired surrogate at " + i + ")");
+            }
+        }
+        return text;
     }
 
     private static Integer checkRate(Integer rate) {

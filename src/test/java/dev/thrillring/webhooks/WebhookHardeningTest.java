@@ -219,4 +219,37 @@ class WebhookHardeningTest {
             assertThat(app.get("/metrics", null).body()).doesNotContain(id);
         }
     }
+
+    @Test
+    void shouldRefuseControlCharactersInFreeTextNamingTheField() throws Exception {
+        Tenant t = tenant("Webhook free text");
+        try (WebhookReceiver rx = new WebhookReceiver()) {
+            String base = "/api/v1/tenants/" + t.id() + "/webhooks";
+            // As JSON escapes, so the request carries exactly these characters (a lone surrogate included).
+            for (String bad : List.of("\\u0000", "a\\u0000b", "bell\\u0007", "esc\\u001b[2J", "\\u009b", "\\ud800lone")) {
+                String body = "{\"url\":\"" + rx.url() + "\",\"description\":\"" + bad + "\",\"event_types\":[\"*\"]}";
+                Response r = app.post(base, t.admin(), body);
+                assertThat(r.status()).as(bad + " " + r.body().replace("\u0000", "NUL")).isEqualTo(422);
+                assertThat(r.header("Content-Type")).contains("problem+json");
+                assertThat(r.body()).contains("description");
+            }
+            Response url = app.post(base, t.admin(), JSON.createObjectNode().put("url", rx.url() + "\u0000")
+                    .set("event_types", JSON.valueToTree(List.of("*"))).toString());
+            assertThat(url.status()).as(url.body()).isEqualTo(422);
+            assertThat(url.body()).contains("url");
+            Response types = app.post(base, t.admin(), JSON.createObjectNode().put("url", rx.url())
+                    .set("event_types", JSON.valueToTree(List.of("achievement.\u0000"))).toString());
+            assertThat(types.status()).as(types.body()).isEqualTo(422);
+            assertThat(types.body()).contains("event_types[0]");
+            // A description with newlines and non-Latin text is fine, and so is changing it; a NUL on change is refused.
+            String id = create(t, rx.url(), "*");
+            Response ok = app.send("PATCH", base + "/" + id, t.admin(), "application/json",
+                    JSON.createObjectNode().put("description", "Ünïcode 📦\nsecond line").toString());
+            assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+            Response patched = app.send("PATCH", base + "/" + id, t.admin(), "application/json",
+                    JSON.createObjectNode().put("description", "x\u0000").toString());
+            assertThat(patched.status()).as(patched.body()).isEqualTo(422);
+            assertThat(patched.body()).contains("description");
+        }
+    }
 }
