@@ -5,6 +5,8 @@ import dev.thrillring.achievements.AchievementService;
 import dev.thrillring.analytics.AnalyticsRoutes;
 import dev.thrillring.analytics.AnalyticsService;
 import dev.thrillring.auth.AdminKey;
+import dev.thrillring.console.ConsoleRoutes;
+import dev.thrillring.console.ConsoleService;
 import dev.thrillring.leaderboards.LeaderboardRoutes;
 import dev.thrillring.leaderboards.LeaderboardService;
 import dev.thrillring.referrals.ConversionService;
@@ -191,6 +193,7 @@ public final class Server implements AutoCloseable {
                 watcher.start();
             }
 
+            PlatformService platformService = new PlatformService(db.dsl());
             RateLimits limits = new RateLimits();
             RateLimitSync rateSync = new RateLimitSync(db.dsl(), limits);
             closeables.addFirst(rateSync);
@@ -216,13 +219,17 @@ public final class Server implements AutoCloseable {
                 c.requestLogger.http(metrics::recordRequest);
                 // Before authentication, which needs the database: fail fast while it is down.
                 c.routes.beforeMatched(gate::check);
+                // The console's pages: a session cookie stands in for the Authorization header, checked by the same AccessControl.
+                ConsoleRoutes console = new ConsoleRoutes(new ConsoleService(new ConsoleService.Services(auth, tenants, platformService, facts,
+                        ruleSets, platformRuleSets, conversions, leaderboards, platforms)), Clock.systemUTC());
                 AccessControl access = new AccessControl(auth, limits, tenants::rateLimitOf, new AccessControl.Settings(
-                        config.trustedProxies(), config.ratePublicPerSecond(), config.rateTenantPerSecond(), config.rateKeyPerSecond()));
+                        config.trustedProxies(), config.ratePublicPerSecond(), config.rateTenantPerSecond(), config.rateKeyPerSecond()),
+                        console.pages());
                 c.routes.beforeMatched(access::authorise);
-                ErrorMapping.register(c.routes, supervisor::probeSoon);
+                ErrorMapping.register(c.routes, supervisor::probeSoon, console.pages());
                 HealthRoutes.register(c.routes, supervisor, disk, registry, metrics, config.metricsToken());
                 TenantRoutes.register(c.routes, tenants);
-                PlatformRoutes.register(c.routes, new PlatformService(db.dsl()));
+                PlatformRoutes.register(c.routes, platformService);
                 FactRoutes.register(c.routes, facts, Clock.systemUTC());
                 EventRoutes.register(c.routes, events, eventStream);
                 RuleSetRoutes.register(c.routes, ruleSets, platformRuleSets);
@@ -233,6 +240,7 @@ public final class Server implements AutoCloseable {
                 BadgeRoutes.register(c.routes, badges);
                 AnalyticsRoutes.register(c.routes, analytics);
                 WebhookRoutes.register(c.routes, webhooks);
+                console.register(c.routes);
             }).start();
             closeables.addFirst(http::stop);
             // Before HTTP stops: open streams end now instead of holding the graceful stop.

@@ -20,6 +20,15 @@ import java.util.stream.Stream;
  * folder, as a tenant overlay is. Exit status 0 when all is well, 1 otherwise, 2 on misuse.
  */
 public final class RulesCommand {
+    /**
+     * The service's checks and size limits, with a longer time limit: the 30 s limit protects a
+     * shared service from a hostile upload, while here the author's own machine compiles the
+     * author's files and may be busy (a loaded machine took longer than 30 s for a platform).
+     */
+    private static final RuleSetCompiler LOCAL = new RuleSetCompiler(new RuleSetCompiler.Limits(
+            RuleSetCompiler.Limits.DEFAULT.maxResources(), RuleSetCompiler.Limits.DEFAULT.maxResourceBytes(),
+            RuleSetCompiler.Limits.DEFAULT.maxTotalBytes(), java.time.Duration.ofMinutes(5)));
+
     private final PrintStream out;
 
     public RulesCommand(PrintStream out) { this.out = out; }
@@ -68,7 +77,7 @@ public final class RulesCommand {
     private int[] compileAndTest(String name, List<RuleResource> rules, List<Scenario> scenarios, String where) {
         CompiledRuleSet set;
         try {
-            set = new RuleSetCompiler().compile(name, "local", rules);
+            set = LOCAL.compile(name, "local", rules);
         } catch (RuleSetInvalid e) {
             e.errors().forEach(err -> out.println("ERROR " + err));
             out.println(e.errors().size() + " error(s); the rule set is not valid");
@@ -190,7 +199,7 @@ public final class RulesCommand {
 
     /** Compiles a table alone (with the safety check) and counts its rules. */
     private static int rulesIn(RuleResource table) {
-        CompiledRuleSet set = new RuleSetCompiler().compile("convert", "convert", List.of(table));
+        CompiledRuleSet set = LOCAL.compile("convert", "convert", List.of(table));
         try {
             return set.ruleCount();
         } finally {

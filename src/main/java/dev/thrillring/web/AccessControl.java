@@ -23,13 +23,20 @@ public final class AccessControl {
     private final RateLimits limits;
     private final Function<UUID, Integer> tenantRate;
     private final Settings settings;
+    private final PageSession pages;
 
     /** @param tenantRate a tenant's own request rate, or null for the default */
     public AccessControl(AuthService auth, RateLimits limits, Function<UUID, Integer> tenantRate, Settings settings) {
+        this(auth, limits, tenantRate, settings, PageSession.NONE);
+    }
+
+    /** As above; {@code pages} gives a request without an Authorization header its page session's credential. */
+    public AccessControl(AuthService auth, RateLimits limits, Function<UUID, Integer> tenantRate, Settings settings, PageSession pages) {
         this.auth = auth;
         this.limits = limits;
         this.tenantRate = tenantRate;
         this.settings = settings;
+        this.pages = pages;
     }
 
     public void authorise(Context ctx) {
@@ -41,7 +48,9 @@ public final class AccessControl {
             }
             return;
         }
-        var principal = auth.authenticate(ctx.header("Authorization")).from(ClientAddress.of(ctx, settings.trustedProxies()));
+        String authorization = ctx.header("Authorization");
+        if (authorization == null) authorization = pages.credential(ctx).map(c -> "Bearer " + c).orElse(null);
+        var principal = auth.authenticate(authorization).from(ClientAddress.of(ctx, settings.trustedProxies()));
         if (!allowed.contains(principal.role())) {
             throw new Problem.Forbidden("the " + principal.role().wireName() + " role may not use this route");
         }

@@ -23,6 +23,7 @@ import java.util.Map;
 public final class ErrorMapping {
     private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
     public static final String PROBLEM_JSON = "application/problem+json";
+    private static final String PAGE_RENDERED = "thrillring.failurePage";
 
     private ErrorMapping() {}
 
@@ -32,6 +33,16 @@ public final class ErrorMapping {
 
     /** As {@link #register(RoutesConfig)}; {@code onOutage} runs when a request found the database gone. */
     public static void register(RoutesConfig routes, Runnable onOutage) {
+        register(routes, onOutage, PageSession.NONE);
+    }
+
+    /** As above; a failure on a page (as {@code pages} decides) is rendered as a page. */
+    public static void register(RoutesConfig routes, Runnable onOutage, PageSession pages) {
+        Writer out = (ctx, status, body) -> {
+            body.putIfAbsent("instance", ctx.path());
+            if (pages.renderFailure(ctx, status, body)) ctx.attribute(PAGE_RENDERED, true);
+            else write(ctx, status, body);
+        };
         routes.exception(Problem.class, (e, ctx) -> {
             Map<String, Object> body = problem(e.status(), e.title(), e.detail());
             if (e instanceof Problem.Invalid inv) body.put("errors", inv.violations());
@@ -51,17 +62,17 @@ public final class ErrorMapping {
                 ctx.header("Retry-After", Long.toString(u.retryAfterSeconds()));
                 body.put("retryable", true);
             }
-            write(ctx, e.status(), body);
+            out.write(ctx, e.status(), body);
         });
         routes.exception(RuleSetInvalid.class, (e, ctx) -> {
             Map<String, Object> body = problem(422, "Invalid rule set", e.errors().size() + " error(s); see errors");
             body.put("errors", e.errors());
-            write(ctx, 422, body);
+            out.write(ctx, 422, body);
         });
         routes.exception(RuleFailure.class, (e, ctx) -> {
             Map<String, Object> body = problem(422, "Rule evaluation failed", e.getMessage());
             if (!e.rule().isEmpty()) body.put("rule", e.rule());
-            write(ctx, 422, body);
+            out.write(ctx, 422, body);
         });
         routes.exception(ValidationException.class, (e, ctx) -> {
             List<Problem.Violation> violations = e.getErrors().entrySet().stream()
@@ -71,9 +82,9 @@ public final class ErrorMapping {
             Map<String, Object> body = problem(422, "Invalid request", violations.size() == 1
                     ? violations.getFirst().field() + ": " + violations.getFirst().message() : "several fields are invalid");
             body.put("errors", violations);
-            write(ctx, 422, body);
+            out.write(ctx, 422, body);
         });
-        routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(),
+        routes.exception(HttpResponseException.class, (e, ctx) -> out.write(ctx, e.getStatus(),
                 problem(e.getStatus(), titleFor(e.getStatus()), detailFor(e))));
         // Jetty reports unreadable or oversized multipart bodies as a wrapped BadMessageException.
         routes.exception(jakarta.servlet.ServletException.class, (e, ctx) -> {
@@ -85,19 +96,19 @@ public final class ErrorMapping {
                 if (m.contains("exceeded") || m.contains("too large") || m.contains("max file size") || m.contains("max length")) tooLarge = true;
             }
             if (tooLarge) {
-                write(ctx, 413, problem(413, "Content too large", "an uploaded file or the whole upload is larger than this service accepts"));
+                out.write(ctx, 413, problem(413, "Content too large", "an uploaded file or the whole upload is larger than this service accepts"));
             } else if (badMessage) {
-                write(ctx, 400, problem(400, "Bad request", "the request body could not be read"));
+                out.write(ctx, 400, problem(400, "Bad request", "the request body could not be read"));
             } else {
                 log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-                write(ctx, 500, problem(500, "Internal error", "the request failed on the server; it has been logged"));
+                out.write(ctx, 500, problem(500, "Internal error", "the request failed on the server; it has been logged"));
             }
         });
         routes.exception(Exception.class, (e, ctx) -> {
             if (DatabaseFailures.isDiskFull(e)) {
                 log.error("the database is out of disk space during {} {}", ctx.method(), ctx.path(), e);
                 onOutage.run();
-                write(ctx, 507, problem(507, "Insufficient storage", "the database has no disk space left; nothing was written"));
+                out.write(ctx, 507, problem(507, "Insufficient storage", "the database has no disk space left; nothing was written"));
                 return;
             }
             if (DatabaseFailures.isOutage(e)) {
@@ -108,20 +119,22 @@ public final class ErrorMapping {
                 ctx.header("Retry-After", "2");
                 Map<String, Object> body = problem(503, "Service unavailable", "the database is not answering; retry shortly");
                 body.put("retryable", true);
-                write(ctx, 503, body);
+                out.write(ctx, 503, body);
                 return;
             }
             log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-            write(ctx, 500, problem(500, "Internal error", "the request failed on the server; it has been logged"));
+            out.write(ctx, 500, problem(500, "Internal error", "the request failed on the server; it has been logged"));
         });
         for (int status : new int[]{404, 405}) {
             routes.error(status, "*", ctx -> {
-                if (isProblem(ctx)) return;
-                write(ctx, status, problem(status, titleFor(status),
+                if (isProblem(ctx) || ctx.attribute(PAGE_RENDERED) != null) return;
+                out.write(ctx, status, problem(status, titleFor(status),
                         status == 404 ? "no route " + ctx.method() + " " + ctx.path() : "method not allowed here"));
             });
         }
     }
+
+    private interface Writer { void write(Context ctx, int status, Map<String, Object> body); }
 
     static Map<String, Object> problem(int status, String title, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -1,0 +1,75 @@
+package dev.thrillring.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/** What the console's templates render (src/main/jte/console); every string goes through jte's HTML escaping. */
+public final class ConsoleViews {
+    private ConsoleViews() {}
+
+    /**
+     * The frame of every signed-in page: who is signed in, the form token, the tenant being looked
+     * at (null on the platform overview) and which of its pages is open, and what the role may do.
+     */
+    public record Frame(String title, String csrf, String who, String role, String tenantId, String tenantName,
+                        String active, boolean admin, boolean author, boolean platformAdmin) {
+        /** The path of a tenant page. */
+        public String tenantPath(String rest) { return ConsolePaths.ROOT + "/tenants/" + tenantId + rest; }
+    }
+
+    /** A platform and its tenants, for a platform admin's overview. */
+    public record PlatformTenants(String platform, List<TenantRow> tenants) {}
+
+    public record TenantRow(String tenantId, String name, String industry, String status, String createdAt) {}
+
+    /** A tenant's overview. */
+    public record Overview(String platform, String industry, String status, String createdAt, String liveVersion,
+                           List<DecisionRow> recent, Long reviewWaiting) {}
+
+    /** One decision: the fact, the rules that fired and what they decided. */
+    public record DecisionRow(String factId, String userId, String type, String decidedAt, String ruleSetVersion,
+                              List<String> firedRules, List<String> outcomes) {}
+
+    /** One version of a rule set, with its history columns. */
+    public record VersionRow(int version, String status, String author, String comment, String createdAt, String activatedAt,
+                             List<String> files) {}
+
+    /** An entry of the rule set audit log. */
+    public record AuditRow(String at, String actor, String action, String target) {}
+
+    /** A confirmation step before a change that goes live. */
+    public record Confirm(String question, String detail, String action, String button, boolean danger, String back) {}
+
+    /** The answer to a change: what happened, and the scenarios that ran first. */
+    public record Outcome(String heading, String detail, List<String> scenarios, String back, String backLabel) {}
+
+    /** A dry run's input and, once run, each fact's fired rules and outcomes. */
+    public record TryIt(String facts, String version, List<String> versions, String ruleSetVersion, List<DryRow> results,
+                        String error, String action) {}
+
+    public record DryRow(String type, String userId, List<String> firedRules, List<String> outcomes) {}
+
+    /** A review queue page: the conversions as the API answers them. */
+    public record Review(JsonNode queue, String nextCursor, long total) {}
+
+    /** A board as the API answers it, and what to poll for updates. */
+    public record Board(String type, String timePeriod, JsonNode board, List<String> types) {}
+
+    /** A grid column: its header and meaning, the input it gets (number, select, text) with its bounds or choices, and an example. */
+    public record GridColumn(String header, String meaning, String input, String min, String max, String step, List<String> choices, String example) {}
+
+    /** A table open in the grid: its rows, each cell's messages by address, the messages of no cell, and where it comes from. */
+    public record Grid(String path, String title, String source, List<GridColumn> columns, List<List<String>> rows, List<String> addresses,
+                       java.util.Map<String, List<String>> errors, List<String> general, String notice, String action, String download) {
+        /** The messages of grid cell ({@code r}, {@code c}). */
+        public List<String> errorsAt(int r, int c) {
+            int width = columns.size();
+            int i = r * width + c;
+            return i < addresses.size() ? errors.getOrDefault(addresses.get(i), List.of()) : List.of();
+        }
+    }
+
+    /** The tables a tenant page offers. */
+    public record Tables(String source, boolean platform, List<String> paths) {}
+}

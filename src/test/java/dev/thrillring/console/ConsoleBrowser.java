@@ -1,0 +1,101 @@
+package dev.thrillring.console;
+
+import dev.thrillring.support.TestServer;
+
+import java.io.ByteArrayOutputStream;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A browser without JavaScript for the console's HTTP tests: a cookie jar, forms with their CSRF token, no automatic redirects. */
+final class ConsoleBrowser {
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+    final TestServer app;
+    final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final HttpClient http;
+
+    record Page(int status, String body, HttpResponse<String> raw) {
+        String location() { return raw.headers().firstValue("Location").orElse(null); }
+
+        List<String> setCookies() { return raw.headers().allValues("Set-Cookie"); }
+
+        String csrf() {
+            Matcher m = CSRF.matcher(body);
+            return m.find() ? m.group(1) : null;
+        }
+    }
+
+    ConsoleBrowser(TestServer app) {
+        this.app = app;
+        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    Page get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).header("Accept", "text/html").GET().build());
+    }
+
+    /** Posts a form; {@code _csrf} is sent only when given. */
+    Page post(String path, Map<String, String> fields) {
+        StringBuilder sb = new StringBuilder();
+        for (var e : fields.entrySet()) {
+            if (!sb.isEmpty()) sb.append('&');
+            sb.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+        }
+        return send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).header("Accept", "text/html")
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(sb.toString())).build());
+    }
+
+    /** Posts a multipart form with files. */
+    Page upload(String path, Map<String, String> fields, Map<String, byte[]> files) {
+        String boundary = "----console" + UUID.randomUUID();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (var e : fields.entrySet()) {
+            out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n" + e.getValue() + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        for (var f : files.entrySet()) {
+            out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + f.getKey()
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(f.getValue());
+            out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).header("Accept", "text/html")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())).build());
+    }
+
+    /** Opens the sign-in form and signs in with {@code key}; answers the post's response (a redirect when it worked). */
+    Page signIn(String key) {
+        Page form = get("/console/sign-in");
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("_csrf", form.csrf());
+        fields.put("next", "/console");
+        fields.put("credential", key);
+        return post("/console/sign-in", fields);
+    }
+
+    /** The CSRF token of the page at {@code path}. */
+    String csrfOf(String path) {
+        return get(path).csrf();
+    }
+
+    private Page send(HttpRequest req) {
+        try {
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            return new Page(r.statusCode(), r.body(), r);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.thrillring.console;
+
+import dev.thrillring.support.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console in a real browser (headless Chromium, JavaScript on, so htmx runs): sign in, a cell
+ * edited to a wrong value shows its message, a dry run highlights the fired row, activation, the
+ * next fact obeys, and the review queue approves a conversion. Every page is saved as a screenshot
+ * at desktop and phone widths (see SHOTS). Skipped, saying why, where chromium is missing.
+ * Its own server: it changes a platform's live base.
+ */
+class ConsoleBrowserTest {
+    /** target/screenshots, or {@code -Dthrillring.screenshots=DIR} (docs/screenshots for the documentation). */
+    static final Path SHOTS = Path.of(System.getProperty("thrillring.screenshots", "target/screenshots"));
+    static TestServer app;
+    static String tenant;
+
+    @BeforeAll
+    static void setUp() {
+        Assumptions.assumeTrue(Chromium.installed(),
+                "browser tests skipped: " + Chromium.BINARY + " is missing (Debian: apt-get install chromium; or set CHROMIUM to a Chromium binary)");
+        app = TestServer.start(TestServer.tempDir());
+        tenant = app.createTenant("Acme Ads", "bizoholic");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (app != null) app.close();
+    }
+
+    static String js(String s) { return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"; }
+
+    @Test
+    void shouldLetAnAnalystChangeTryAndActivateAThresholdAndAnAdminClearTheQueue() throws Exception {
+        String ingest = app.issueKey(tenant, "ingest");
+        for (int i = 0; i < 6; i++) {
+            app.post("/api/v1/facts", ingest, "{\"id\":\"seed-" + i + "\",\"tenant_id\":\"" + tenant + "\",\"user_id\":\"u-" + (i % 3)
+                    + "\",\"type\":\"" + (i % 2 == 0 ? "campaign.launched" : "lead.captured") + "\"}");
+        }
+        pendingConversions(ingest);
+        String base = app.baseUrl() + "/console/tenants/" + tenant;
+        try (Chromium b = new Chromium()) {
+            long start = System.nanoTime();
+            b.open(app.baseUrl() + "/");
+            assertThat(b.url()).endsWith("/console/sign-in?next=%2Fconsole");
+            b.screenshots(SHOTS, "console-sign-in");
+            b.andWaitForNextPage("document.getElementById('credential').value = " + js(TestServer.ADMIN_KEY)
+                    + "; document.querySelector('main form button[type=submit]').click()");
+            assertThat(b.url()).endsWith("/console");
+            assertThat(b.text()).contains("Tenants", "Acme Ads", "operator (every platform)");
+            b.screenshots(SHOTS, "console-tenants");
+
+            b.andWaitForNextPage("document.querySelector('a[href=\"/console/tenants/" + tenant + "\"]').click()");
+            assertThat(b.text()).contains("Overview", "Latest decisions", "seed-");
+            b.screenshots(SHOTS, "console-overview");
+
+            b.open(base + "/tables");
+            b.screenshots(SHOTS, "console-tables");
+            b.andWaitForNextPage("document.querySelector('a[href*=\"fact-points\"]').click()");
+            String row = b.eval("[...document.querySelectorAll('input[id$=\"-0\"]')].find(i => i.value === 'campaign.launched').id").asText();
+            String points = row.replaceFirst("-0$", "-1");
+            assertThat(b.eval("document.getElementById('" + points + "').type").asText()).isEqualTo("number");
+            // A wrong value: htmx checks the grid on change and the message appears at the cell.
+            b.eval("const el = document.getElementById('" + points + "'); el.value = '2000000'; el.dispatchEvent(new Event('change', {bubbles: true})); true");
+            b.await("document.querySelector('td.cell.bad .cellmsg')");
+            String message = b.eval("document.querySelector('td.cell.bad .cellmsg').innerText").asText();
+            assertThat(message).contains("Points", "1000000");
+            b.screenshots(SHOTS, "console-table-error");
+
+            b.andWaitForNextPage("document.getElementById('" + points + "').value = '80'; document.getElementById('comment').value = 'launches earn more';"
+                    + " document.querySelector('button[value=save]').click()");
+            assertThat(b.text()).contains("Platform version 1 of bizoholic is saved as a draft");
+            b.eval("document.getElementById('facts').value = " + js("{\"type\": \"campaign.launched\", \"user_id\": \"u-9\"}")
+                    + "; document.querySelector('main form button[type=submit]').click(); true");
+            b.await("document.querySelector('tr.fired')");
+            assertThat(b.text()).contains("Fact points_", "amount 80");
+            b.screenshots(SHOTS, "console-try");
+
+            b.andWaitForNextPage("document.querySelector('a.button[href$=\"/activate\"]').click()");
+            assertThat(b.text()).contains("Activate platform version 1 of bizoholic?");
+            b.screenshots(SHOTS, "console-confirm");
+            b.andWaitForNextPage("document.querySelector('main form button[type=submit]').click()");
+            assertThat(b.text()).contains("Platform version 1 is live");
+
+            var decision = app.post("/api/v1/facts", ingest, "{\"id\":\"after-activation\",\"tenant_id\":\"" + tenant
+                    + "\",\"user_id\":\"u-1\",\"type\":\"campaign.launched\"}");
+            assertThat(decision.body()).contains("\"amount\":80");
+            b.open(base + "/decisions?fact_id=after-activation");
+            assertThat(b.text()).contains("after-activation", "amount 80");
+            // Reported, not asserted: the issue's "in under a minute" for the analyst's loop, screenshots excluded.
+            System.out.printf("console loop (sign-in to the next fact obeying): %.1f s, of which screenshots %.1f s%n",
+                    (System.nanoTime() - start) / 1e9, b.screenshotNanos / 1e9);
+            b.open(base + "/decisions");
+            b.screenshots(SHOTS, "console-decisions");
+
+            b.open(base + "/review");
+            assertThat(b.text()).contains("2 conversion(s) wait");
+            b.screenshots(SHOTS, "console-review");
+            b.andWaitForNextPage("document.querySelector('main input[name=note]').value = 'known household';"
+                    + " document.querySelector('main form button[value=approve]').click()");
+            assertThat(b.text()).contains("1 conversion(s) wait");
+
+            b.open(base + "/versions");
+            b.screenshots(SHOTS, "console-versions");
+            // A mistake in a part htmx updates is shown in place of the page's main part, with the field named.
+            b.open(base + "/try");
+            b.eval("document.getElementById('facts').value = '{oops'; document.querySelector('main form button[type=submit]').click(); true");
+            b.await("document.querySelector('main .error')");
+            assertThat(b.text()).contains("facts: is not JSON");
+
+            b.open(base + "/boards");
+            assertThat(b.text()).contains("Rank", "Score");
+            b.screenshots(SHOTS, "console-boards");
+        }
+        var approved = app.get("/api/v1/referrals/" + tenant + "/conversions?status=approved", TestServer.ADMIN_KEY);
+        assertThat(approved.body()).contains("known household");
+    }
+
+    /** Two conversions in the review band: the referrer's own machine (0.65) and a disposable address (0.4). */
+    static void pendingConversions(String ingest) {
+        var code = app.send("POST", "/api/v1/gamification/referral/generate-code", ingest, "application/json",
+                "{\"tenant_id\":\"" + tenant + "\",\"referrer_user_id\":\"u-1\"}", Map.of("X-Forwarded-For", "198.51.100.1", "X-Device-Fingerprint", "dev-referrer"));
+        String referral = code.json().get("referral_code").asText();
+        String[][] referees = {{"carol", "", "198.51.100.1", "dev-referrer"}, {"dave", ",\"referee_email\":\"dave@mailinator.com\"", "203.0.113.21", "dev-dave"}};
+        for (String[] r : referees) {
+            var c = app.send("POST", "/api/v1/gamification/referral/track-conversion", ingest, "application/json", "{\"tenant_id\":\"" + tenant
+                    + "\",\"referral_code\":\"" + referral + "\",\"referee_user_id\":\"" + r[0] + "\",\"conversion_type\":\"purchase\",\"conversion_value\":49.90" + r[1] + "}",
+                    Map.of("X-Forwarded-For", r[2], "X-Device-Fingerprint", r[3]));
+            assertThat(c.json().get("status").asText()).as(c.body()).isEqualTo("pending_review");
+        }
+    }
+}
