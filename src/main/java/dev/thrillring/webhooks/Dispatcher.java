@@ -366,8 +366,8 @@ public final class Dispatcher implements AutoCloseable {
         Optional<String> platformDisabled = e.platformWide() ? scopeless(tx -> health(tx, e, r, now)) : Optional.empty();
         scope.inTenant(m.tenantId(), tx -> {
             WebhookStore.insertAttempt(tx, m.tenantId(), e.id(), attempt);
-            if (r.success()) WebhookStore.delivered(tx, m.id(), r.status(), now);
-            else WebhookStore.failed(tx, m.id(), r.status(), r.error() != null ? r.error() : "HTTP " + r.status(), next.map(now::plus));
+            if (r.success()) WebhookStore.delivered(tx, m.id(), m.attempts(), r.status(), now);
+            else WebhookStore.failed(tx, m.id(), m.attempts(), r.status(), r.error() != null ? r.error() : "HTTP " + r.status(), next.map(now::plus));
             Optional<String> disabled = e.platformWide() ? platformDisabled : health(tx, e, r, now);
             disabled.ifPresent(reason -> EventLog.append(tx, Event.of(m.tenantId(), "endpoint.disabled", null, now,
                     disabledData(e, reason))));

@@ -207,18 +207,22 @@ final class WebhookStore {
                 .fetch(WEBHOOK_MESSAGES.ENDPOINT_ID);
     }
 
-    static void delivered(DSLContext tx, UUID message, int status, Instant now) {
+    /**
+     * The outcome of the claim that made attempt {@code attempt}; a no-op when the message was
+     * replayed or recovered meanwhile (its attempts were reset), so the replay is not lost.
+     */
+    static void delivered(DSLContext tx, UUID message, int attempt, int status, Instant now) {
         tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.STATUS, Message.DELIVERED).set(WEBHOOK_MESSAGES.LAST_STATUS, status)
                 .setNull(WEBHOOK_MESSAGES.LAST_ERROR).set(WEBHOOK_MESSAGES.DELIVERED_AT, time(now))
-                .where(WEBHOOK_MESSAGES.ID.eq(message)).execute();
+                .where(WEBHOOK_MESSAGES.ID.eq(message)).and(WEBHOOK_MESSAGES.ATTEMPTS.eq(attempt)).execute();
     }
 
     /** A failed attempt: retried at {@code next}, or dead-lettered when {@code next} is empty. */
-    static void failed(DSLContext tx, UUID message, Integer status, String error, Optional<Instant> next) {
+    static void failed(DSLContext tx, UUID message, int attempt, Integer status, String error, Optional<Instant> next) {
         tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.STATUS, next.isPresent() ? Message.PENDING : Message.DEAD)
                 .set(WEBHOOK_MESSAGES.LAST_STATUS, status).set(WEBHOOK_MESSAGES.LAST_ERROR, clip(error, 500))
                 .set(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, time(next.orElse(Instant.now())))
-                .where(WEBHOOK_MESSAGES.ID.eq(message)).execute();
+                .where(WEBHOOK_MESSAGES.ID.eq(message)).and(WEBHOOK_MESSAGES.ATTEMPTS.eq(attempt)).execute();
     }
 
     static List<Message> messages(DSLContext tx, UUID endpoint, String status, int limit) {
