@@ -156,7 +156,8 @@ public final class Server implements AutoCloseable {
             closeables.addFirst(dispatcher);
             WebhookService webhooks = new WebhookService(scope, tenants::platformOf, webhookSettings, dispatcher, Clock.systemUTC());
             EventService events = new EventService(scope);
-            EventStream eventStream = new EventStream(events, Duration.ofSeconds(15));
+            EventStream eventStream = new EventStream(events, Duration.ofSeconds(15), auth::authenticate,
+                    EventStream.PER_KEY, EventStream.PER_TENANT);
             Listener listener = new Listener(db, Map.of(
                     EventLog.CHANNEL, tenant -> {
                         dispatcher.wake();

@@ -50,10 +50,18 @@ public final class EventRoutes {
         long after = lastEventId != null ? position(lastEventId, "Last-Event-ID", 0L)
                 : ctx.queryParam("after") != null ? position(ctx.queryParam("after"), "after", 0L)
                 : service.lastPosition(tenant); // a new client starts with what happens from now on
-        new SseHandler(client -> {
-            client.keepAlive();
-            stream.subscribe(client, tenant, after, types);
-        }).handle(ctx);
+        String authorization = ctx.header("Authorization");
+        EventStream.Slot slot = stream.reserve(caller.keyId(), tenant);
+        boolean subscribed = false;
+        try {
+            new SseHandler(client -> {
+                client.keepAlive();
+                stream.subscribe(client, tenant, after, types, slot, authorization);
+            }).handle(ctx);
+            subscribed = true;
+        } finally {
+            if (!subscribed) slot.release();
+        }
     }
 
     private static long position(String raw, String field, long dflt) {

@@ -2,6 +2,8 @@ package dev.thrillring.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thrillring.auth.Principal;
+import dev.thrillring.problems.Problem;
 import dev.thrillring.web.Json;
 import io.javalin.http.sse.SseClient;
 import org.slf4j.Logger;
@@ -17,7 +19,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A tenant's event log over Server-Sent Events. Each event's SSE id is its position in the log,
@@ -31,14 +35,32 @@ public final class EventStream implements AutoCloseable {
     private static final ObjectMapper JSON = Json.mapper();
     static final int PAGE = 500;
 
+    /** At most this many open streams per API key (or token subject) on one node. */
+    public static final int PER_KEY = 10;
+    /** At most this many open streams per tenant on one node. */
+    public static final int PER_TENANT = 100;
+
     private final EventService events;
+    private final Function<String, Principal> authenticate;
+    private final int perKey;
+    private final int perTenant;
+    private final Map<String, Integer> openPerKey = new ConcurrentHashMap<>();
+    private final Map<UUID, Integer> openPerTenant = new ConcurrentHashMap<>();
     private final Map<UUID, Set<Subscriber>> byTenant = new ConcurrentHashMap<>();
     private final ExecutorService pumps = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("event-stream-heartbeat").factory());
 
-    public EventStream(EventService events, Duration heartbeatEvery) {
+    /**
+     * @param authenticate the caller of an {@code Authorization} header, or a {@link Problem} when
+     *                     it names no active key: each heartbeat asks again and closes streams of
+     *                     revoked or expired credentials
+     */
+    public EventStream(EventService events, Duration heartbeatEvery, Function<String, Principal> authenticate, int perKey, int perTenant) {
         this.events = events;
+        this.authenticate = authenticate;
+        this.perKey = perKey;
+        this.perTenant = perTenant;
         heartbeat.scheduleWithFixedDelay(this::beat, heartbeatEvery.toMillis(), heartbeatEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -58,12 +80,43 @@ public final class EventStream implements AutoCloseable {
         byTenant.values().forEach(set -> set.forEach(s -> pumps.submit(s::pump)));
     }
 
+    /** A stream's place under the caps, given back exactly once when it ends. */
+    final class Slot {
+        private final String key;
+        private final UUID tenant;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Slot(String key, UUID tenant) {
+            this.key = key;
+            this.tenant = tenant;
+        }
+
+        void release() {
+            if (!released.compareAndSet(false, true)) return;
+            synchronized (EventStream.this) {
+                openPerKey.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+                openPerTenant.computeIfPresent(tenant, (k, n) -> n <= 1 ? null : n - 1);
+            }
+        }
+    }
+
+    /** Takes a place for one more stream of {@code key} to {@code tenant}, or refuses with 429. */
+    synchronized Slot reserve(String key, UUID tenant) {
+        int k = openPerKey.getOrDefault(key, 0);
+        int t = openPerTenant.getOrDefault(tenant, 0);
+        if (k >= perKey) throw new Problem.TooManyRequests("at most " + perKey + " open event streams per API key; close one first", 15, perKey);
+        if (t >= perTenant) throw new Problem.TooManyRequests("at most " + perTenant + " open event streams per tenant; close one first", 15, perTenant);
+        openPerKey.put(key, k + 1);
+        openPerTenant.put(tenant, t + 1);
+        return new Slot(key, tenant);
+    }
+
     /** Starts streaming to {@code client} the events after {@code after} that match {@code types}. */
-    void subscribe(SseClient client, UUID tenant, long after, EventTypeFilter types) {
-        Subscriber s = new Subscriber(client, tenant, after, types);
+    void subscribe(SseClient client, UUID tenant, long after, EventTypeFilter types, Slot slot, String authorization) {
+        Subscriber s = new Subscriber(client, tenant, after, types, slot, authorization);
         Set<Subscriber> set = byTenant.computeIfAbsent(tenant, t -> new CopyOnWriteArraySet<>());
         set.add(s);
-        client.onClose(() -> set.remove(s));
+        client.onClose(() -> s.end());
         pumps.submit(s::pump);
     }
 
@@ -71,7 +124,10 @@ public final class EventStream implements AutoCloseable {
         for (Set<Subscriber> set : byTenant.values()) {
             for (Subscriber s : set) {
                 s.beat = true;
-                pumps.submit(s::pump);
+                pumps.submit(() -> {
+                    if (s.stillAllowed()) s.pump();
+                    else s.client.close();
+                });
             }
         }
     }
@@ -84,12 +140,35 @@ public final class EventStream implements AutoCloseable {
         long position;
         volatile boolean beat;
         final AtomicInteger wanted = new AtomicInteger();
+        final Slot slot;
+        final String authorization;
 
-        Subscriber(SseClient client, UUID tenant, long position, EventTypeFilter types) {
+        Subscriber(SseClient client, UUID tenant, long position, EventTypeFilter types, Slot slot, String authorization) {
             this.client = client;
             this.tenant = tenant;
             this.position = position;
             this.types = types;
+            this.slot = slot;
+            this.authorization = authorization;
+        }
+
+        void end() {
+            byTenant.getOrDefault(tenant, Set.of()).remove(this);
+            slot.release();
+        }
+
+        /** The credential that opened the stream still names an active key that reaches the tenant. */
+        boolean stillAllowed() {
+            try {
+                events.authorise(authenticate.apply(authorization), tenant);
+                return true;
+            } catch (Problem.Unauthenticated | Problem.Forbidden | Problem.NotFound refused) {
+                log.info("event stream of tenant {} closed: its credential no longer reaches it ({})", tenant, refused.getMessage());
+                end();
+                return false;
+            } catch (RuntimeException unavailable) {
+                return true; // the database may be down: the stream pauses, the next heartbeat asks again
+            }
         }
 
         void pump() {
@@ -103,7 +182,7 @@ public final class EventStream implements AutoCloseable {
 
         private void drain() {
             if (client.terminated()) {
-                byTenant.getOrDefault(tenant, Set.of()).remove(this);
+                end();
                 return;
             }
             try {

@@ -13,12 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +54,6 @@ public final class Dispatcher implements AutoCloseable {
     private final RetrySchedule schedule;
     private final Function<UUID, Optional<String>> platformOf;
     private final Clock clock;
-    private final HttpClient http;
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<UUID, EndpointGate> gates = new ConcurrentHashMap<>();
     private final Semaphore wake = new Semaphore(0);
@@ -81,8 +74,6 @@ public final class Dispatcher implements AutoCloseable {
         this.platformOf = platformOf;
         this.clock = clock;
         this.meters = meters;
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.timeout()).executor(senders).build();
         this.latency = Timer.builder("webhook.attempt.latency").description("time from request to response of one webhook attempt")
                 .publishPercentileHistogram().register(meters);
         this.loop = Thread.ofPlatform().daemon().name("webhook-dispatcher").unstarted(this::run);
@@ -111,9 +102,31 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    private Instant lastPrune = Instant.EPOCH;
+    static final int PRUNE_BATCH = 5000;
+
+    /** Deletes what is past its retention, a batch at a time, at most every {@code pruneEvery}; how many rows. */
+    int prune() {
+        int total = 0;
+        for (int n; (n = WebhookStore.prune(scope.unscoped(), settings.keepDelivered(), settings.keepDead(), PRUNE_BATCH)) > 0; ) {
+            total += n;
+            if (!running) break;
+        }
+        if (total > 0) log.info("webhook retention deleted {} messages and attempts", total);
+        return total;
+    }
+
     /** One pass over every tenant with work. */
     void tick() {
         Instant now = clock.instant();
+        if (!Duration.between(lastPrune, now).minus(settings.pruneEvery()).isNegative()) {
+            lastPrune = now;
+            try {
+                prune();
+            } catch (RuntimeException e) {
+                log.warn("webhook retention failed ({}); retrying in {}", e.toString(), settings.pruneEvery());
+            }
+        }
         boolean measureLag = Duration.between(lagMeasured, now).compareTo(Duration.ofSeconds(1)) >= 0;
         if (measureLag) lagMeasured = now;
         for (UUID tenant : WebhookStore.dueTenants(scope.unscoped())) {
@@ -247,7 +260,8 @@ public final class Dispatcher implements AutoCloseable {
                     int slots = gate.take(e.fifo() ? 1 : settings.inFlightPerEndpoint(), now);
                     if (slots == 0) continue;
                     taken.put(id, slots);
-                    List<Message> ms = WebhookStore.claim(tx, tenant, id, e.fifo() ? 1 : slots * PER_SLOT, e.fifo(), now, now.plus(lease()));
+                    List<Message> ms = WebhookStore.claim(tx, tenant, id, e.fifo() ? 1 : slots * PER_SLOT, e.fifo(), now, now.plus(lease()),
+                            schedule.attempts());
                     int workers = Math.min(slots, ms.size());
                     gate.release(slots - workers);
                     taken.put(id, workers);
@@ -279,7 +293,15 @@ public final class Dispatcher implements AutoCloseable {
         try {
             Duration wait = gate(e.id()).pace(e.rateLimitPerSecond(), clock.instant());
             if (!wait.isZero()) Thread.sleep(wait);
-            Result r = attempt(e, m);
+            Result r;
+            try {
+                r = attempt(e, m);
+            } catch (RuntimeException ex) {
+                // Whatever went wrong sending is this attempt's failure, recorded like any other.
+                log.warn("webhook attempt of {} to endpoint {} failed unexpectedly", m.webhookId(), e.id(), ex);
+                r = new Result(null, null, "not sent: " + ex.getClass().getSimpleName()
+                        + (ex.getMessage() == null ? "" : " " + ex.getMessage()), Optional.empty(), 0);
+            }
             record(e, m, r);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
@@ -289,42 +311,43 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Sends one message once: checked address, signed headers, 15 s limit, no redirects. */
+    /** Sends one message once: checked address, signed headers, 15 s for the whole exchange, no redirects. */
     Result attempt(Endpoint e, Message m) {
-        Optional<String> refused = EndpointUrl.refusal(e.url(), settings.allowHttp());
-        if (refused.isPresent()) return new Result(null, null, "not sent: the URL " + refused.get(), Optional.empty(), 0);
+        EndpointUrl.Check check = EndpointUrl.check(e.url(), settings.allowHttp());
+        if (check.target().isEmpty()) {
+            // The tenant reads the attempt log: it gets the generic words, the server's log the addresses.
+            log.info("webhook {} to endpoint {} not sent: the URL {}", m.webhookId(), e.id(), check.refusal().orElseThrow());
+            return new Result(null, null, "not sent: the URL " + check.told().orElseThrow(), Optional.empty(), 0);
+        }
         Instant now = clock.instant();
         long timestamp = now.getEpochSecond();
         String signatures = e.signingSecrets(now).stream().map(s -> Signature.sign(s, m.webhookId(), timestamp, m.body()))
                 .collect(Collectors.joining(" "));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(e.url())).timeout(settings.timeout())
-                .header("Content-Type", "application/json").header("User-Agent", USER_AGENT)
-                .header("webhook-id", m.webhookId()).header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", signatures)
-                .POST(HttpRequest.BodyPublishers.ofString(m.body(), StandardCharsets.UTF_8)).build();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", USER_AGENT);
+        headers.put("webhook-id", m.webhookId());
+        headers.put("webhook-timestamp", Long.toString(timestamp));
+        headers.put("webhook-signature", signatures);
         long t0 = System.nanoTime();
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            String excerpt;
-            try (InputStream in = response.body()) {
-                excerpt = new String(in.readNBytes(500), StandardCharsets.UTF_8);
-            }
+            // Connects to the address the check resolved and passed, never to a second lookup's answer.
+            WebhookPost.Answer response = WebhookPost.send(check.target().get(), headers, m.body().getBytes(StandardCharsets.UTF_8),
+                    settings.timeout());
+            String excerpt = new String(response.excerpt(), StandardCharsets.UTF_8);
             int ms = millisSince(t0);
             latency.record(Duration.ofMillis(ms));
-            int status = response.statusCode();
+            int status = response.status();
             Optional<Duration> retryAfter = RetrySchedule.slowDown(status)
-                    ? RetrySchedule.parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null), clock.instant())
+                    ? RetrySchedule.parseRetryAfter(response.header("Retry-After").orElse(null), clock.instant())
                     : Optional.empty();
             String error = status >= 300 && status < 400 ? "redirects are not followed" : null;
             return new Result(status, excerpt, error, retryAfter, ms);
-        } catch (HttpTimeoutException te) {
+        } catch (WebhookPost.TimedOut te) {
             return new Result(null, null, "timed out after " + settings.timeout().toSeconds() + " s", Optional.empty(), millisSince(t0));
         } catch (IOException io) {
             return new Result(null, null, "connection failed: " + io.getClass().getSimpleName()
                     + (io.getMessage() == null ? "" : " " + io.getMessage()), Optional.empty(), millisSince(t0));
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending", ie);
         }
     }
 
@@ -343,11 +366,11 @@ public final class Dispatcher implements AutoCloseable {
         Optional<String> platformDisabled = e.platformWide() ? scopeless(tx -> health(tx, e, r, now)) : Optional.empty();
         scope.inTenant(m.tenantId(), tx -> {
             WebhookStore.insertAttempt(tx, m.tenantId(), e.id(), attempt);
-            if (r.success()) WebhookStore.delivered(tx, m.id(), r.status(), now);
-            else WebhookStore.failed(tx, m.id(), r.status(), r.error() != null ? r.error() : "HTTP " + r.status(), next.map(now::plus));
+            if (r.success()) WebhookStore.delivered(tx, m.id(), m.attempts(), r.status(), now);
+            else WebhookStore.failed(tx, m.id(), m.attempts(), r.status(), r.error() != null ? r.error() : "HTTP " + r.status(), next.map(now::plus));
             Optional<String> disabled = e.platformWide() ? platformDisabled : health(tx, e, r, now);
             disabled.ifPresent(reason -> EventLog.append(tx, Event.of(m.tenantId(), "endpoint.disabled", null, now,
-                    Map.of("endpoint_id", e.id().toString(), "url", e.url(), "reason", reason))));
+                    disabledData(e, reason))));
             return null;
         });
         // A retry due before the next poll wakes the loop itself, so short delays are kept as scheduled.
@@ -362,6 +385,19 @@ public final class Dispatcher implements AutoCloseable {
         String outcome = r.success() ? "success" : next.isEmpty() ? "dead" : "retry";
         Counter.builder("webhook.deliveries").description("webhook attempts by outcome (success, retry, dead)")
                 .tag("outcome", outcome).register(meters).increment();
+    }
+
+    /**
+     * What {@code endpoint.disabled} tells the tenant: the endpoint's id and the reason, and its URL
+     * only when the endpoint is the tenant's own; a platform-wide endpoint's URL is the platform's.
+     */
+    static Map<String, Object> disabledData(Endpoint e, String reason) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("endpoint_id", e.id().toString());
+        if (!e.platformWide()) data.put("url", e.url());
+        data.put("platform_wide", e.platformWide());
+        data.put("reason", reason);
+        return data;
     }
 
     /** Statements on a connection without a tenant (each commits by itself; the disable is guarded by the status). */
@@ -411,6 +447,15 @@ public final class Dispatcher implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** An endpoint was deleted: its gate and its lag gauge go with it. */
+    void forget(UUID endpoint) {
+        gates.remove(endpoint);
+        lagTenant.remove(endpoint);
+        lagSeconds.remove(endpoint);
+        io.micrometer.core.instrument.Meter m = meters.find("webhook.outbox.lag").tag("endpoint", endpoint.toString()).gauge();
+        if (m != null) meters.remove(m);
     }
 
     @Override public void close() {

@@ -1,5 +1,8 @@
 package dev.thrillring.webhooks;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.thrillring.events.EventTypeFilter;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
@@ -25,6 +28,7 @@ import static dev.thrillring.db.schema.Tables.WEBHOOK_MESSAGES;
  * dead letters, replay one message, recover everything failed since a time.
  */
 public final class WebhookService {
+    private static final Logger log = LoggerFactory.getLogger(WebhookService.class);
     static final Set<Role> ADMINS = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
     static final int MAX_ENDPOINTS = 20;
     static final int MAX_RATE = 10_000;
@@ -164,6 +168,7 @@ public final class WebhookService {
             find(tx, owner, id);
             return WebhookStore.delete(tx, id);
         });
+        dispatcher.forget(id);
     }
 
     /** A new secret, shown once; the previous one keeps signing (a second signature) for the overlap. */
@@ -250,9 +255,13 @@ public final class WebhookService {
     // ---- checks -------------------------------------------------------------------------------
 
     private String checkUrl(String url) {
-        EndpointUrl.refusal(url, settings.allowHttp()).ifPresent(why -> {
-            throw new Problem.Invalid("url", why);
-        });
+        checkText("url", url);
+        EndpointUrl.Check check = EndpointUrl.check(url, settings.allowHttp());
+        if (check.told().isPresent()) {
+            // The detail may name internal addresses or names: the server's log has it, the caller does not.
+            if (!check.told().equals(check.refusal())) log.info("webhook URL refused: {}", check.refusal().orElseThrow());
+            throw new Problem.Invalid("url", check.told().get());
+        }
         return url;
     }
 
@@ -263,7 +272,28 @@ public final class WebhookService {
 
     private static String checkDescription(String d) {
         if (d != null && d.length() > 500) throw new Problem.Invalid("description", "may be at most 500 characters");
-        return d;
+        return checkText("description", d);
+    }
+
+    /**
+     * Free text from a caller: no NUL or other control characters (tab, newline and carriage
+     * return aside) and no unpaired surrogates. PostgreSQL refuses NUL in text, and the rest end up
+     * in logs and consoles; the caller is told which field, never a 500.
+     */
+    static String checkText(String field, String text) {
+        if (text == null) return null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f)) {
+                throw new Problem.Invalid(field, "must not contain control characters (found U+" + String.format("%04X", (int) c) + " at " + i + ")");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new Problem.Invalid(field, "must be valid Unicode text (unpaired surrogate at " + i + ")");
+            }
+        }
+        return text;
     }
 
     private static Integer checkRate(Integer rate) {

@@ -162,9 +162,17 @@ final class WebhookStore {
      * them until {@code leaseUntil} (counting the attempt now, so a crash mid-send still counts).
      * In FIFO mode only the oldest undelivered message can be due.
      */
-    static List<Message> claim(DSLContext tx, UUID tenant, UUID endpoint, int limit, boolean fifo, Instant now, Instant leaseUntil) {
+    static List<Message> claim(DSLContext tx, UUID tenant, UUID endpoint, int limit, boolean fifo, Instant now, Instant leaseUntil,
+                               int maxAttempts) {
         Condition mine = WEBHOOK_MESSAGES.TENANT_ID.eq(tenant).and(WEBHOOK_MESSAGES.ENDPOINT_ID.eq(endpoint))
                 .and(WEBHOOK_MESSAGES.STATUS.eq(Message.PENDING));
+        // A message due again after the schedule's last attempt was claimed: those attempts were
+        // never recorded (the node died, or writing the outcome failed). It is dead, not retried
+        // for ever: one lease after another would re-send it every minute.
+        tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.STATUS, Message.DEAD)
+                .set(WEBHOOK_MESSAGES.LAST_ERROR, "gave up: " + maxAttempts + " attempts were made and the last outcome was not recorded")
+                .where(mine).and(WEBHOOK_MESSAGES.ATTEMPTS.ge(maxAttempts)).and(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT.le(time(now)))
+                .execute();
         List<UUID> ids;
         if (fifo) {
             // The head of the line, locked; if it is not due yet, nothing behind it may pass.
@@ -199,18 +207,22 @@ final class WebhookStore {
                 .fetch(WEBHOOK_MESSAGES.ENDPOINT_ID);
     }
 
-    static void delivered(DSLContext tx, UUID message, int status, Instant now) {
+    /**
+     * The outcome of the claim that made attempt {@code attempt}; a no-op when the message was
+     * replayed or recovered meanwhile (its attempts were reset), so the replay is not lost.
+     */
+    static void delivered(DSLContext tx, UUID message, int attempt, int status, Instant now) {
         tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.STATUS, Message.DELIVERED).set(WEBHOOK_MESSAGES.LAST_STATUS, status)
                 .setNull(WEBHOOK_MESSAGES.LAST_ERROR).set(WEBHOOK_MESSAGES.DELIVERED_AT, time(now))
-                .where(WEBHOOK_MESSAGES.ID.eq(message)).execute();
+                .where(WEBHOOK_MESSAGES.ID.eq(message)).and(WEBHOOK_MESSAGES.ATTEMPTS.eq(attempt)).execute();
     }
 
     /** A failed attempt: retried at {@code next}, or dead-lettered when {@code next} is empty. */
-    static void failed(DSLContext tx, UUID message, Integer status, String error, Optional<Instant> next) {
+    static void failed(DSLContext tx, UUID message, int attempt, Integer status, String error, Optional<Instant> next) {
         tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.STATUS, next.isPresent() ? Message.PENDING : Message.DEAD)
                 .set(WEBHOOK_MESSAGES.LAST_STATUS, status).set(WEBHOOK_MESSAGES.LAST_ERROR, clip(error, 500))
                 .set(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, time(next.orElse(Instant.now())))
-                .where(WEBHOOK_MESSAGES.ID.eq(message)).execute();
+                .where(WEBHOOK_MESSAGES.ID.eq(message)).and(WEBHOOK_MESSAGES.ATTEMPTS.eq(attempt)).execute();
     }
 
     static List<Message> messages(DSLContext tx, UUID endpoint, String status, int limit) {
@@ -272,6 +284,15 @@ final class WebhookStore {
     // ---- across tenants -----------------------------------------------------------------------
 
     /** Tenants with webhook work now (through the owner-rights function; reveals ids only). */
+    /** Deletes up to {@code batch} attempts and {@code batch} messages past their retention (owner-rights function); how many. */
+    static int prune(DSLContext dsl, java.time.Duration keepDelivered, java.time.Duration keepDead, int batch) {
+        Integer n = dsl.select(DSL.function("webhook_prune", Integer.class,
+                DSL.val(keepDelivered.toSeconds() + " seconds").cast(org.jooq.impl.SQLDataType.INTERVALDAYTOSECOND),
+                DSL.val(keepDead.toSeconds() + " seconds").cast(org.jooq.impl.SQLDataType.INTERVALDAYTOSECOND),
+                DSL.val(batch))).fetchOne(0, Integer.class);
+        return n == null ? 0 : n;
+    }
+
     static List<UUID> dueTenants(DSLContext dsl) {
         return dsl.select(DSL.field("tenant_id", UUID.class)).from(DSL.table("webhook_due_tenants()")).fetch(r -> r.value1());
     }
@@ -286,7 +307,30 @@ final class WebhookStore {
 
     static Instant instant(OffsetDateTime t) { return t == null ? null : t.toInstant(); }
 
-    static String clip(String s, int max) { return s == null || s.length() <= max ? s : s.substring(0, max); }
+    /**
+     * At most {@code max} characters of text from outside (a receiver's answer, an error message),
+     * without NUL and other control characters (PostgreSQL refuses NUL in text; the rest only
+     * garble a log): each becomes U+FFFD. Tab, newline and carriage return are kept.
+     */
+    static String clip(String s, int max) {
+        if (s == null) return null;
+        String cut = s.length() <= max ? s : s.substring(0, max);
+        if (cut.length() < s.length() && Character.isHighSurrogate(cut.charAt(cut.length() - 1))) cut = cut.substring(0, cut.length() - 1);
+        StringBuilder b = null;
+        for (int i = 0; i < cut.length(); i++) {
+            char c = cut.charAt(i);
+            boolean control = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f);
+            boolean lone = Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < cut.length() && Character.isLowSurrogate(cut.charAt(i + 1)))
+                    && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(cut.charAt(i - 1)));
+            if (control || lone) {
+                if (b == null) b = new StringBuilder(cut.substring(0, i));
+                b.append('\uFFFD');
+            } else if (b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? cut : b.toString();
+    }
 
     private static List<String> strings(org.jooq.JSONB json) {
         try {

@@ -40,6 +40,8 @@ class EventStreamTest {
         final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
         final InputStream body;
         final int status;
+        final String problem;
+        volatile boolean ended;
 
         Stream(String path, String key, Map<String, String> headers) throws Exception {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.baseUrl() + path)).header("Authorization", "Bearer " + key)
@@ -48,6 +50,12 @@ class EventStreamTest {
             HttpResponse<InputStream> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             status = r.statusCode();
             body = r.body();
+            if (status != 200) {
+                problem = new String(body.readAllBytes(), StandardCharsets.UTF_8) + " " + r.headers().firstValue("Content-Type").orElse("");
+                ended = true;
+                return;
+            }
+            problem = null;
             Thread.ofVirtual().start(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
                     String id = null, event = null;
@@ -63,6 +71,8 @@ class EventStreamTest {
                     }
                 } catch (Exception closed) {
                     // the test closed the stream
+                } finally {
+                    ended = true;
                 }
             });
         }
@@ -129,5 +139,49 @@ class EventStreamTest {
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.body()).contains("Last-Event-ID");
         assertThat(app.send("GET", path + "?types=Bad%20Type", analyst, null, null, Map.of("Accept", "text/event-stream")).body()).contains("types[0]");
+    }
+
+    @Test
+    void shouldCapTheOpenStreamsOfOneKeyWithAProblem() throws Exception {
+        String tenant = app.createTenant("Stream cap", "coreldove");
+        String analyst = app.issueKey(tenant, "analyst");
+        String path = "/api/v1/tenants/" + tenant + "/events/stream";
+        List<Stream> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < dev.thrillring.events.EventStream.PER_KEY; i++) {
+                Stream s = new Stream(path, analyst, Map.of());
+                open.add(s);
+                assertThat(s.status).as("stream " + (i + 1)).isEqualTo(200);
+            }
+            try (Stream refused = new Stream(path, analyst, Map.of())) {
+                assertThat(refused.status).isEqualTo(429);
+                assertThat(refused.problem).contains("problem+json").contains("event streams per API key");
+            }
+            // Another key of the same tenant still has its own streams.
+            try (Stream other = new Stream(path, app.issueKey(tenant, "analyst"), Map.of())) {
+                assertThat(other.status).isEqualTo(200);
+            }
+        } finally {
+            for (Stream s : open) s.close();
+        }
+    }
+
+    @Test
+    void shouldCloseAStreamWhoseKeyWasRevokedAtTheNextHeartbeat() throws Exception {
+        String tenant = app.createTenant("Stream revoked", "coreldove");
+        Response issued = app.post("/api/v1/tenants/" + tenant + "/api-keys", TestServer.ADMIN_KEY, "{\"role\":\"analyst\"}");
+        assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+        String key = issued.json().get("api_key").asText();
+        String keyId = issued.json().get("key_id").asText();
+        String path = "/api/v1/tenants/" + tenant + "/events/stream";
+        try (Stream s = new Stream(path, key, Map.of()); Stream kept = new Stream(path, app.issueKey(tenant, "analyst"), Map.of())) {
+            assertThat(s.status).isEqualTo(200);
+            Response revoked = app.send("DELETE", "/api/v1/tenants/" + tenant + "/api-keys/" + keyId, TestServer.ADMIN_KEY, null, null);
+            assertThat(revoked.status()).as(revoked.body()).isBetween(200, 204);
+            java.time.Instant end = java.time.Instant.now().plusSeconds(25); // the heartbeat is every 15 s
+            while (!s.ended && java.time.Instant.now().isBefore(end)) Thread.sleep(100);
+            assertThat(s.ended).as("the revoked key's stream was closed").isTrue();
+            assertThat(kept.ended).as("another key's stream stays open").isFalse();
+        }
     }
 }

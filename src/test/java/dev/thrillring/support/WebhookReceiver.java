@@ -26,8 +26,10 @@ import java.util.function.Predicate;
  * 410 or 429, and recover.
  */
 public final class WebhookReceiver implements AutoCloseable {
-    /** One answer: the status, how long to wait before it, and an optional Retry-After. */
-    public record Reply(int status, Duration delay, String retryAfter) {
+    /** One answer: the status, how long to wait before it, an optional Retry-After and body ("answer status" when null). */
+    public record Reply(int status, Duration delay, String retryAfter, String body) {
+        public Reply(int status, Duration delay, String retryAfter) { this(status, delay, retryAfter, null); }
+        public static Reply body(int s, String body) { return new Reply(s, Duration.ZERO, null, body); }
         public static Reply ok() { return new Reply(200, Duration.ZERO, null); }
         public static Reply status(int s) { return new Reply(s, Duration.ZERO, null); }
     }
@@ -65,7 +67,7 @@ public final class WebhookReceiver implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             if (reply.retryAfter() != null) exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
-            byte[] out = ("answer " + reply.status()).getBytes(StandardCharsets.UTF_8);
+            byte[] out = (reply.body() != null ? reply.body() : "answer " + reply.status()).getBytes(StandardCharsets.UTF_8);
             try {
                 exchange.sendResponseHeaders(reply.status(), out.length);
                 exchange.getResponseBody().write(out);
