@@ -47,9 +47,15 @@ final class Chromium implements AutoCloseable {
         for (int i = 0; i < 1200 && !(Files.exists(port) && Files.readAllLines(port).size() >= 2); i++) Thread.sleep(100);
         if (!Files.exists(port)) throw new IllegalStateException("chromium did not open its DevTools port within 120 s");
         List<String> lines = Files.readAllLines(port);
-        socket = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(120)).build().newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(120))
-                .buildAsync(URI.create("ws://127.0.0.1:" + lines.get(0) + lines.get(1)), new Listener()).get(180, TimeUnit.SECONDS);
+        try {
+            socket = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(120)).build().newWebSocketBuilder()
+                    .connectTimeout(Duration.ofSeconds(120))
+                    .buildAsync(URI.create("ws://127.0.0.1:" + lines.get(0) + lines.get(1)), new Listener()).get(180, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // The browser this test started must not outlive it.
+            process.destroyForcibly();
+            throw e;
+        }
         String target = call(null, "Target.createTarget", Map.of("url", "about:blank")).path("targetId").asText();
         session = call(null, "Target.attachToTarget", Map.of("targetId", target, "flatten", true)).path("sessionId").asText();
         call(session, "Page.enable", Map.of());
