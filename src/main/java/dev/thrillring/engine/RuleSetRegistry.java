@@ -116,11 +116,7 @@ public final class RuleSetRegistry implements AutoCloseable {
 
     /** Compiles a platform's base from its files again and swaps it in; tenant overlays rebuild on next use. */
     public synchronized void reloadPlatform(String platform) {
-        long t0 = System.nanoTime();
-        List<RuleResource> rules = files.load(platform);
-        installPlatform(platform, rules, compileBase(platform, rules));
-        log.info("rule set {} loaded: {} rules in {} ms", platformBase(platform).version(), platformBase(platform).ruleCount(),
-                (System.nanoTime() - t0) / 1_000_000);
+        loadPlatform(platform);
     }
 
     /** Compiles a candidate base for {@code platform} without installing it. */

@@ -66,6 +66,8 @@ public final class CaseStudyRewriter {
     private static final Set<String> FALL_WORDS = Set.of("fell", "fall", "falls", "dropped", "drop", "drops", "declined",
             "decline", "decreased", "decrease", "down", "lower", "lost", "shrank", "worse", "worsened");
     private static final Pattern WORD = Pattern.compile("\\p{L}+");
+    // A sign directly before a number, not the hyphen inside a date such as 2026-11.
+    private static final Pattern SIGNED = Pattern.compile("(?<![\\d\\p{L}])([+\\-−])\\s?(\\d+(?:[.,]\\d+)*)");
     private static final int MAX_GROWTH = 3;
 
     // Plain mapper: the model's answer is not ours to be strict about, only its checked fields count.
@@ -209,7 +211,7 @@ public final class CaseStudyRewriter {
 
     private static Set<String> signs(String text) {
         Set<String> out = new TreeSet<>();
-        Matcher m = Pattern.compile("(?<![\\d\\p{L}])([+\\-−])\\s?(\\d+(?:[.,]\\d+)*)").matcher(text);
+        Matcher m = SIGNED.matcher(text);
         while (m.find()) out.add((m.group(1).equals("+") ? "+" : "-") + m.group(2));
         return out;
     }
