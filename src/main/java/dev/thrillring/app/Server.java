@@ -152,9 +152,13 @@ public final class Server implements AutoCloseable {
             decisions.register(analytics);
             FactService facts = new FactService(scope, tenants, engine, registry, decisions, metrics.registry());
             // Webhooks: delivered from the event log after commit, woken by its notification.
-            Dispatcher dispatcher = new Dispatcher(scope, webhookSettings, tenants::platformOf, metrics.registry(), Clock.systemUTC());
+            // Secrets kept in the database (badge signing keys, webhook secrets) are sealed with one key.
+            dev.thrillring.badges.KeySeal keySeal = dev.thrillring.badges.KeySeal.resolve(config.badgeKeySecret(), config.dataDir());
+            Dispatcher dispatcher = new Dispatcher(scope, webhookSettings, tenants::platformOf, keySeal.primitive(), metrics.registry(),
+                    Clock.systemUTC());
             closeables.addFirst(dispatcher);
-            WebhookService webhooks = new WebhookService(scope, tenants::platformOf, webhookSettings, dispatcher, Clock.systemUTC());
+            WebhookService webhooks = new WebhookService(scope, tenants::platformOf, webhookSettings, dispatcher, keySeal.primitive(),
+                    Clock.systemUTC());
             EventService events = new EventService(scope);
             EventStream eventStream = new EventStream(events, Duration.ofSeconds(15), auth::authenticate,
                     EventStream.PER_KEY, EventStream.PER_TENANT);
@@ -184,7 +188,7 @@ public final class Server implements AutoCloseable {
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
             ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC(),
                     config.writer().map(CaseStudyRewriter::new));
-            BadgeService badges = new BadgeService(scope, new BadgeKeys(db.dsl(), dev.thrillring.badges.KeySeal.resolve(config.badgeKeySecret(), config.dataDir())), config.publicUrl(), Clock.systemUTC());
+            BadgeService badges = new BadgeService(scope, new BadgeKeys(db.dsl(), keySeal), config.publicUrl(), Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);

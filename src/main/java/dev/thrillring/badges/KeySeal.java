@@ -1,42 +1,37 @@
 package dev.thrillring.badges;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import dev.thrillring.db.SecretSeal;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Seals badge signing keys before they reach the database (AES-256-GCM), so a database dump,
+ * Seals badge signing keys before they reach the database ({@link SecretSeal}, AES-256-GCM), so a database dump,
  * a backup or a read through a future SQL bug yields no key that can sign credentials. The sealing
  * key lives with the service, not the database: {@code THRILLRING_BADGE_KEY_SECRET} (required to
  * be the same on every node sharing a database), else a file {@code badge-keys.secret} in the data
  * directory, created on first use with owner-only permissions.
  */
 public final class KeySeal {
-    static final String PREFIX = "sealed:v1:";
+    static final String PREFIX = SecretSeal.PREFIX;
     static final String FILE = "badge-keys.secret";
-    private static final int IV_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private final SecretKeySpec key;
+    private final SecretSeal seal;
 
-    private KeySeal(byte[] secret) {
-        this.key = new SecretKeySpec(secret, "AES");
+    private KeySeal(SecretSeal seal) {
+        this.seal = seal;
     }
 
     /** From an operator's secret (any length of at least 32 characters; hashed to 256 bits). */
     public static KeySeal ofSecret(String secret) {
-        if (secret.length() < 32) throw new IllegalArgumentException("THRILLRING_BADGE_KEY_SECRET must be at least 32 characters");
-        return new KeySeal(sha256(secret.getBytes(StandardCharsets.UTF_8)));
+        return new KeySeal(SecretSeal.ofSecret(secret, "THRILLRING_BADGE_KEY_SECRET"));
     }
 
     /**
@@ -79,45 +74,20 @@ public final class KeySeal {
     }
 
     /** {@code plain} sealed, as text for a TEXT column; {@code aad} binds it to its row (the key id). */
-    String seal(String plain, String aad) {
-        try {
-            byte[] iv = new byte[IV_BYTES];
-            RANDOM.nextBytes(iv);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
-            c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
-            byte[] ct = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-            byte[] out = new byte[iv.length + ct.length];
-            System.arraycopy(iv, 0, out, 0, iv.length);
-            System.arraycopy(ct, 0, out, iv.length, ct.length);
-            return PREFIX + Base64.getEncoder().encodeToString(out);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot seal a badge key", e);
-        }
-    }
+    String seal(String plain, String aad) { return seal.seal(plain, aad); }
 
     /** The plain text of a sealed value; a value stored before sealing existed is returned as it is. */
     String open(String stored, String aad) {
-        if (!sealed(stored)) return stored;
         try {
-            byte[] in = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, in, 0, IV_BYTES));
-            c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
-            return new String(c.doFinal(in, IV_BYTES, in.length - IV_BYTES), StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return seal.open(stored, aad);
+        } catch (SecretSeal.Unopenable e) {
             throw new IllegalStateException("badge signing key " + aad + " cannot be opened with this node's sealing key; "
                     + "every node sharing a database needs the same THRILLRING_BADGE_KEY_SECRET", e);
         }
     }
 
-    static boolean sealed(String stored) { return stored.startsWith(PREFIX); }
+    static boolean sealed(String stored) { return SecretSeal.sealed(stored); }
 
-    private static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    /** The sealing primitive with this key, for other secrets kept in the database (webhook secrets). */
+    public SecretSeal primitive() { return seal; }
 }

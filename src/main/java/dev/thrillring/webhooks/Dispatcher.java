@@ -54,21 +54,25 @@ public final class Dispatcher implements AutoCloseable {
     private final RetrySchedule schedule;
     private final Function<UUID, Optional<String>> platformOf;
     private final Clock clock;
+    private final dev.thrillring.db.SecretSeal seal;
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<UUID, EndpointGate> gates = new ConcurrentHashMap<>();
     private final Semaphore wake = new Semaphore(0);
     private final Thread loop;
+    private final Thread recorder;
+    private final Thread renewer;
     private volatile boolean running = true;
 
     private final MeterRegistry meters;
     private final Timer latency;
     private final Map<UUID, Double> lagSeconds = new ConcurrentHashMap<>();
     private final Map<UUID, UUID> lagTenant = new ConcurrentHashMap<>();
-    private Instant lagMeasured = Instant.EPOCH;
+    private final Map<UUID, Instant> lagMeasured = new ConcurrentHashMap<>();
 
     public Dispatcher(TenantScope scope, WebhookSettings settings, Function<UUID, Optional<String>> platformOf,
-                      MeterRegistry meters, Clock clock) {
+                      dev.thrillring.db.SecretSeal seal, MeterRegistry meters, Clock clock) {
         this.scope = scope;
+        this.seal = seal;
         this.settings = settings;
         this.schedule = new RetrySchedule(settings.schedule());
         this.platformOf = platformOf;
@@ -77,9 +81,15 @@ public final class Dispatcher implements AutoCloseable {
         this.latency = Timer.builder("webhook.attempt.latency").description("time from request to response of one webhook attempt")
                 .publishPercentileHistogram().register(meters);
         this.loop = Thread.ofPlatform().daemon().name("webhook-dispatcher").unstarted(this::run);
+        this.recorder = Thread.ofPlatform().daemon().name("webhook-recorder").unstarted(this::recordLoop);
+        this.renewer = Thread.ofPlatform().daemon().name("webhook-leases").unstarted(this::renewLoop);
     }
 
-    public void start() { loop.start(); }
+    public void start() {
+        recorder.start();
+        renewer.start();
+        loop.start();
+    }
 
     /** Something may have been committed: look for work now rather than at the next poll. */
     public void wake() { wake.release(); }
@@ -127,15 +137,18 @@ public final class Dispatcher implements AutoCloseable {
                 log.warn("webhook retention failed ({}); retrying in {}", e.toString(), settings.pruneEvery());
             }
         }
-        boolean measureLag = Duration.between(lagMeasured, now).compareTo(Duration.ofSeconds(1)) >= 0;
-        if (measureLag) lagMeasured = now;
         for (UUID tenant : WebhookStore.dueTenants(scope.unscoped())) {
             Optional<String> platform = platformOf.apply(tenant);
             if (platform.isEmpty()) continue;
             try {
                 fanOut(tenant, platform.get());
                 dispatch(tenant, platform.get());
-                if (measureLag) measureLag(tenant);
+                // Each tenant's lag at most once a second, from its first pass on.
+                Instant last = lagMeasured.get(tenant);
+                if (last == null || Duration.between(last, now).compareTo(Duration.ofSeconds(1)) >= 0) {
+                    lagMeasured.put(tenant, now);
+                    measureLag(tenant);
+                }
             } catch (RuntimeException e) {
                 log.warn("webhook dispatch for tenant {} failed ({})", tenant, e.toString());
             }
@@ -192,8 +205,11 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Each slot takes this many messages per claim, sent one after another, so a claim is not a round trip per message. */
-    static final int PER_SLOT = 8;
+    /**
+     * Each slot takes this many messages per claim, sent one after another, so a claim is not a
+     * round trip per message. The lease no longer grows with it: it is renewed while held.
+     */
+    static final int PER_SLOT = 32;
 
     /** Messages one endpoint's claim took, sent by as many workers as it had free slots. */
     private final class Batch {
@@ -213,6 +229,13 @@ public final class Dispatcher implements AutoCloseable {
             try {
                 Message m;
                 while (running && !gate.isQuiet(clock.instant()) && (m = queue.poll()) != null) {
+                    if (!leaseCovers(m)) renewLeases(); // the claim waited long (a loaded machine)
+                    if (!leaseCovers(m)) {
+                        // The lease could not be renewed (database unavailable): the message is not
+                        // sent on it; another node, or this one, claims it again when the lease ends.
+                        held.remove(m.id());
+                        continue;
+                    }
                     deliver(endpoint, m);
                 }
                 if (!queue.isEmpty() && (!running || gate.isQuiet(clock.instant()))) giveBack(this);
@@ -228,22 +251,90 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Messages claimed but not sent (the endpoint asked for quiet, or the node stops) are due again at once. */
     private void giveBack(Batch b) {
-        List<UUID> ids = new ArrayList<>();
-        for (Message m; (m = b.queue.poll()) != null; ) ids.add(m.id());
-        if (ids.isEmpty()) return;
+        List<Message> back = new ArrayList<>();
+        for (Message m; (m = b.queue.poll()) != null; ) back.add(m);
+        if (back.isEmpty()) return;
         try {
-            scope.inTenant(b.tenant, tx -> WebhookStore.release(tx, ids, clock.instant()));
+            scope.inTenant(b.tenant, tx -> WebhookStore.release(tx, back, clock.instant()));
         } catch (RuntimeException e) {
             log.warn("claimed webhook messages not released ({}); they return when their lease ends", e.toString());
+        } finally {
+            back.forEach(m -> held.remove(m.id()));
         }
     }
 
-    /** How long a claim hides its messages: every message of a slot may take the full timeout. */
-    private Duration lease() { return settings.lease().plus(settings.timeout().multipliedBy(PER_SLOT - 1)); }
+    // ---- leases -------------------------------------------------------------------------------
+
+    /** A message this node claimed and has not settled: its tenant, the attempt its claim counted, and its lease as last written. */
+    private static final class Held {
+        final UUID tenant;
+        final int attempt;
+        volatile Instant leaseUntil;
+
+        Held(UUID tenant, int attempt, Instant leaseUntil) {
+            this.tenant = tenant;
+            this.attempt = attempt;
+            this.leaseUntil = leaseUntil;
+        }
+    }
+
+    private final Map<UUID, Held> held = new ConcurrentHashMap<>();
+
+    /**
+     * How often held leases are renewed: twice per spare time of the lease over the timeout, so a
+     * renewed lease always outlasts a send started on it, even when the next renewal fails.
+     */
+    Duration renewEvery() {
+        Duration spare = settings.lease().minus(settings.timeout());
+        return spare.dividedBy(2).compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : spare.dividedBy(2);
+    }
+
+    /** True when {@code m}'s lease, as last written, outlasts a send started now (by a quarter of the spare time). */
+    private boolean leaseCovers(Message m) {
+        Held h = held.get(m.id());
+        if (h == null) return false;
+        Duration margin = settings.lease().minus(settings.timeout()).dividedBy(4);
+        return !h.leaseUntil.isBefore(clock.instant().plus(settings.timeout()).plus(margin));
+    }
+
+    /**
+     * Extends the lease of every message this node holds, a statement per tenant. A node that dies
+     * stops renewing, so what it held is due again one lease (default 30 s) after its last renewal.
+     */
+    synchronized void renewLeases() {
+        Map<UUID, List<WebhookStore.Lease>> byTenant = new HashMap<>();
+        held.forEach((id, h) -> byTenant.computeIfAbsent(h.tenant, t -> new ArrayList<>()).add(new WebhookStore.Lease(id, h.attempt, h.leaseUntil)));
+        for (var e : byTenant.entrySet()) {
+            Instant until = leaseFrom(clock.instant());
+            try {
+                for (UUID id : scope.inTenant(e.getKey(), tx -> WebhookStore.renew(tx, e.getValue(), until))) {
+                    Held h = held.get(id);
+                    if (h != null) h.leaseUntil = until;
+                }
+            } catch (RuntimeException ex) {
+                log.warn("webhook leases of tenant {} not renewed ({}); messages whose lease runs short are not sent", e.getKey(), ex.toString());
+            }
+        }
+    }
+
+    /** A lease from {@code now}, to the microsecond (as the database keeps it, so a renewal finds the value it wrote). */
+    private Instant leaseFrom(Instant now) { return now.plus(settings.lease()).truncatedTo(java.time.temporal.ChronoUnit.MICROS); }
+
+    private void renewLoop() {
+        while (running) {
+            try {
+                Thread.sleep(renewEvery());
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!held.isEmpty()) renewLeases();
+        }
+    }
 
     /** Claims what each endpoint has free slots for, then sends it outside the transaction. */
     private void dispatch(UUID tenant, String platform) {
         Instant now = clock.instant();
+        Instant leaseUntil = leaseFrom(now);
         Map<UUID, Integer> taken = new HashMap<>();
         List<Batch> claimed;
         try {
@@ -260,7 +351,7 @@ public final class Dispatcher implements AutoCloseable {
                     int slots = gate.take(e.fifo() ? 1 : settings.inFlightPerEndpoint(), now);
                     if (slots == 0) continue;
                     taken.put(id, slots);
-                    List<Message> ms = WebhookStore.claim(tx, tenant, id, e.fifo() ? 1 : slots * PER_SLOT, e.fifo(), now, now.plus(lease()),
+                    List<Message> ms = WebhookStore.claim(tx, tenant, id, e.fifo() ? 1 : slots * PER_SLOT, e.fifo(), now, leaseUntil,
                             schedule.attempts());
                     int workers = Math.min(slots, ms.size());
                     gate.release(slots - workers);
@@ -274,6 +365,7 @@ public final class Dispatcher implements AutoCloseable {
             throw e;
         }
         for (Batch b : claimed) {
+            for (Message m : b.queue) held.put(m.id(), new Held(tenant, m.attempts(), leaseUntil));
             batches.add(b);
             int workers = taken.get(b.endpoint.id());
             for (int i = 0; i < workers; i++) senders.submit(b::work);
@@ -302,12 +394,15 @@ public final class Dispatcher implements AutoCloseable {
                 r = new Result(null, null, "not sent: " + ex.getClass().getSimpleName()
                         + (ex.getMessage() == null ? "" : " " + ex.getMessage()), Optional.empty(), 0);
             }
-            record(e, m, r);
+            Instant now = clock.instant();
+            Optional<Duration> next = r.success() ? Optional.empty() : schedule.next(m.attempts(), r.retryAfter());
+            if (r.status() != null && RetrySchedule.slowDown(r.status())) {
+                // At once, so this endpoint's other workers stop before their next send.
+                gate(e.id()).quiet(now.plus(r.retryAfter().orElse(next.orElse(Duration.ZERO))));
+            }
+            outcomes.add(new Outcome(e, m, r, next, now));
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException ex) {
-            // The attempt could not be recorded (database down): the lease brings the message back.
-            log.warn("webhook attempt of {} to endpoint {} not recorded ({})", m.webhookId(), e.id(), ex.toString());
         }
     }
 
@@ -321,7 +416,8 @@ public final class Dispatcher implements AutoCloseable {
         }
         Instant now = clock.instant();
         long timestamp = now.getEpochSecond();
-        String signatures = e.signingSecrets(now).stream().map(s -> Signature.sign(s, m.webhookId(), timestamp, m.body()))
+        String signatures = e.signingSecrets(now).stream()
+                .map(s -> Signature.sign(seal.open(s, Endpoint.aad(e.id())), m.webhookId(), timestamp, m.body()))
                 .collect(Collectors.joining(" "));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
@@ -353,38 +449,110 @@ public final class Dispatcher implements AutoCloseable {
 
     private static int millisSince(long t0) { return (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1_000_000); }
 
-    /** Writes the attempt, moves the message on (delivered, retried or dead) and the endpoint's health. */
-    private void record(Endpoint e, Message m, Result r) {
+    // ---- outcomes ------------------------------------------------------------------------------
+
+    /** One attempt's result, waiting to be written: the retry delay, if any, is decided when it ends. */
+    record Outcome(Endpoint endpoint, Message message, Result result, Optional<Duration> next, Instant at) {}
+
+    /** The most outcomes written in one transaction. */
+    static final int RECORD_BATCH = 500;
+
+    private final java.util.concurrent.LinkedBlockingQueue<Outcome> outcomes = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    /**
+     * Writes outcomes as they arrive: whatever came in while the last write ran goes in the next,
+     * so a busy endpoint's attempts are written a few hundred at a time and an idle one's at once.
+     */
+    private void recordLoop() {
+        List<Outcome> batch = new ArrayList<>();
+        while (true) {
+            try {
+                Outcome first = outcomes.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (!running && recorderStop) return;
+                    continue;
+                }
+                batch.add(first);
+            } catch (InterruptedException e) {
+                return;
+            }
+            outcomes.drainTo(batch, RECORD_BATCH - 1);
+            recordAll(batch);
+            batch.clear();
+        }
+    }
+
+    private volatile boolean recorderStop;
+
+    /** Writes a batch of outcomes, one transaction per tenant; an outcome not written leaves its message to its lease. */
+    void recordAll(List<Outcome> batch) {
+        Map<UUID, List<Outcome>> byTenant = batch.stream().collect(Collectors.groupingBy(o -> o.message().tenantId(),
+                LinkedHashMap::new, Collectors.toList()));
+        for (var e : byTenant.entrySet()) {
+            try {
+                record(e.getKey(), e.getValue());
+            } catch (RuntimeException ex) {
+                // The database is unavailable: the lease, no longer renewed, brings the messages back.
+                log.warn("{} webhook attempts of tenant {} not recorded ({})", e.getValue().size(), e.getKey(), ex.toString());
+            } finally {
+                e.getValue().forEach(o -> held.remove(o.message().id()));
+            }
+        }
+        wake();
+    }
+
+    /** Writes one tenant's attempts, moves their messages on (delivered, retried or dead) and the endpoints' health. */
+    private void record(UUID tenant, List<Outcome> os) {
         Instant now = clock.instant();
-        Attempt attempt = new Attempt(UUID.randomUUID(), m.id(), m.webhookId(), m.attempts(),
-                r.success() ? Attempt.SUCCESS : Attempt.FAILURE, r.status(), r.latencyMs(), r.excerpt(), r.error(), now);
-        Optional<Duration> next = r.success() ? Optional.empty() : schedule.next(m.attempts(), r.retryAfter());
-        if (r.status() != null && RetrySchedule.slowDown(r.status())) {
-            gate(e.id()).quiet(now.plus(r.retryAfter().orElse(next.orElse(Duration.ZERO))));
+        List<WebhookStore.Logged> attempts = new ArrayList<>();
+        List<WebhookStore.Settlement> settlements = new ArrayList<>();
+        Map<UUID, List<Outcome>> byEndpoint = new LinkedHashMap<>();
+        for (Outcome o : os) {
+            Message m = o.message();
+            Result r = o.result();
+            attempts.add(new WebhookStore.Logged(o.endpoint().id(), new Attempt(UUID.randomUUID(), m.id(), m.webhookId(), m.attempts(),
+                    r.success() ? Attempt.SUCCESS : Attempt.FAILURE, r.status(), r.latencyMs(), r.excerpt(), r.error(), o.at())));
+            settlements.add(r.success()
+                    ? new WebhookStore.Settlement(m.id(), m.attempts(), Message.DELIVERED, r.status(), null, null, o.at())
+                    : new WebhookStore.Settlement(m.id(), m.attempts(), o.next().isPresent() ? Message.PENDING : Message.DEAD, r.status(),
+                            r.error() != null ? r.error() : "HTTP " + r.status(), o.next().map(o.at()::plus).orElse(now), null));
+            byEndpoint.computeIfAbsent(o.endpoint().id(), id -> new ArrayList<>()).add(o);
         }
         // A platform-wide endpoint's row is written without a tenant (its policy); a tenant's in the same transaction.
-        Optional<String> platformDisabled = e.platformWide() ? scopeless(tx -> health(tx, e, r, now)) : Optional.empty();
-        scope.inTenant(m.tenantId(), tx -> {
-            WebhookStore.insertAttempt(tx, m.tenantId(), e.id(), attempt);
-            if (r.success()) WebhookStore.delivered(tx, m.id(), m.attempts(), r.status(), now);
-            else WebhookStore.failed(tx, m.id(), m.attempts(), r.status(), r.error() != null ? r.error() : "HTTP " + r.status(), next.map(now::plus));
-            Optional<String> disabled = e.platformWide() ? platformDisabled : health(tx, e, r, now);
-            disabled.ifPresent(reason -> EventLog.append(tx, Event.of(m.tenantId(), "endpoint.disabled", null, now,
-                    disabledData(e, reason))));
+        Map<UUID, String> platformDisabled = new HashMap<>();
+        byEndpoint.forEach((id, list) -> {
+            Endpoint e = list.getFirst().endpoint();
+            if (e.platformWide()) scopeless(tx -> health(tx, e, list, now)).ifPresent(reason -> platformDisabled.put(id, reason));
+        });
+        scope.inTenant(tenant, tx -> {
+            WebhookStore.insertAttempts(tx, tenant, attempts);
+            WebhookStore.settle(tx, settlements);
+            byEndpoint.forEach((id, list) -> {
+                Endpoint e = list.getFirst().endpoint();
+                Optional<String> disabled = e.platformWide() ? Optional.ofNullable(platformDisabled.get(id)) : health(tx, e, list, now);
+                disabled.ifPresent(reason -> EventLog.append(tx, Event.of(tenant, "endpoint.disabled", null, now, disabledData(e, reason))));
+            });
             return null;
         });
+        Duration soonest = null;
+        for (Outcome o : os) {
+            String outcome = o.result().success() ? "success" : o.next().isEmpty() ? "dead" : "retry";
+            Counter.builder("webhook.deliveries").description("webhook attempts by outcome (success, retry, dead)")
+                    .tag("outcome", outcome).register(meters).increment();
+            if (o.next().isPresent() && (soonest == null || o.next().get().compareTo(soonest) < 0)) soonest = o.next().get();
+        }
         // A retry due before the next poll wakes the loop itself, so short delays are kept as scheduled.
-        next.filter(d -> d.compareTo(settings.poll()) < 0).ifPresent(d -> senders.submit(() -> {
-            try {
-                Thread.sleep(d);
-                wake();
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        String outcome = r.success() ? "success" : next.isEmpty() ? "dead" : "retry";
-        Counter.builder("webhook.deliveries").description("webhook attempts by outcome (success, retry, dead)")
-                .tag("outcome", outcome).register(meters).increment();
+        if (soonest != null && soonest.compareTo(settings.poll()) < 0) {
+            Duration d = soonest;
+            Thread.ofVirtual().name("webhook-retry-wake").start(() -> {
+                try {
+                    Thread.sleep(d);
+                    wake();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
     }
 
     /**
@@ -405,17 +573,31 @@ public final class Dispatcher implements AutoCloseable {
         return work.apply(scope.unscoped());
     }
 
-    /** Updates the endpoint after an attempt; the reason when this attempt disabled it. */
-    private Optional<String> health(DSLContext tx, Endpoint e, Result r, Instant now) {
-        if (r.success()) {
-            WebhookStore.healthy(tx, e.id());
-            return Optional.empty();
-        }
-        if (r.status() != null && r.status() == 410) {
+    /**
+     * Updates the endpoint after a run of its attempts (in the order they ended); the reason when
+     * they disabled it. The endpoint is failing since its first failure after its last success.
+     */
+    private Optional<String> health(DSLContext tx, Endpoint e, List<Outcome> run, Instant now) {
+        if (run.stream().anyMatch(o -> o.result().status() != null && o.result().status() == 410)) {
             String reason = "the endpoint answered 410 Gone";
             return WebhookStore.disable(tx, e.id(), reason) ? Optional.of(reason) : Optional.empty();
         }
-        WebhookStore.failing(tx, e.id(), now);
+        boolean succeeded = false;
+        Instant failingFrom = null;
+        for (Outcome o : run) {
+            if (o.result().success()) {
+                succeeded = true;
+                failingFrom = null;
+            } else if (failingFrom == null) {
+                failingFrom = o.at();
+            }
+        }
+        if (failingFrom == null) {
+            if (succeeded) WebhookStore.healthy(tx, e.id());
+            return Optional.empty();
+        }
+        if (succeeded) WebhookStore.failingSince(tx, e.id(), failingFrom);
+        else WebhookStore.failing(tx, e.id(), failingFrom);
         Optional<Endpoint> current = WebhookStore.endpoint(tx, e.id());
         if (current.isPresent() && current.get().failingSince() != null
                 && !current.get().failingSince().plus(settings.disableAfter()).isAfter(now)) {
@@ -471,11 +653,16 @@ public final class Dispatcher implements AutoCloseable {
         if (loop.isAlive()) loop.interrupt();
         // Workers stop after their current send; what they had not started is due again at once.
         for (Batch b : batches) giveBack(b);
+        renewer.interrupt();
         senders.shutdownNow();
         try {
             senders.awaitTermination(2, TimeUnit.SECONDS);
+            // Outcomes of the sends that finished are written before the node stops.
+            recorderStop = true;
+            recorder.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (recorder.isAlive()) recorder.interrupt();
     }
 }

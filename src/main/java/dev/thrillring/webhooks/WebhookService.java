@@ -38,14 +38,30 @@ public final class WebhookService {
     private final WebhookSettings settings;
     private final Dispatcher dispatcher;
     private final Clock clock;
+    private final dev.thrillring.db.SecretSeal seal;
 
+    /** Also seals the secrets that an earlier version stored in the clear. */
     public WebhookService(TenantScope scope, Function<UUID, Optional<String>> platformOf, WebhookSettings settings,
-                          Dispatcher dispatcher, Clock clock) {
+                          Dispatcher dispatcher, dev.thrillring.db.SecretSeal seal, Clock clock) {
         this.scope = scope;
         this.platformOf = platformOf;
         this.settings = settings;
         this.dispatcher = dispatcher;
+        this.seal = seal;
         this.clock = clock;
+        sealStoredSecrets();
+    }
+
+    /**
+     * Seals the secrets stored in the clear before sealing existed (every tenant's, through an
+     * owner-rights function); a sealed one that this node's key cannot open stops the start.
+     */
+    private void sealStoredSecrets() {
+        for (var r : WebhookStore.unsealedSecrets(scope.unscoped())) {
+            String aad = Endpoint.aad(r.id());
+            String previous = r.previous() == null ? null : seal.seal(seal.open(r.previous(), aad), aad);
+            WebhookStore.sealSecrets(scope.unscoped(), r.id(), r.secret(), seal.seal(seal.open(r.secret(), aad), aad), r.previous(), previous);
+        }
     }
 
     /** What a caller sends to create or change an endpoint; on change, absent fields stay as they are. */
@@ -87,9 +103,12 @@ public final class WebhookService {
         String url = checkUrl(r.url());
         EventTypeFilter filter = EventTypeFilter.parse(r.eventTypes());
         String status = r.status() == null ? Endpoint.ACTIVE : checkStatus(r.status());
-        Endpoint e = new Endpoint(UUID.randomUUID(), owner.tenant(), owner.platform(), url, checkDescription(r.description()),
+        UUID id = UUID.randomUUID();
+        String secret = Signature.newSecret();
+        // Stored sealed: the database never holds a secret that can sign.
+        Endpoint e = new Endpoint(id, owner.tenant(), owner.platform(), url, checkDescription(r.description()),
                 filter.patterns(), checkRate(r.rateLimitPerSecond()), Boolean.TRUE.equals(r.fifo()), status, null,
-                Signature.newSecret(), null, null, null, clock.instant());
+                seal.seal(secret, Endpoint.aad(id)), null, null, null, clock.instant());
         in(owner, tx -> {
             if (WebhookStore.endpoints(tx, owner.tenant(), owner.platform()).size() >= MAX_ENDPOINTS) {
                 throw new Problem.Conflict("url", "at most " + MAX_ENDPOINTS + " endpoints; delete one first");
@@ -107,8 +126,7 @@ public final class WebhookService {
                 });
             }
         }
-        Map<String, Object> out = withSecret(e.view(), e.secret());
-        return out;
+        return withSecret(e.view(), secret);
     }
 
     private static Map<String, Object> withSecret(Endpoint.View view, String secret) {
@@ -177,7 +195,7 @@ public final class WebhookService {
         Instant until = clock.instant().plus(settings.rotationOverlap());
         Endpoint e = in(owner, tx -> {
             Endpoint old = find(tx, owner, id);
-            WebhookStore.rotate(tx, id, secret, old.secret(), until);
+            WebhookStore.rotate(tx, id, seal.seal(secret, Endpoint.aad(id)), old.secret(), until);
             return find(tx, owner, id);
         });
         return withSecret(e.view(), secret);

@@ -13,7 +13,9 @@ import java.util.Map;
  *                          failure the message is dead-lettered
  * @param timeout           one attempt's limit, connection to last byte
  * @param poll              how often the dispatcher looks for work without a wake-up
- * @param lease             how long a claimed message is hidden from other nodes while it is sent
+ * @param lease             how long a claimed message is hidden from other nodes; renewed while this
+ *                          node holds it, so a node that dies releases it one lease after its
+ *                          last renewal (default 30 s, twice the timeout)
  * @param disableAfter      an endpoint failing everything for this long is disabled
  * @param rotationOverlap   how long the previous secret still signs after a rotation
  * @param inFlightPerEndpoint at most this many attempts per endpoint at once on one node
@@ -43,7 +45,7 @@ public record WebhookSettings(boolean allowHttp, List<Duration> schedule, Durati
     }
 
     public static final WebhookSettings DEFAULTS = new WebhookSettings(false, STANDARD_SCHEDULE, Duration.ofSeconds(15),
-            Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofDays(5), Duration.ofHours(24), 4,
+            Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofDays(5), Duration.ofHours(24), 4,
             Duration.ofDays(30), Duration.ofDays(30), Duration.ofHours(1));
 
     public static WebhookSettings fromEnv(Map<String, String> env) {

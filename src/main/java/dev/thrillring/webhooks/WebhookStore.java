@@ -96,6 +96,11 @@ final class WebhookStore {
                 .where(WEBHOOK_ENDPOINTS.ID.eq(id)).execute();
     }
 
+    /** The endpoint failed every attempt since {@code since} (an attempt before it succeeded). */
+    static void failingSince(DSLContext tx, UUID id, Instant since) {
+        tx.update(WEBHOOK_ENDPOINTS).set(WEBHOOK_ENDPOINTS.FAILING_SINCE, time(since)).where(WEBHOOK_ENDPOINTS.ID.eq(id)).execute();
+    }
+
     static void healthy(DSLContext tx, UUID id) {
         tx.update(WEBHOOK_ENDPOINTS).setNull(WEBHOOK_ENDPOINTS.FAILING_SINCE)
                 .where(WEBHOOK_ENDPOINTS.ID.eq(id).and(WEBHOOK_ENDPOINTS.FAILING_SINCE.isNotNull())).execute();
@@ -193,10 +198,13 @@ final class WebhookStore {
     }
 
     /** Claimed messages that were not sent: due again at {@code at}, their attempt not counted. */
-    static int release(DSLContext tx, List<UUID> ids, Instant at) {
+    static int release(DSLContext tx, List<Message> claimed, Instant at) {
+        // Only a message still as this node claimed it (attempts unchanged: not replayed, not re-claimed elsewhere).
+        List<org.jooq.Row2<UUID, Integer>> rows = claimed.stream().map(m -> DSL.row(m.id(), m.attempts())).toList();
         return tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, time(at))
                 .set(WEBHOOK_MESSAGES.ATTEMPTS, WEBHOOK_MESSAGES.ATTEMPTS.minus(1))
-                .where(WEBHOOK_MESSAGES.ID.in(ids).and(WEBHOOK_MESSAGES.STATUS.eq(Message.PENDING))).execute();
+                .where(DSL.row(WEBHOOK_MESSAGES.ID, WEBHOOK_MESSAGES.ATTEMPTS).in(rows).and(WEBHOOK_MESSAGES.STATUS.eq(Message.PENDING)))
+                .execute();
     }
 
     /** The endpoints of {@code tenant} that have due messages now. */
@@ -207,22 +215,56 @@ final class WebhookStore {
                 .fetch(WEBHOOK_MESSAGES.ENDPOINT_ID);
     }
 
+    /** One attempt's outcome for {@link #settle}: delivered (a 2xx), retried at {@code next}, or dead. */
+    record Settlement(UUID message, int attempt, String status, Integer lastStatus, String lastError, Instant next, Instant deliveredAt) {}
+
     /**
-     * The outcome of the claim that made attempt {@code attempt}; a no-op when the message was
+     * Records the outcomes of many attempts in one statement. Each is a no-op when its message was
      * replayed or recovered meanwhile (its attempts were reset), so the replay is not lost.
      */
-    static void delivered(DSLContext tx, UUID message, int attempt, int status, Instant now) {
-        tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.STATUS, Message.DELIVERED).set(WEBHOOK_MESSAGES.LAST_STATUS, status)
-                .setNull(WEBHOOK_MESSAGES.LAST_ERROR).set(WEBHOOK_MESSAGES.DELIVERED_AT, time(now))
-                .where(WEBHOOK_MESSAGES.ID.eq(message)).and(WEBHOOK_MESSAGES.ATTEMPTS.eq(attempt)).execute();
+    static int settle(DSLContext tx, List<Settlement> outcomes) {
+        if (outcomes.isEmpty()) return 0;
+        List<org.jooq.Row7<UUID, Integer, String, Integer, String, OffsetDateTime, OffsetDateTime>> rows = new java.util.ArrayList<>();
+        for (Settlement s : outcomes) {
+            rows.add(DSL.row(DSL.val(s.message(), WEBHOOK_MESSAGES.ID), DSL.val(s.attempt(), WEBHOOK_MESSAGES.ATTEMPTS),
+                    DSL.val(s.status(), WEBHOOK_MESSAGES.STATUS), DSL.val(s.lastStatus(), WEBHOOK_MESSAGES.LAST_STATUS),
+                    DSL.val(clip(s.lastError(), 500), WEBHOOK_MESSAGES.LAST_ERROR), DSL.val(time(s.next()), WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT),
+                    DSL.val(time(s.deliveredAt()), WEBHOOK_MESSAGES.DELIVERED_AT)));
+        }
+        @SuppressWarnings("unchecked")
+        var v = DSL.values(rows.toArray(org.jooq.Row7[]::new)).as("v", "id", "attempt", "status", "last_status", "last_error", "next_at",
+                "delivered_at");
+        // The casts keep each column's type when every row of it is NULL (VALUES would infer text).
+        return tx.update(WEBHOOK_MESSAGES)
+                .set(WEBHOOK_MESSAGES.STATUS, v.field("status", String.class))
+                .set(WEBHOOK_MESSAGES.LAST_STATUS, v.field("last_status").cast(WEBHOOK_MESSAGES.LAST_STATUS.getDataType()))
+                .set(WEBHOOK_MESSAGES.LAST_ERROR, v.field("last_error").cast(WEBHOOK_MESSAGES.LAST_ERROR.getDataType()))
+                .set(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, DSL.coalesce(v.field("next_at").cast(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT.getDataType()),
+                        WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT))
+                .set(WEBHOOK_MESSAGES.DELIVERED_AT, DSL.coalesce(v.field("delivered_at").cast(WEBHOOK_MESSAGES.DELIVERED_AT.getDataType()),
+                        WEBHOOK_MESSAGES.DELIVERED_AT))
+                .from(v)
+                .where(WEBHOOK_MESSAGES.ID.eq(v.field("id", UUID.class)))
+                .and(WEBHOOK_MESSAGES.ATTEMPTS.eq(v.field("attempt", Integer.class)))
+                .execute();
     }
 
-    /** A failed attempt: retried at {@code next}, or dead-lettered when {@code next} is empty. */
-    static void failed(DSLContext tx, UUID message, int attempt, Integer status, String error, Optional<Instant> next) {
-        tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.STATUS, next.isPresent() ? Message.PENDING : Message.DEAD)
-                .set(WEBHOOK_MESSAGES.LAST_STATUS, status).set(WEBHOOK_MESSAGES.LAST_ERROR, clip(error, 500))
-                .set(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, time(next.orElse(Instant.now())))
-                .where(WEBHOOK_MESSAGES.ID.eq(message)).and(WEBHOOK_MESSAGES.ATTEMPTS.eq(attempt)).execute();
+    /** A message this node holds: as of the claim that made attempt {@code attempt}, hidden until {@code leaseUntil}. */
+    record Lease(UUID message, int attempt, Instant leaseUntil) {}
+
+    /**
+     * Extends the leases this node still holds; the ids it extended. A message is matched by the
+     * attempt its claim counted and the lease last written, so one whose outcome was written, or
+     * that was replayed or claimed by another node meanwhile, is left alone.
+     */
+    static List<UUID> renew(DSLContext tx, List<Lease> held, Instant leaseUntil) {
+        if (held.isEmpty()) return List.of();
+        List<org.jooq.Row3<UUID, Integer, OffsetDateTime>> rows = held.stream()
+                .map(l -> DSL.row(l.message(), l.attempt(), time(l.leaseUntil()))).toList();
+        return tx.update(WEBHOOK_MESSAGES).set(WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT, time(leaseUntil))
+                .where(DSL.row(WEBHOOK_MESSAGES.ID, WEBHOOK_MESSAGES.ATTEMPTS, WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT).in(rows))
+                .and(WEBHOOK_MESSAGES.STATUS.eq(Message.PENDING))
+                .returning(WEBHOOK_MESSAGES.ID).fetch(WEBHOOK_MESSAGES.ID);
     }
 
     static List<Message> messages(DSLContext tx, UUID endpoint, String status, int limit) {
@@ -259,14 +301,21 @@ final class WebhookStore {
 
     // ---- attempts -----------------------------------------------------------------------------
 
-    static void insertAttempt(DSLContext tx, UUID tenant, UUID endpoint, Attempt a) {
-        tx.insertInto(WEBHOOK_ATTEMPTS)
-                .set(WEBHOOK_ATTEMPTS.ID, a.id()).set(WEBHOOK_ATTEMPTS.TENANT_ID, tenant).set(WEBHOOK_ATTEMPTS.ENDPOINT_ID, endpoint)
-                .set(WEBHOOK_ATTEMPTS.MESSAGE_ID, a.messageId()).set(WEBHOOK_ATTEMPTS.ATTEMPT, a.attempt())
-                .set(WEBHOOK_ATTEMPTS.OUTCOME, a.outcome()).set(WEBHOOK_ATTEMPTS.STATUS_CODE, a.statusCode())
-                .set(WEBHOOK_ATTEMPTS.LATENCY_MS, a.latencyMs()).set(WEBHOOK_ATTEMPTS.RESPONSE_EXCERPT, clip(a.responseExcerpt(), 500))
-                .set(WEBHOOK_ATTEMPTS.ERROR, clip(a.error(), 500)).set(WEBHOOK_ATTEMPTS.AT, time(a.at()))
-                .execute();
+    /** An attempt and the endpoint it went to. */
+    record Logged(UUID endpoint, Attempt attempt) {}
+
+    /** Appends attempts of {@code tenant}'s messages to the delivery log, in one statement. */
+    static void insertAttempts(DSLContext tx, UUID tenant, List<Logged> attempts) {
+        if (attempts.isEmpty()) return;
+        var insert = tx.insertInto(WEBHOOK_ATTEMPTS, WEBHOOK_ATTEMPTS.ID, WEBHOOK_ATTEMPTS.TENANT_ID, WEBHOOK_ATTEMPTS.ENDPOINT_ID,
+                WEBHOOK_ATTEMPTS.MESSAGE_ID, WEBHOOK_ATTEMPTS.ATTEMPT, WEBHOOK_ATTEMPTS.OUTCOME, WEBHOOK_ATTEMPTS.STATUS_CODE,
+                WEBHOOK_ATTEMPTS.LATENCY_MS, WEBHOOK_ATTEMPTS.RESPONSE_EXCERPT, WEBHOOK_ATTEMPTS.ERROR, WEBHOOK_ATTEMPTS.AT);
+        for (Logged l : attempts) {
+            Attempt a = l.attempt();
+            insert = insert.values(a.id(), tenant, l.endpoint(), a.messageId(), a.attempt(), a.outcome(), a.statusCode(), a.latencyMs(),
+                    clip(a.responseExcerpt(), 500), clip(a.error(), 500), time(a.at()));
+        }
+        insert.execute();
     }
 
     static List<Attempt> attempts(DSLContext tx, UUID endpoint, int limit) {
@@ -291,6 +340,21 @@ final class WebhookStore {
                 DSL.val(keepDead.toSeconds() + " seconds").cast(org.jooq.impl.SQLDataType.INTERVALDAYTOSECOND),
                 DSL.val(batch))).fetchOne(0, Integer.class);
         return n == null ? 0 : n;
+    }
+
+    /** An endpoint whose secret, or previous secret, is stored in the clear. */
+    record Unsealed(UUID id, String secret, String previous) {}
+
+    /** Every endpoint with a secret in the clear, across tenants (owner-rights function; empty once all are sealed). */
+    static List<Unsealed> unsealedSecrets(DSLContext dsl) {
+        return dsl.select(DSL.field("id", UUID.class), DSL.field("secret", String.class), DSL.field("previous_secret", String.class))
+                .from(DSL.table("webhook_unsealed_secrets()")).fetch(r -> new Unsealed(r.value1(), r.value2(), r.value3()));
+    }
+
+    /** Replaces an endpoint's secrets by their sealed form, if they are still what was read (owner-rights function). */
+    static boolean sealSecrets(DSLContext dsl, UUID id, String was, String sealed, String previousWas, String previousSealed) {
+        return Boolean.TRUE.equals(dsl.select(DSL.function("webhook_seal_secrets", Boolean.class, DSL.val(id), DSL.val(was), DSL.val(sealed),
+                DSL.val(previousWas, String.class), DSL.val(previousSealed, String.class))).fetchOne(0, Boolean.class));
     }
 
     static List<UUID> dueTenants(DSLContext dsl) {

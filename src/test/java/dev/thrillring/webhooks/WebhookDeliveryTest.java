@@ -82,6 +82,23 @@ class WebhookDeliveryTest {
         }
     }
 
+    static void status(Tenant t, String endpoint, String status) {
+        Response r = app.send("PATCH", "/api/v1/tenants/" + t.id() + "/webhooks/" + endpoint, t.admin(), "application/json",
+                "{\"status\":\"" + status + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    /** The secret column of an endpoint, read as the database owner. */
+    static String storedSecret(String endpoint) throws Exception {
+        try (Connection c = app.ownerConnection(); var ps = c.prepareStatement("SELECT secret FROM webhook_endpoints WHERE id = ?")) {
+            ps.setObject(1, java.util.UUID.fromString(endpoint));
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     static void verify(String secret, Received r) throws Exception {
         new Webhook(secret).verify(r.body(), r.headers());
     }
@@ -96,6 +113,9 @@ class WebhookDeliveryTest {
             assertThat(secret).startsWith("whsec_");
             assertThat(Base64.getDecoder().decode(secret.substring(6))).hasSizeGreaterThanOrEqualTo(32);
             assertThat(created.get("endpoint").has("secret")).isFalse();
+            // At rest the secret is sealed: the column holds neither it nor its key bytes.
+            String stored = storedSecret(created.get("endpoint").get("id").asText());
+            assertThat(stored).startsWith("sealed:v1:").doesNotContain(secret).doesNotContain(secret.substring(6));
 
             fact(t, "sig-1", "alice");
             Received unlocked = rx.await(r -> type(r).equals("achievement.unlocked"), 1, WAIT).getFirst();
@@ -261,10 +281,14 @@ class WebhookDeliveryTest {
         Tenant t = tenant("Webhook slow neighbour");
         try (WebhookReceiver slow = new WebhookReceiver().answer(n -> new Reply(200, Duration.ofMillis(900), null));
              WebhookReceiver fast = new WebhookReceiver()) {
-            create(t, slow.url(), "achievement.unlocked");
-            create(t, fast.url(), "achievement.unlocked");
-            Instant start = Instant.now();
+            String slowId = create(t, slow.url(), "achievement.unlocked").get("endpoint").get("id").asText();
+            String fastId = create(t, fast.url(), "achievement.unlocked").get("endpoint").get("id").asText();
+            // Both paused while the facts go in, so the slow endpoint has its whole backlog at once
+            // (facts posted slower than it answers, on a loaded machine, would leave it none).
+            for (String id : List.of(slowId, fastId)) status(t, id, "paused");
             for (int i = 0; i < 12; i++) fact(t, "nb-" + i, "user-" + i);
+            Instant start = Instant.now();
+            for (String id : List.of(slowId, fastId)) status(t, id, "active");
             List<Received> fastAll = fast.await(r -> true, 12, WAIT);
             List<Received> slowAll = slow.await(r -> true, 12, WAIT);
             Instant fastDone = fastAll.stream().map(Received::at).max(Instant::compareTo).orElseThrow();

@@ -252,4 +252,19 @@ class WebhookHardeningTest {
             assertThat(patched.body()).contains("description");
         }
     }
+
+    @Test
+    void shouldRenewTheLeaseOfMessagesQueuedBehindSlowSendsSoNoneGoesTwice() throws Exception {
+        Tenant t = tenant("Webhook lease renewal");
+        // 16 unlocks, 700 ms each, over four slots: the last wait about 2.8 s and finish after the
+        // 3 s lease of their claim. Unrenewed, they would be due again and sent a second time.
+        try (WebhookReceiver slow = new WebhookReceiver().answer(n -> new Reply(200, Duration.ofMillis(700), null))) {
+            create(t, slow.url(), "achievement.unlocked");
+            for (int i = 0; i < 16; i++) fact(t, "lease-" + i, "lease-user-" + i);
+            slow.await(r -> true, 16, WAIT);
+            Thread.sleep(4000); // a lease and then some: a lapsed one would show up as a repeat here
+            List<String> ids = slow.received().stream().map(r -> r.header("webhook-id")).toList();
+            assertThat(ids).hasSize(16).doesNotHaveDuplicates();
+        }
+    }
 }

@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WebhookRestartTest {
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String LEGACY_SECRET = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
 
     @Test
     void shouldDeliverEveryEventAfterAStopMidDelivery() throws Exception {
@@ -49,6 +50,12 @@ class WebhookRestartTest {
                 }
                 // Deliveries are in flight (the receiver holds each for 4 s) when the service stops.
                 rx.await(x -> true, 1, Duration.ofSeconds(20));
+                // As an earlier version stored it: the secret in the clear. The next start seals it.
+                try (Connection c = first.ownerConnection(); var ps = c.prepareStatement("UPDATE webhook_endpoints SET secret = ? WHERE id = ?")) {
+                    ps.setString(1, LEGACY_SECRET);
+                    ps.setObject(2, java.util.UUID.fromString(created.json().get("endpoint").get("id").asText()));
+                    assertThat(ps.executeUpdate()).isOne();
+                }
             }
             int beforeRestart = rx.received().size();
             hang.set(false);
@@ -60,6 +67,8 @@ class WebhookRestartTest {
                     while (rs.next()) expected.add(Dispatcher.webhookId(java.util.UUID.fromString(rs.getString(1))));
                 }
                 assertThat(expected).hasSizeGreaterThanOrEqualTo(facts);
+                assertThat(count(second, "SELECT count(*) FROM webhook_endpoints WHERE secret LIKE 'sealed:v1:%' AND tenant_id = '" + tenant + "'"))
+                        .isOne();
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (System.nanoTime() < deadline && undelivered(second, tenant) > 0) Thread.sleep(100);
                 // None lost: every event became a message that the receiver acknowledged with a 2xx ...
@@ -70,6 +79,10 @@ class WebhookRestartTest {
             assertThat(beforeRestart).isLessThan(expected.size() / 2);
             assertThat(received(rx)).containsAll(expected);
             assertThat(received(rx, restarted).size()).isGreaterThan(expected.size() / 2);
+            // Sealed at start, the legacy secret still signs: the standard library verifies what came after.
+            WebhookReceiver.Received after = rx.received().stream().filter(r -> r.at().isAfter(restarted) && r.status() == 200)
+                    .reduce((a, b) -> b).orElseThrow();
+            new com.standardwebhooks.Webhook(LEGACY_SECRET).verify(after.body(), after.headers());
         }
     }
 
