@@ -104,6 +104,13 @@ public final class Dispatcher implements AutoCloseable {
             }
             if (!running) return;
             try {
+                // Wake-ups that arrive together (commits, freed slots) share one pass: at most one every few ms.
+                Thread.sleep(TICK_SPACING);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
                 tick();
             } catch (RuntimeException e) {
                 // The database may be down; the supervisor brings it back and the next poll resumes.
@@ -111,6 +118,9 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
     }
+
+    /** The least time between two passes; bounds the passes (each a few statements) under a stream of wake-ups. */
+    static final Duration TICK_SPACING = Duration.ofMillis(10);
 
     private Instant lastPrune = Instant.EPOCH;
     static final int PRUNE_BATCH = 5000;
@@ -159,7 +169,12 @@ public final class Dispatcher implements AutoCloseable {
     private void fanOut(UUID tenant, String platform) {
         scope.inTenant(tenant, tx -> {
             List<Endpoint> endpoints = WebhookStore.activeFor(tx, tenant, platform);
+            // Only endpoints behind the log's end lock their cursor: a pass with nothing new writes nothing.
+            long end = WebhookStore.logEnd(tx, tenant);
+            Map<UUID, Long> cursors = WebhookStore.cursors(tx, tenant);
             for (Endpoint e : endpoints) {
+                Long seen = cursors.get(e.id());
+                if (seen != null && seen >= end) continue;
                 Optional<Long> cursor = WebhookStore.lockCursor(tx, tenant, e.id());
                 if (cursor.isEmpty()) continue; // another node is at it
                 long position = cursor.get();
@@ -498,7 +513,8 @@ public final class Dispatcher implements AutoCloseable {
                 e.getValue().forEach(o -> held.remove(o.message().id()));
             }
         }
-        wake();
+        // A FIFO endpoint's next message is due once this one is settled; others need no pass.
+        if (batch.stream().anyMatch(o -> o.endpoint().fifo())) wake();
     }
 
     /** Writes one tenant's attempts, moves their messages on (delivered, retried or dead) and the endpoints' health. */

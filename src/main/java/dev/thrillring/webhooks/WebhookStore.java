@@ -142,6 +142,19 @@ final class WebhookStore {
                 .forUpdate().skipLocked().fetchOptional(WEBHOOK_CURSORS.LAST_POSITION);
     }
 
+    /** The position of {@code tenant}'s last event (0 when it has none). */
+    static long logEnd(DSLContext tx, UUID tenant) {
+        Long end = tx.select(EVENT_POSITIONS.LAST_POSITION).from(EVENT_POSITIONS).where(EVENT_POSITIONS.TENANT_ID.eq(tenant))
+                .fetchOne(EVENT_POSITIONS.LAST_POSITION);
+        return end == null ? 0 : end;
+    }
+
+    /** Every cursor of {@code tenant}'s log, by endpoint, read without locking. */
+    static java.util.Map<UUID, Long> cursors(DSLContext tx, UUID tenant) {
+        return tx.select(WEBHOOK_CURSORS.ENDPOINT_ID, WEBHOOK_CURSORS.LAST_POSITION).from(WEBHOOK_CURSORS)
+                .where(WEBHOOK_CURSORS.TENANT_ID.eq(tenant)).fetchMap(WEBHOOK_CURSORS.ENDPOINT_ID, WEBHOOK_CURSORS.LAST_POSITION);
+    }
+
     static void moveCursor(DSLContext tx, UUID tenant, UUID endpoint, long position) {
         tx.update(WEBHOOK_CURSORS).set(WEBHOOK_CURSORS.LAST_POSITION, position)
                 .where(WEBHOOK_CURSORS.TENANT_ID.eq(tenant).and(WEBHOOK_CURSORS.ENDPOINT_ID.eq(endpoint))).execute();
