@@ -145,7 +145,7 @@ public final class Server implements AutoCloseable {
             // The one write path; features join it here, and ingestion never names them.
             DecisionWriter decisions = new DecisionWriter();
             decisions.register(achievements);
-            decisions.register(leaderboards);
+            decisions.register(leaderboards.scores());
             PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(db.dsl(), baseRules, registry, overlays, engine, ruleSets,
                     p -> achievements.syncPlatform(baseRules, p));
             AnalyticsService analytics = new AnalyticsService(scope, tenants, Clock.systemUTC());

@@ -35,24 +35,8 @@ final class LeaderboardStore {
                         r.getVisibility(), r.getMaxParticipants(), r.getTenantId()));
     }
 
-    /**
-     * Adds {@code value} to the subject's entry in the period bucket, in one upsert; the time the
-     * score was reached moves only when the score changes (the tie-break: who got there first).
-     */
     /** What one fact adds to one board period: the sum of its score outcomes there, per rule. */
     record Score(UUID board, String period, BigDecimal value, Map<String, BigDecimal> byRule) {}
-
-    /**
-     * Adds a fact's scores to its subject's entries, one row per board period, in one statement;
-     * returns each entry as it stands now, keyed like {@link #key}.
-     */
-    Map<String, RankIndex.Entry> addScores(DSLContext tx, UUID tenant, String user, java.util.Collection<Score> scores, OffsetDateTime at) {
-        List<SubjectScore> rows = scores.stream().map(s -> new SubjectScore(user, s, at)).toList();
-        Map<String, RankIndex.Entry> all = addScoresAll(tx, tenant, rows);
-        Map<String, RankIndex.Entry> out = new java.util.HashMap<>();
-        for (SubjectScore r : rows) out.put(key(r.score().board(), r.score().period()), all.get(r.key()));
-        return out;
-    }
 
     static String key(UUID board, String period) { return board + "|" + period; }
 
@@ -62,8 +46,10 @@ final class LeaderboardStore {
     }
 
     /**
-     * As {@link #addScores} for several subjects of one tenant in one statement (each subject and
-     * board period once); entries keyed like {@link SubjectScore#key()}.
+     * Adds the scores of several subjects of one tenant to their entries, one row per subject and
+     * board period, in one upsert; returns each entry as it stands now, keyed like
+     * {@link SubjectScore#key()}. The time a score was reached moves only when the score changes
+     * (the tie-break: who got there first).
      */
     Map<String, RankIndex.Entry> addScoresAll(DSLContext tx, UUID tenant, java.util.Collection<SubjectScore> scores) {
         var e = LEADERBOARD_ENTRIES;
