@@ -16,6 +16,7 @@ import dev.thrillring.referrals.ReferralRoutes;
 import dev.thrillring.referrals.ReferralService;
 import dev.thrillring.auth.AuthService;
 import io.javalin.security.RouteRole;
+import dev.thrillring.db.Caches;
 import dev.thrillring.db.Database;
 import dev.thrillring.db.DatabaseSupervisor;
 import dev.thrillring.db.DiskWatch;
@@ -134,14 +135,16 @@ public final class Server implements AutoCloseable {
             OperationsGate gate = new OperationsGate(supervisor, disk, metrics.registry());
             List<String> platforms = db.dsl().select(PLATFORMS.NAME).from(PLATFORMS).fetch(PLATFORMS.NAME);
             registry.loadPlatforms(platforms);
-            TenantService tenants = new TenantService(scope);
+            // Every cache of database reads; the listener's resync drops them all.
+            Caches caches = new Caches();
+            TenantService tenants = new TenantService(scope, caches);
             AuthService auth = new AuthService(db.dsl(), AdminKey.resolveHash(config.adminKey(), config.dataDir()),
                     config.jwt().map(dev.thrillring.auth.JwtVerifier::new), tenants::platformOf);
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine, baseRules);
-            AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
+            AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets, caches);
             // The files just compiled, not a second read (and conversion) of the same workbooks.
             achievements.syncPlatforms(registry::platformRules, platforms);
-            LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());
+            LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC(), caches);
             // The one write path; features join it here, and ingestion never names them.
             DecisionWriter decisions = new DecisionWriter();
             decisions.register(achievements);
@@ -172,6 +175,7 @@ public final class Server implements AutoCloseable {
                     AuthService.REVOKED_CHANNEL, auth::revoked),
                     () -> {
                         auth.forgetAll();
+                        caches.clearAll();
                         registry.invalidateAll();
                         leaderboards.forgetIndexes();
                         dispatcher.wake();

@@ -1,13 +1,16 @@
 package dev.thrillring.leaderboards;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import dev.thrillring.audit.AuditStore;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
+import dev.thrillring.db.Caches;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.tenants.TenantService;
 import org.jooq.DSLContext;
 
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -24,53 +26,45 @@ import java.util.regex.Pattern;
  */
 final class BoardCatalogue {
     /** A tenant's own boards stay cached this long on processes that did not create them. */
-    static final long CUSTOM_TTL_MS = 1_000;
+    static final Duration CUSTOM_TTL = Duration.ofSeconds(1);
     private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
 
     private final TenantScope scope;
     private final TenantService tenants;
     private final LeaderboardStore store;
-    private final Map<String, List<LeaderboardStore.Board>> platformBoards = new ConcurrentHashMap<>();
-    private final Map<UUID, CachedBoards> customBoards = new ConcurrentHashMap<>();
+    /** A platform's shared boards change only by migration. */
+    private final Cache<String, List<LeaderboardStore.Board>> platformBoards;
+    /** A tenant's own boards: dropped here when the tenant adds one, elsewhere they show within {@link #CUSTOM_TTL}. */
+    private final Cache<UUID, List<LeaderboardStore.Board>> customBoards;
 
-    private record CachedBoards(List<LeaderboardStore.Board> boards, long loadedAt) {}
-
-    BoardCatalogue(TenantScope scope, TenantService tenants, LeaderboardStore store) {
+    BoardCatalogue(TenantScope scope, TenantService tenants, LeaderboardStore store, Caches caches) {
         this.scope = scope;
         this.tenants = tenants;
         this.store = store;
+        this.platformBoards = caches.lasting("platform-boards", 100);
+        this.customBoards = caches.expiring("tenant-boards", CUSTOM_TTL, 100_000);
     }
 
     /** The platform's boards and the tenant's own (none for a platform admin), from the caches, loading what is missing. */
     List<LeaderboardStore.Board> boards(DSLContext tx, String platform, UUID tenant) {
-        List<LeaderboardStore.Board> shared = platformBoards.get(platform);
+        List<LeaderboardStore.Board> shared = platformBoards.getIfPresent(platform);
         if (shared == null) {
             shared = store.boards(tx, platform, tenant).stream().filter(b -> b.tenantId() == null).toList();
             // Only platforms that have boards are kept: a public request naming any platform must not grow the cache.
             if (!shared.isEmpty()) platformBoards.put(platform, shared);
         }
         if (tenant == null) return shared;
-        CachedBoards own = freshOwnBoards(tenant);
-        if (own == null) {
-            own = new CachedBoards(store.boards(tx, platform, tenant).stream().filter(b -> tenant.equals(b.tenantId())).toList(),
-                    System.currentTimeMillis());
-            customBoards.put(tenant, own);
-        }
-        return concat(shared, own.boards());
+        List<LeaderboardStore.Board> own = customBoards.get(tenant,
+                t -> store.boards(tx, platform, t).stream().filter(b -> t.equals(b.tenantId())).toList());
+        return concat(shared, own);
     }
 
     /** The boards as {@link #boards} gives them, when every part is cached; else null. */
     List<LeaderboardStore.Board> cached(String platform, UUID tenant) {
-        List<LeaderboardStore.Board> shared = platformBoards.get(platform);
+        List<LeaderboardStore.Board> shared = platformBoards.getIfPresent(platform);
         if (shared == null || tenant == null) return shared;
-        CachedBoards own = freshOwnBoards(tenant);
-        return own == null ? null : concat(shared, own.boards());
-    }
-
-    /** The tenant's own boards if cached within {@link #CUSTOM_TTL_MS}, else null. */
-    private CachedBoards freshOwnBoards(UUID tenant) {
-        CachedBoards own = customBoards.get(tenant);
-        return own == null || System.currentTimeMillis() - own.loadedAt() > CUSTOM_TTL_MS ? null : own;
+        List<LeaderboardStore.Board> own = customBoards.getIfPresent(tenant);
+        return own == null ? null : concat(shared, own);
     }
 
     private static List<LeaderboardStore.Board> concat(List<LeaderboardStore.Board> shared, List<LeaderboardStore.Board> own) {
@@ -111,7 +105,7 @@ final class BoardCatalogue {
                             "time_zone", zone, "visibility", visibility));
             return created;
         });
-        customBoards.remove(tenant);
+        customBoards.invalidate(tenant);
         return b;
     }
 

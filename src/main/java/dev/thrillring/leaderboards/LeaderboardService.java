@@ -2,6 +2,7 @@ package dev.thrillring.leaderboards;
 
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
+import dev.thrillring.db.Caches;
 import dev.thrillring.db.Database;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.db.TransactionSignals;
@@ -40,10 +41,10 @@ public final class LeaderboardService {
     private final Standings standings;
     private final ScoreRecorder scores;
 
-    public LeaderboardService(Database db, TenantScope scope, TenantService tenants, Clock clock) {
+    public LeaderboardService(Database db, TenantScope scope, TenantService tenants, Clock clock, Caches caches) {
         this.scope = scope;
-        this.catalogue = new BoardCatalogue(scope, tenants, store);
-        this.feed = new RankFeed(db, store);
+        this.catalogue = new BoardCatalogue(scope, tenants, store, caches);
+        this.feed = new RankFeed(db, store, caches);
         this.standings = new Standings(scope, tenants, clock, store, catalogue, feed);
         this.scores = new ScoreRecorder(store, catalogue, feed);
     }
@@ -124,6 +125,6 @@ public final class LeaderboardService {
     /** Handles {@link #PRIVACY_CHANNEL}: another process changed a tenant's privacy choice. */
     public void privacyChanged(String tenant) { feed.privacyChanged(tenant); }
 
-    /** Drops every rank index and cached name (after missed notifications); rebuilt from PostgreSQL on next read. */
+    /** Drops every rank index (after missed notifications; {@link Caches#clearAll} drops the rest); rebuilt from PostgreSQL on next read. */
     public void forgetIndexes() { feed.forgetIndexes(); }
 }

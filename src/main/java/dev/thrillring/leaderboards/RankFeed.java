@@ -2,6 +2,7 @@ package dev.thrillring.leaderboards;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thrillring.db.Caches;
 import dev.thrillring.db.Channels;
 import dev.thrillring.db.Database;
 import dev.thrillring.db.TransactionSignals;
@@ -44,14 +45,15 @@ final class RankFeed {
     private final RankIndexes indexes = new RankIndexes();
     private final LiveRanks live = new LiveRanks();
     /** Names shown on public boards (opted-in tenants), cached; see {@link ShownNames}. */
-    final ShownNames shownNames = new ShownNames();
+    final ShownNames shownNames;
 
     /** One committed score change of a subject on a board period; {@code live}: a public board, ranked in memory. */
     record Change(UUID board, String period, RankIndex.Entry entry, boolean live, boolean ownPeriod) {}
 
-    RankFeed(Database db, LeaderboardStore store) {
+    RankFeed(Database db, LeaderboardStore store, Caches caches) {
         this.db = db;
         this.store = store;
+        this.shownNames = new ShownNames(caches);
     }
 
     /** The rank index of a public board period, built from PostgreSQL on first use. */
@@ -132,10 +134,7 @@ final class RankFeed {
     }
 
     /** Drops every index (after missed notifications); they are rebuilt from PostgreSQL on next read. */
-    void forgetIndexes() {
-        indexes.clear();
-        shownNames.forgetAll();
-    }
+    void forgetIndexes() { indexes.clear(); }
 
     /** Handles {@link #PRIVACY_CHANNEL}: another process changed a tenant's privacy choice. */
     void privacyChanged(String tenant) { shownNames.forget(UUID.fromString(tenant)); }
