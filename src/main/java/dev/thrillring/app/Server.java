@@ -116,7 +116,7 @@ public final class Server implements AutoCloseable {
         TenantScope scope = new TenantScope(db.dsl(), db.dataSource());
         RuleEngine engine = new RuleEngine(metrics.registry());
         PlatformRuleFiles ruleFiles = new PlatformRuleFiles(config.rulesDir(), config.tablesDir());
-        PlatformBaseRules baseRules = new PlatformBaseRules(ruleFiles, db.dsl());
+        PlatformBaseRules baseRules = new PlatformBaseRules(ruleFiles, scope);
         RuleSetOverlays overlays = new RuleSetOverlays(scope);
         RuleSetRegistry registry = new RuleSetRegistry(new RuleSetCompiler(), baseRules, engine,
                 overlays, config.maxCompiledOverlays(), metrics.registry());
@@ -149,7 +149,7 @@ public final class Server implements AutoCloseable {
             DecisionWriter decisions = new DecisionWriter();
             decisions.register(achievements);
             decisions.register(leaderboards.scores());
-            PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(db.dsl(), baseRules, registry, overlays, engine, ruleSets,
+            PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(scope, baseRules, registry, overlays, engine, ruleSets,
                     p -> achievements.syncPlatform(baseRules, p));
             AnalyticsService analytics = new AnalyticsService(scope, tenants, Clock.systemUTC());
             decisions.register(analytics);
@@ -188,7 +188,7 @@ public final class Server implements AutoCloseable {
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
             ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC(),
                     config.writer().map(CaseStudyRewriter::new));
-            BadgeService badges = new BadgeService(scope, new BadgeKeys(db.dsl(), dev.thrillring.badges.KeySeal.resolve(config.badgeKeySecret(), config.dataDir())), config.publicUrl(), Clock.systemUTC());
+            BadgeService badges = new BadgeService(scope, new BadgeKeys(scope, dev.thrillring.badges.KeySeal.resolve(config.badgeKeySecret(), config.dataDir())), config.publicUrl(), Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);
@@ -199,7 +199,7 @@ public final class Server implements AutoCloseable {
                 watcher.start();
             }
 
-            PlatformService platformService = new PlatformService(db.dsl());
+            PlatformService platformService = new PlatformService(scope);
             RateLimits limits = new RateLimits();
             RateLimitSync rateSync = new RateLimitSync(db.dsl(), limits);
             closeables.addFirst(rateSync);
