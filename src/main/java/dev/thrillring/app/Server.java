@@ -140,7 +140,7 @@ public final class Server implements AutoCloseable {
             Caches caches = new Caches();
             TenantService tenants = new TenantService(scope, caches);
             AuthService auth = new AuthService(db.dsl(), AdminKey.resolveHash(config.adminKey(), config.dataDir()),
-                    config.jwt().map(dev.thrillring.auth.JwtVerifier::new), tenants::platformOf);
+                    config.jwt().map(dev.thrillring.auth.JwtVerifier::new), tenants::platformOf, caches);
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine, baseRules);
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets, caches);
             // The files just compiled, not a second read (and conversion) of the same workbooks.
@@ -183,7 +183,6 @@ public final class Server implements AutoCloseable {
                     LeaderboardService.PRIVACY_CHANNEL, leaderboards::privacyChanged,
                     AuthService.REVOKED_CHANNEL, auth::revoked),
                     () -> {
-                        auth.forgetAll();
                         caches.clearAll();
                         registry.invalidateAll();
                         leaderboards.forgetIndexes();
