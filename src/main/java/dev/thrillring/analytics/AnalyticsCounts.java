@@ -15,13 +15,14 @@ import java.util.UUID;
  * @param unlockersByTier   active users who unlocked an achievement of that difficulty in the window; key 0: of any difficulty
  * @param achievements      per achievement (its owner and key), the users who unlocked it in the window
  * @param cohorts           per cohort (Monday of the first active week) and week after it (0-4), the users active then
+ * @param holdout           the holdout against everyone else, summed over the tenants that run one; null when none does
  */
 record AnalyticsCounts(long active, Impact impact, Map<Integer, Long> unlockersByTier, Map<AchievementKey, Achievement> achievements,
                        long referralParticipants, long uniqueClicks, Map<String, Long> conversionsByStatus, long boardParticipants,
-                       long tenantsWithShowcase, long activeTenants, Map<LocalDate, Map<Integer, Long>> cohorts) {
+                       long tenantsWithShowcase, long activeTenants, Map<LocalDate, Map<Integer, Long>> cohorts, HoldoutCounts holdout) {
 
     /** Nothing counted: the start of a sum. */
-    static final AnalyticsCounts NONE = new AnalyticsCounts(0, new Impact(0, 0, 0, 0, 0, 0), Map.of(), Map.of(), 0, 0, Map.of(), 0, 0, 0, Map.of());
+    static final AnalyticsCounts NONE = new AnalyticsCounts(0, new Impact(0, 0, 0, 0, 0, 0), Map.of(), Map.of(), 0, 0, Map.of(), 0, 0, 0, Map.of(), null);
 
     /** Engaged active users (unlocked an achievement or held a referral code by the window's end) against the other active users. */
     record Impact(long engagedUsers, long engagedDays, long engagedLast7, long otherUsers, long otherDays, long otherLast7) {
@@ -29,6 +30,23 @@ record AnalyticsCounts(long active, Impact impact, Map<Integer, Long> unlockersB
             return new Impact(engagedUsers + o.engagedUsers, engagedDays + o.engagedDays, engagedLast7 + o.engagedLast7,
                     otherUsers + o.otherUsers, otherDays + o.otherDays, otherLast7 + o.otherLast7);
         }
+    }
+
+    /**
+     * Users first seen since the holdout started (and by the window's end), held out or not: how
+     * many, how many were active in the window, their active days in it, and how many were active
+     * in its last 7 days. {@code share} and {@code startedOn} are a single tenant's (null in a sum
+     * over tenants).
+     */
+    record HoldoutCounts(java.math.BigDecimal share, LocalDate startedOn, Group held, Group treated, int tenants) {
+        HoldoutCounts plus(HoldoutCounts o) {
+            if (o == null) return this;
+            return new HoldoutCounts(null, null, held.plus(o.held), treated.plus(o.treated), tenants + o.tenants);
+        }
+    }
+
+    record Group(long users, long active, long days, long last7) {
+        Group plus(Group o) { return new Group(users + o.users, active + o.active, days + o.days, last7 + o.last7); }
     }
 
     /** An achievement: {@code tenant} is null for the platform's shared catalogue, else the tenant that owns it. */
@@ -53,7 +71,8 @@ record AnalyticsCounts(long active, Impact impact, Map<Integer, Long> unlockersB
         return new AnalyticsCounts(active + o.active, impact.plus(o.impact), sum(unlockersByTier, o.unlockersByTier),
                 merge(achievements, o.achievements), referralParticipants + o.referralParticipants, uniqueClicks + o.uniqueClicks,
                 sum(conversionsByStatus, o.conversionsByStatus), boardParticipants + o.boardParticipants,
-                tenantsWithShowcase + o.tenantsWithShowcase, activeTenants + o.activeTenants, c);
+                tenantsWithShowcase + o.tenantsWithShowcase, activeTenants + o.activeTenants, c,
+                holdout == null ? o.holdout : holdout.plus(o.holdout));
     }
 
     private static <K> Map<K, Long> sum(Map<K, Long> a, Map<K, Long> b) {

@@ -108,7 +108,7 @@ final class AnalyticsReport {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("window", window);
         out.put("engagement_metrics", engagement);
-        out.put("performance_impact", impact(c.impact()));
+        out.put("performance_impact", impact(c.impact(), c.holdout()));
         out.put("recommendations", recommendations);
         return out;
     }
@@ -136,18 +136,52 @@ final class AnalyticsReport {
     }
 
     /** Engaged (unlocked an achievement or holds a referral code) against not: observational, not causal. */
-    private Map<String, Object> impact(AnalyticsCounts.Impact i) {
+    private Map<String, Object> impact(AnalyticsCounts.Impact i, AnalyticsCounts.HoldoutCounts h) {
         long eUsers = i.engagedUsers(), eDays = i.engagedDays(), eLast7 = i.engagedLast7();
         long oUsers = i.otherUsers(), oDays = i.otherDays(), oLast7 = i.otherLast7();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("kind", "observational");
         out.put("note", "engaged users chose to engage; differences are associations, not effects of gamification. "
-                + "A holdout gives a causal lift; none is configured for this tenant.");
+                + (h == null ? "A holdout gives a causal lift; none is configured." : "The holdout block compares users split by a hash, not by choice."));
         out.put("engaged_active_in_last_7_days", ratio("engaged active users active in the window's last 7 days / engaged active users", eLast7, eUsers));
         out.put("others_active_in_last_7_days", ratio("other active users active in the window's last 7 days / other active users", oLast7, oUsers));
         out.put("engaged_active_days_per_user", ratio("active days of engaged users / engaged active users", eDays, eUsers));
         out.put("others_active_days_per_user", ratio("active days of other users / other active users", oDays, oUsers));
-        out.put("holdout", Map.of("enabled", false));
+        out.put("holdout", h == null ? Map.of("enabled", false) : holdout(h));
+        return out;
+    }
+
+    /** The holdout against everyone else first seen since it started; lift = treated minus held out, per measure. */
+    private Map<String, Object> holdout(AnalyticsCounts.HoldoutCounts h) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("enabled", true);
+        out.put("kind", "randomised");
+        if (h.share() != null) out.put("share", h.share());
+        if (h.startedOn() != null) out.put("started_on", h.startedOn().toString());
+        out.put("tenants", h.tenants());
+        out.put("population", "users first active from the holdout's start to the window's end, split by a hash of tenant and user id");
+        out.put("rewards_withheld", false);
+        out.put("note", "the decision pipeline does not yet withhold rewards and notifications from held-out users: "
+                + "until it does, both groups are treated alike and the lift measures nothing but chance");
+        Map<String, Object> held = group(h.held(), "held-out");
+        Map<String, Object> treated = group(h.treated(), "treated");
+        out.put("held_out", held);
+        out.put("treated", treated);
+        Map<String, Object> lift = new LinkedHashMap<>();
+        for (String k : List.of("active_in_window", "active_in_last_7_days", "active_days_per_user")) {
+            lift.put(k, ((BigDecimal) ((Map<?, ?>) treated.get(k)).get("value")).subtract((BigDecimal) ((Map<?, ?>) held.get(k)).get("value")));
+        }
+        lift.put("formula", "treated value - held-out value, per measure");
+        out.put("lift", lift);
+        return out;
+    }
+
+    private Map<String, Object> group(AnalyticsCounts.Group g, String name) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("users", g.users());
+        out.put("active_in_window", ratio(name + " users active in the window / " + name + " users", g.active(), g.users()));
+        out.put("active_in_last_7_days", ratio(name + " users active in the window's last 7 days / " + name + " users", g.last7(), g.users()));
+        out.put("active_days_per_user", ratio("active days in the window of " + name + " users / " + name + " users", g.days(), g.users()));
         return out;
     }
 

@@ -20,6 +20,19 @@ public final class AnalyticsRoutes {
         routes.get("/api/v1/gamification/analytics/{tenant_id}", r::analytics, readers);
         routes.get("/analytics/gamification/{tenant_id}", r::analytics, readers);
         routes.get("/api/v1/platforms/{platform}/analytics", r::platformAnalytics, Role.PLATFORM_ADMIN);
+        routes.get("/api/v1/tenants/{tenant_id}/holdout", r::holdout, readers);
+        routes.put("/api/v1/tenants/{tenant_id}/holdout", r::setHoldout, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+    }
+
+    private record HoldoutShare(java.math.BigDecimal share) {}
+
+    private void holdout(Context ctx) {
+        ctx.json(service.holdout(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id")));
+    }
+
+    private void setHoldout(Context ctx) {
+        var req = Requests.body(ctx, HoldoutShare.class);
+        ctx.json(service.setHoldout(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), req.share()));
     }
 
     private void platformAnalytics(Context ctx) {

@@ -111,6 +111,45 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
         return out;
     }
 
+    private static final Set<Role> HOLDOUT_ADMINS = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+
+    /** The tenant's holdout: {@code enabled}, and its share and start when it runs one. */
+    public Map<String, Object> holdout(Principal caller, UUID tenant) {
+        caller.require(tenant, READERS, "read the holdout");
+        return scope.inTenant(tenant, tx -> holdoutView(store.holdoutSetting(tx, tenant).orElse(null)));
+    }
+
+    /**
+     * Runs a holdout of {@code share} of the tenant's users (0.0001 to 0.5; a hash of tenant and
+     * user id chooses them), or ends it when {@code share} is 0. Changing the share restarts the
+     * comparison (other users are held out from then on).
+     */
+    public Map<String, Object> setHoldout(Principal caller, UUID tenant, java.math.BigDecimal share) {
+        caller.require(tenant, HOLDOUT_ADMINS, "set the holdout");
+        if (share == null) throw new Problem.Invalid("share", "is required (0 ends the holdout)");
+        if (share.signum() < 0 || share.compareTo(new java.math.BigDecimal("0.5")) > 0) throw new Problem.Invalid("share", "must be between 0 and 0.5");
+        if (share.stripTrailingZeros().scale() > 4) throw new Problem.Invalid("share", "may have at most 4 decimals");
+        LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
+        tenants.requirePlatformOf(tenant);
+        return scope.inTenant(tenant, tx -> {
+            if (share.signum() == 0) {
+                store.endHoldout(tx, tenant);
+                return holdoutView(null);
+            }
+            return holdoutView(store.setHoldout(tx, tenant, share.setScale(4, java.math.RoundingMode.UNNECESSARY), today));
+        });
+    }
+
+    private static Map<String, Object> holdoutView(AnalyticsStore.HoldoutSetting h) {
+        if (h == null) return Map.of("enabled", false);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("enabled", true);
+        out.put("share", h.share());
+        out.put("started_on", h.startedOn().toString());
+        out.put("rewards_withheld", false);
+        return out;
+    }
+
     /**
      * The same answer across every tenant of {@code platform}, for its platform admin (or the
      * operator): each tenant's counts read in its own scope, then summed. A user id names a user

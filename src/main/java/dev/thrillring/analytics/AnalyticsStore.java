@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import static dev.thrillring.db.schema.Tables.ACHIEVEMENTS;
+import static dev.thrillring.db.schema.Tables.ANALYTICS_HOLDOUTS;
 import static dev.thrillring.db.schema.Tables.ANALYTICS_USER_DAYS;
 import static dev.thrillring.db.schema.Tables.ANALYTICS_USER_FIRST_DAYS;
 import static dev.thrillring.db.schema.Tables.LEADERBOARDS;
@@ -71,7 +72,7 @@ final class AnalyticsStore {
     AnalyticsCounts counts(DSLContext tx, UUID tenant, String platform, Window w) {
         List<org.jooq.ResultQuery<?>> queries = List.of(activeUserCounts(tx, tenant, w), achievements(tx, tenant, platform, w),
                 uniqueClicks(tx, tenant, w), conversionsByStatus(tx, tenant, w),
-                leaderboardParticipants(tx, tenant, w), hasPublishedShowcase(tx, tenant), retention(tx, tenant, w));
+                leaderboardParticipants(tx, tenant, w), hasPublishedShowcase(tx, tenant), retention(tx, tenant, w), holdout(tx, tenant, w));
         var r = TenantScope.fetchTogether(tx, queries);
         AnalyticsCounts.Impact impact = null;
         long referrers = 0;
@@ -92,8 +93,19 @@ final class AnalyticsStore {
         r.get(3).forEach(v -> byStatus.put(v.get(0, String.class), v.get(1, Long.class)));
         Map<LocalDate, Map<Integer, Long>> cohorts = new TreeMap<>();
         r.get(6).forEach(c -> cohorts.computeIfAbsent(c.get(0, LocalDate.class), m -> new TreeMap<>()).put(c.get(1, Integer.class), c.get(2, Long.class)));
+        AnalyticsCounts.HoldoutCounts holdout = null;
+        for (var h : r.get(7)) {
+            var g = new AnalyticsCounts.Group(h.get(3, Long.class), h.get(4, Long.class), h.get(5, Long.class), h.get(6, Long.class));
+            var none = new AnalyticsCounts.Group(0, 0, 0, 0);
+            Boolean held = h.get(2, Boolean.class);
+            var these = new AnalyticsCounts.HoldoutCounts(h.get(0, java.math.BigDecimal.class), h.get(1, LocalDate.class),
+                    Boolean.TRUE.equals(held) ? g : none, Boolean.FALSE.equals(held) ? g : none, 1);
+            holdout = holdout == null ? these
+                    : new AnalyticsCounts.HoldoutCounts(these.share(), these.startedOn(), holdout.held().plus(these.held()), holdout.treated().plus(these.treated()), 1);
+        }
         return new AnalyticsCounts(active, impact, tiers, achievements, referrers, r.get(2).get(0).get(0, Long.class),
-                byStatus, r.get(4).get(0).get(0, Long.class), r.get(5).get(0).get(0, Boolean.class) && active > 0 ? 1 : 0, active > 0 ? 1 : 0, cohorts);
+                byStatus, r.get(4).get(0).get(0, Long.class), r.get(5).get(0).get(0, Boolean.class) && active > 0 ? 1 : 0, active > 0 ? 1 : 0, cohorts,
+                holdout);
     }
 
     /**
@@ -200,6 +212,54 @@ final class AnalyticsStore {
     private static org.jooq.ResultQuery<?> hasPublishedShowcase(DSLContext tx, UUID tenant) {
         var s = SHOWCASE_PORTFOLIOS;
         return tx.select(DSL.exists(DSL.selectOne().from(s).where(s.TENANT_ID.eq(tenant).and(s.STATUS.eq("active")).and(s.PUBLISHED_AT.isNotNull()))));
+    }
+
+    /**
+     * The tenant's holdout, when it runs one: users first seen from its start to the window's end,
+     * split by {@link Holdout} membership, each with its activity in the window (one probe of the
+     * (tenant, user, day) index per user). Rows: (share, started_on, held, users, active, days,
+     * active in the last 7 days); none without a holdout.
+     */
+    private static org.jooq.ResultQuery<?> holdout(DSLContext tx, UUID tenant, Window w) {
+        var h = ANALYTICS_HOLDOUTS;
+        var f = ANALYTICS_USER_FIRST_DAYS;
+        var d = ANALYTICS_USER_DAYS;
+        var a = DSL.lateral(DSL.select(DSL.count().as("days"), DSL.max(d.DAY).as("last_day")).from(d)
+                .where(d.TENANT_ID.eq(f.TENANT_ID).and(d.USER_ID.eq(f.USER_ID)).and(d.DAY.between(w.from(), w.to())))).as("a");
+        Field<Integer> days = a.field("days", Integer.class);
+        Field<LocalDate> last = a.field("last_day", LocalDate.class);
+        Field<Boolean> held = DSL.field(Holdout.bucket(f.TENANT_ID, f.USER_ID).lt(h.SHARE.mul(DSL.inline(Holdout.BUCKETS)).cast(Long.class)));
+        return tx.select(h.SHARE, h.STARTED_ON, held, DSL.count(f.USER_ID).cast(Long.class), DSL.count().filterWhere(days.gt(0)).cast(Long.class),
+                        DSL.coalesce(DSL.sum(days), DSL.inline(java.math.BigDecimal.ZERO)).cast(Long.class),
+                        DSL.count().filterWhere(last.ge(w.to().minusDays(6))).cast(Long.class))
+                .from(h).leftJoin(f).on(f.TENANT_ID.eq(h.TENANT_ID).and(f.FIRST_DAY.ge(h.STARTED_ON)).and(f.FIRST_DAY.le(w.to())))
+                .leftJoin(a).on(DSL.trueCondition())
+                .where(h.TENANT_ID.eq(tenant))
+                .groupBy(h.SHARE, h.STARTED_ON, held);
+    }
+
+    /** The tenant's holdout setting, when it runs one. */
+    java.util.Optional<HoldoutSetting> holdoutSetting(DSLContext tx, UUID tenant) {
+        var h = ANALYTICS_HOLDOUTS;
+        return tx.select(h.SHARE, h.STARTED_ON).from(h).where(h.TENANT_ID.eq(tenant)).fetchOptional(r -> new HoldoutSetting(r.value1(), r.value2()));
+    }
+
+    record HoldoutSetting(java.math.BigDecimal share, LocalDate startedOn) {}
+
+    /** Starts the tenant's holdout on {@code today} or changes its share (a changed share restarts it: membership changed). */
+    HoldoutSetting setHoldout(DSLContext tx, UUID tenant, java.math.BigDecimal share, LocalDate today) {
+        var h = ANALYTICS_HOLDOUTS;
+        return tx.insertInto(h, h.TENANT_ID, h.SHARE, h.STARTED_ON).values(tenant, share, today)
+                .onConflict(h.TENANT_ID).doUpdate()
+                .set(h.STARTED_ON, DSL.when(h.SHARE.eq(DSL.excluded(h.SHARE)), h.STARTED_ON).otherwise(DSL.excluded(h.STARTED_ON)))
+                .set(h.SHARE, DSL.excluded(h.SHARE)).set(h.UPDATED_AT, DSL.currentOffsetDateTime())
+                .returningResult(h.SHARE, h.STARTED_ON).fetchOne(r -> new HoldoutSetting(r.value1(), r.value2()));
+    }
+
+    /** Ends the tenant's holdout; false when it ran none. */
+    boolean endHoldout(DSLContext tx, UUID tenant) {
+        var h = ANALYTICS_HOLDOUTS;
+        return tx.deleteFrom(h).where(h.TENANT_ID.eq(tenant)).execute() == 1;
     }
 
     /** Retention rows: cohort (Monday of the first active week), week index after it (0-4), users active then. */
