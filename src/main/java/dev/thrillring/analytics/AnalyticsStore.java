@@ -74,17 +74,12 @@ final class AnalyticsStore {
                 uniqueClicks(tx, tenant, w), conversionsByStatus(tx, tenant, w),
                 leaderboardParticipants(tx, tenant, w), hasPublishedShowcase(tx, tenant), retention(tx, tenant, w), holdout(tx, tenant, w));
         var r = TenantScope.fetchTogether(tx, queries);
-        AnalyticsCounts.Impact impact = null;
-        long referrers = 0;
+        var u = r.get(0).get(0);
+        var impact = new AnalyticsCounts.Impact(u.get(0, Long.class), u.get(1, Long.class), u.get(2, Long.class),
+                u.get(3, Long.class), u.get(4, Long.class), u.get(5, Long.class));
         Map<Integer, Long> tiers = new TreeMap<>();
-        for (var row : r.get(0)) {
-            switch (row.get(0, String.class)) {
-                case "impact" -> impact = new AnalyticsCounts.Impact(row.get(2, Long.class), row.get(3, Long.class), row.get(4, Long.class),
-                        row.get(5, Long.class), row.get(6, Long.class), row.get(7, Long.class));
-                case "unlocked" -> tiers.put(row.get(1, Integer.class), row.get(2, Long.class));
-                default -> referrers = row.get(2, Long.class);
-            }
-        }
+        for (int level = 0; level <= LEVELS; level++) tiers.put(level, u.get(6 + level, Long.class));
+        long referrers = u.get(7 + LEVELS, Long.class);
         long active = impact.engagedUsers() + impact.otherUsers();
         Map<AnalyticsCounts.AchievementKey, AnalyticsCounts.Achievement> achievements = new TreeMap<>();
         r.get(1).forEach(a -> achievements.put(new AnalyticsCounts.AchievementKey(a.get(0, UUID.class), a.get(1, String.class)),
@@ -108,14 +103,17 @@ final class AnalyticsStore {
                 holdout);
     }
 
+    /** Difficulty levels run from 1 to 5 (achievements_difficulty). */
+    static final int LEVELS = 5;
+
     /**
-     * Every count about active users, in one statement that reads the window's user days once
-     * (an index-only range of the rollup, hashed per user): the split into engaged users (unlocked
-     * an achievement or held a referral code by the window's end) and the others (users, active
-     * days, users active in the window's last 7 days), then the active users among those who
-     * unlocked an achievement in the window (per difficulty level, and of any level: level 0) and
-     * among those who created a referral code or whose code was clicked in it.
-     * Rows: (kind, level, six counts).
+     * Every count about active users, in one statement and one pass over the window's active
+     * users (an index-only range of the user-day rollup, hashed per user), each joined at most
+     * once with three small hashed sets: the engaged (unlocked an achievement or held a referral
+     * code by the window's end), the unlockers of the window with the levels they reached (a bit
+     * per difficulty level), and the referrers of the window. One row: engaged users, their days,
+     * those active in the last 7 days; the same for the others; active unlockers of any level,
+     * then of levels 1 to 5; active referrers.
      */
     private static org.jooq.ResultQuery<?> activeUserCounts(DSLContext tx, UUID tenant, Window w) {
         var d = ANALYTICS_USER_DAYS;
@@ -130,40 +128,36 @@ final class AnalyticsStore {
                 .as(DSL.select(ta.USER_ID).from(ta).where(ta.TENANT_ID.eq(tenant).and(ta.USER_ID.isNotNull()).and(ta.UNLOCKED_AT.lt(w.end())))
                         .union(DSL.select(c.REFERRER_USER_ID).from(c)
                                 .where(c.TENANT_ID.eq(tenant).and(c.REFERRER_USER_ID.isNotNull()).and(c.CREATED_AT.lt(w.end())))));
-        Field<String> user = DSL.field(DSL.name("act", "user_id"), String.class);
-        var activeIds = DSL.select(user).from(DSL.table(DSL.name("act")));
-        var unl = DSL.name("unl").fields("user_id", "level")
-                .as(DSL.selectDistinct(ta.USER_ID, a.DIFFICULTY_LEVEL).from(ta).join(a).on(a.ID.eq(ta.ACHIEVEMENT_ID))
+        var unl = DSL.name("unl").fields("user_id", "levels")
+                .as(DSL.select(ta.USER_ID, DSL.field("bit_or(1 << {0})", Integer.class, a.DIFFICULTY_LEVEL)).from(ta).join(a).on(a.ID.eq(ta.ACHIEVEMENT_ID))
                         .where(ta.TENANT_ID.eq(tenant).and(ta.USER_ID.isNotNull()).and(ta.UNLOCKED_AT.ge(w.start())).and(ta.UNLOCKED_AT.lt(w.end())))
-                        .and(ta.USER_ID.in(activeIds)));
+                        .groupBy(ta.USER_ID));
         var ref = DSL.name("ref").fields("user_id")
                 .as(DSL.select(c.REFERRER_USER_ID).from(c)
                         .where(c.TENANT_ID.eq(tenant).and(c.REFERRER_USER_ID.isNotNull()).and(c.CREATED_AT.ge(w.start())).and(c.CREATED_AT.lt(w.end())))
                         .union(DSL.select(c.REFERRER_USER_ID).from(k).join(c).on(c.ID.eq(k.REFERRAL_CODE_ID).and(c.TENANT_ID.eq(k.TENANT_ID)))
                                 .where(k.TENANT_ID.eq(tenant).and(c.REFERRER_USER_ID.isNotNull()).and(k.CLICKED_AT.ge(w.start())).and(k.CLICKED_AT.lt(w.end())))));
+        Field<String> user = DSL.field(DSL.name("act", "user_id"), String.class);
         Field<Integer> days = DSL.field(DSL.name("act", "days"), Integer.class);
         Field<LocalDate> last = DSL.field(DSL.name("act", "last_day"), LocalDate.class);
         Field<String> engUser = DSL.field(DSL.name("eng", "user_id"), String.class);
         Field<String> unlUser = DSL.field(DSL.name("unl", "user_id"), String.class);
-        Field<Integer> level = DSL.field(DSL.name("unl", "level"), Integer.class);
+        Field<Integer> levels = DSL.field(DSL.name("unl", "levels"), Integer.class);
         Field<String> refUser = DSL.field(DSL.name("ref", "user_id"), String.class);
         var engaged = engUser.isNotNull();
         var recent = last.ge(w.to().minusDays(6));
-        Field<Long> zero = DSL.inline(0L);
-        return tx.with(act).with(eng).with(unl).with(ref)
-                .select(DSL.inline("impact").as("kind"), DSL.inline(0).as("level"),
-                        DSL.count().filterWhere(engaged).cast(Long.class), DSL.coalesce(DSL.sum(days).filterWhere(engaged), DSL.inline(java.math.BigDecimal.ZERO)).cast(Long.class),
-                        DSL.count().filterWhere(engaged.and(recent)).cast(Long.class),
-                        DSL.count().filterWhere(engaged.not()).cast(Long.class), DSL.coalesce(DSL.sum(days).filterWhere(engaged.not()), DSL.inline(java.math.BigDecimal.ZERO)).cast(Long.class),
-                        DSL.count().filterWhere(engaged.not().and(recent)).cast(Long.class))
-                .from(act).leftJoin(eng).on(engUser.eq(user))
-                // unl holds active users only, once per level: counting its rows per level counts users
-                .unionAll(DSL.select(DSL.inline("unlocked"), level, DSL.count().cast(Long.class), zero, zero, zero, zero, zero)
-                        .from(DSL.table(DSL.name("unl"))).groupBy(level))
-                .unionAll(DSL.select(DSL.inline("unlocked"), DSL.inline(0), DSL.countDistinct(unlUser).cast(Long.class), zero, zero, zero, zero, zero)
-                        .from(DSL.table(DSL.name("unl"))))
-                .unionAll(DSL.select(DSL.inline("referrers"), DSL.inline(0), DSL.count().cast(Long.class), zero, zero, zero, zero, zero)
-                        .from(DSL.table(DSL.name("ref"))).where(refUser.in(activeIds)));
+        List<Field<?>> counts = new java.util.ArrayList<>(List.of(
+                DSL.count().filterWhere(engaged), DSL.coalesce(DSL.sum(days).filterWhere(engaged), DSL.inline(java.math.BigDecimal.ZERO)).cast(Long.class),
+                DSL.count().filterWhere(engaged.and(recent)),
+                DSL.count().filterWhere(engaged.not()), DSL.coalesce(DSL.sum(days).filterWhere(engaged.not()), DSL.inline(java.math.BigDecimal.ZERO)).cast(Long.class),
+                DSL.count().filterWhere(engaged.not().and(recent)),
+                DSL.count().filterWhere(levels.isNotNull())));
+        for (int level = 1; level <= LEVELS; level++) {
+            counts.add(DSL.count().filterWhere(DSL.condition("({0} & {1}) <> 0", levels, DSL.inline(1 << level))));
+        }
+        counts.add(DSL.count().filterWhere(refUser.isNotNull()));
+        return tx.with(act).with(eng).with(unl).with(ref).select(counts)
+                .from(act).leftJoin(eng).on(engUser.eq(user)).leftJoin(unl).on(unlUser.eq(user)).leftJoin(ref).on(refUser.eq(user));
     }
 
     /** Achievements of the platform and the tenant's own (with their owner), with the users who unlocked each in the window. */
