@@ -158,7 +158,7 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
     public Map<String, Object> platformAnalytics(Principal caller, String platform, String timePeriod, String from, String to, String metrics) {
         AnalyticsStore.Window w = window(timePeriod, from, to);
         Set<String> wanted = metrics(metrics);
-        List<UUID> ids = dev.thrillring.platforms.PlatformScope.inPlatform(scope.unscoped(), caller, platform,
+        List<UUID> ids = dev.thrillring.platforms.PlatformScope.inPlatform(scope, caller, platform,
                 "only a platform admin reads a platform's analytics", tx -> store.platformTenants(tx, platform));
         AnalyticsCounts sum = AnalyticsCounts.NONE;
         for (UUID tenant : ids) {
