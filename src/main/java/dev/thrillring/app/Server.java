@@ -39,6 +39,7 @@ import dev.thrillring.decisions.DecisionWriter;
 import dev.thrillring.decisions.FactService;
 import dev.thrillring.events.EventRoutes;
 import dev.thrillring.events.EventLog;
+import dev.thrillring.events.EventSequencer;
 import dev.thrillring.events.EventService;
 import dev.thrillring.events.EventStream;
 import dev.thrillring.webhooks.Dispatcher;
@@ -158,10 +159,14 @@ public final class Server implements AutoCloseable {
             Dispatcher dispatcher = new Dispatcher(scope, webhookSettings, tenants::platformOf, metrics.registry(), Clock.systemUTC());
             closeables.addFirst(dispatcher);
             WebhookService webhooks = new WebhookService(scope, tenants::platformOf, webhookSettings, dispatcher, Clock.systemUTC());
-            EventService events = new EventService(scope);
+            // Events get their positions after commit, here (docs/decisions.md, "event sequencer").
+            EventSequencer sequencer = new EventSequencer(scope);
+            closeables.addFirst(sequencer);
+            EventService events = new EventService(scope, sequencer);
             EventStream eventStream = new EventStream(events, Duration.ofSeconds(15), auth::authenticate,
                     EventStream.PER_KEY, EventStream.PER_TENANT);
             Listener listener = new Listener(db, Map.of(
+                    EventLog.WRITTEN, tenant -> sequencer.wake(java.util.UUID.fromString(tenant)),
                     EventLog.CHANNEL, tenant -> {
                         dispatcher.wake();
                         eventStream.committed(tenant);
@@ -178,11 +183,13 @@ public final class Server implements AutoCloseable {
                         caches.clearAll();
                         registry.invalidateAll();
                         leaderboards.forgetIndexes();
+                        sequencer.sweep();
                         dispatcher.wake();
                         eventStream.resync();
                     });
             closeables.addFirst(listener);
             listener.start();
+            sequencer.start();
             dispatcher.start();
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
