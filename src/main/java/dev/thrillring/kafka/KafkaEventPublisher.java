@@ -129,7 +129,7 @@ public final class KafkaEventPublisher implements EventPublisher {
                 break;
             }
         }
-        if (failure != null && !(failure instanceof RetriableException) && !(failure instanceof InterruptedException)
+        if (failure != null && !closed && !(failure instanceof RetriableException) && !(failure instanceof InterruptedException)
                 && !(failure instanceof Topics.NotReady)
                 && !(failure instanceof org.apache.kafka.common.errors.TimeoutException)) {
             // A producer that met a fatal error stays broken: the next call starts a new one.
