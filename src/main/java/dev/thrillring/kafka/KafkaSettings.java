@@ -66,6 +66,11 @@ public record KafkaSettings(String bootstrapServers, String topicPrefix, int bat
         return new KafkaSettings(bootstrapServers, topicPrefix, batch, poll, producer);
     }
 
+    /** A copy with other producer properties. */
+    public KafkaSettings withProducer(Map<String, String> producer) {
+        return new KafkaSettings(bootstrapServers, topicPrefix, batch, poll, producer);
+    }
+
     /** The topic of an event type: the prefix and the type's family (the part before the first dot). */
     public String topicOf(String type) {
         int dot = type.indexOf('.');
