@@ -39,6 +39,7 @@ import dev.thrillring.decisions.DecisionWriter;
 import dev.thrillring.decisions.FactService;
 import dev.thrillring.events.EventRoutes;
 import dev.thrillring.events.EventLog;
+import dev.thrillring.events.EventSequencer;
 import dev.thrillring.events.EventService;
 import dev.thrillring.events.EventStream;
 import dev.thrillring.kafka.KafkaEventPublisher;
@@ -166,14 +167,18 @@ public final class Server implements AutoCloseable {
             Dispatcher dispatcher = new Dispatcher(scope, webhookSettings, tenants::platformOf, metrics.registry(), Clock.systemUTC());
             closeables.addFirst(dispatcher);
             WebhookService webhooks = new WebhookService(scope, tenants::platformOf, webhookSettings, dispatcher, Clock.systemUTC());
-            EventService events = new EventService(scope);
-            // Kafka (large deployments): the same event log, published per tenant after commit.
+            // Events get their positions after commit, here (docs/decisions.md, "event sequencer").
+            EventSequencer sequencer = new EventSequencer(scope);
+            closeables.addFirst(sequencer);
+            EventService events = new EventService(scope, sequencer);
+            // Kafka (large deployments): the same event log, published per tenant once its events have positions.
             Optional<OutboxRelay> relay = kafka.map(k -> new OutboxRelay(scope, new KafkaEventPublisher(k), k, metrics.registry(),
                     Clock.systemUTC()));
             relay.ifPresent(closeables::addFirst);
             EventStream eventStream = new EventStream(events, Duration.ofSeconds(15), auth::authenticate,
                     EventStream.PER_KEY, EventStream.PER_TENANT);
             Listener listener = new Listener(db, Map.of(
+                    EventLog.WRITTEN, tenant -> sequencer.wake(java.util.UUID.fromString(tenant)),
                     EventLog.CHANNEL, tenant -> {
                         dispatcher.wake();
                         relay.ifPresent(OutboxRelay::wake);
@@ -191,12 +196,14 @@ public final class Server implements AutoCloseable {
                         caches.clearAll();
                         registry.invalidateAll();
                         leaderboards.forgetIndexes();
+                        sequencer.sweep();
                         dispatcher.wake();
                         relay.ifPresent(OutboxRelay::wake);
                         eventStream.resync();
                     });
             closeables.addFirst(listener);
             listener.start();
+            sequencer.start();
             dispatcher.start();
             relay.ifPresent(OutboxRelay::start);
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
