@@ -160,9 +160,9 @@ final class AnalyticsReport {
         if (h.startedOn() != null) out.put("started_on", h.startedOn().toString());
         out.put("tenants", h.tenants());
         out.put("population", "users first active from the holdout's start to the window's end, split by a hash of tenant and user id");
-        out.put("rewards_withheld", false);
-        out.put("note", "the decision pipeline does not yet withhold rewards and notifications from held-out users: "
-                + "until it does, both groups are treated alike and the lift measures nothing but chance");
+        out.put("rewards_withheld", true);
+        out.put("note", "held-out users' facts are decided and measured, but they get no points, progress, unlocks, scores or rewards, "
+                + "so no events or notifications: the lift compares gamification against none");
         Map<String, Object> held = group(h.held(), "held-out");
         Map<String, Object> treated = group(h.treated(), "treated");
         out.put("held_out", held);

@@ -35,11 +35,24 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
     private final TenantService tenants;
     private final Clock clock;
     private final AnalyticsStore store = new AnalyticsStore();
+    /** Each tenant's holdout share (empty: none), for the decision path; a change elsewhere shows within 10 s. */
+    private final com.github.benmanes.caffeine.cache.Cache<UUID, java.util.Optional<java.math.BigDecimal>> shares;
 
-    public AnalyticsService(TenantScope scope, TenantService tenants, Clock clock) {
+    public AnalyticsService(TenantScope scope, TenantService tenants, Clock clock, dev.thrillring.db.Caches caches) {
         this.scope = scope;
         this.tenants = tenants;
         this.clock = clock;
+        this.shares = caches.expiring("holdout-shares", java.time.Duration.ofSeconds(10), 100_000);
+    }
+
+    /** Who the decision path holds out of rewards and notifications: {@link Holdout} at the tenant's share. */
+    public dev.thrillring.decisions.Holdouts holdouts() {
+        return (tenant, userId) -> {
+            if (userId == null) return false;
+            java.util.Optional<java.math.BigDecimal> share = shares.get(tenant,
+                    t -> scope.inTenant(t, tx -> store.holdoutSetting(tx, t)).map(AnalyticsStore.HoldoutSetting::share));
+            return share.isPresent() && Holdout.contains(tenant, userId, share.get());
+        };
     }
 
     @Override
@@ -131,13 +144,15 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
         if (share.stripTrailingZeros().scale() > 4) throw new Problem.Invalid("share", "may have at most 4 decimals");
         LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
         tenants.requirePlatformOf(tenant);
-        return scope.inTenant(tenant, tx -> {
+        Map<String, Object> view = scope.inTenant(tenant, tx -> {
             if (share.signum() == 0) {
                 store.endHoldout(tx, tenant);
                 return holdoutView(null);
             }
             return holdoutView(store.setHoldout(tx, tenant, share.setScale(4, java.math.RoundingMode.UNNECESSARY), today));
         });
+        shares.invalidate(tenant);
+        return view;
     }
 
     private static Map<String, Object> holdoutView(AnalyticsStore.HoldoutSetting h) {
@@ -146,7 +161,7 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
         out.put("enabled", true);
         out.put("share", h.share());
         out.put("started_on", h.startedOn().toString());
-        out.put("rewards_withheld", false);
+        out.put("rewards_withheld", true);
         return out;
     }
 

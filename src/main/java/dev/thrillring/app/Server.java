@@ -160,8 +160,9 @@ public final class Server implements AutoCloseable {
             decisions.register(leaderboards.scores());
             PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(scope, baseRules, registry, overlays, engine, ruleSets,
                     p -> achievements.syncPlatform(baseRules, p));
-            AnalyticsService analytics = new AnalyticsService(scope, tenants, Clock.systemUTC());
+            AnalyticsService analytics = new AnalyticsService(scope, tenants, Clock.systemUTC(), caches);
             decisions.register(analytics);
+            decisions.withholdFrom(analytics.holdouts());
             FactService facts = new FactService(scope, tenants, engine, registry, decisions, metrics.registry());
             // Webhooks: delivered from the event log after commit, woken by its notification.
             Dispatcher dispatcher = new Dispatcher(scope, webhookSettings, tenants::platformOf, metrics.registry(), Clock.systemUTC());

@@ -254,6 +254,8 @@ final class GroupCommit {
             Set<String> unlockedBefore = state.unlockedAchievements();
             try {
                 Evaluation e = engine.evaluate(ruleSet, f.toFact(), state);
+                // Held out: decided and measured, but no rewards, so no events or notifications either.
+                if (writer.holdouts().heldOut(tenant, f.userId())) e = Holdouts.withheld(e);
                 snapshot.advance(unlockedBefore, state, f.occurredAt(), metricNames(e.outcomes()));
                 evaluated.add(new Evaluated(p, e));
             } catch (RuleFailure | Problem failure) {

@@ -52,6 +52,40 @@ class HoldoutTest {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
+    @Test
+    void shouldDecideAHeldOutUsersFactsWithoutRewardsOrEvents() {
+        String shop = app.createTenant("Holdout shop", "coreldove");
+        String shopAdmin = app.issueKey(shop, "tenant_admin");
+        String shopIngest = app.issueKey(shop, "ingest");
+        String shopAnalyst = app.issueKey(shop, "analyst");
+        assertThat(app.send("PUT", "/api/v1/tenants/" + shop + "/holdout", shopAdmin, "application/json", "{\"share\":0.5}").status())
+                .isEqualTo(200);
+        UUID id = UUID.fromString(shop);
+        String held = null, treated = null;
+        for (int i = 1; held == null || treated == null; i++) {
+            if (Holdout.contains(id, "s" + i, HALF)) held = held == null ? "s" + i : held;
+            else treated = treated == null ? "s" + i : treated;
+        }
+        // A first shipped order unlocks first-sale and scores on the boards, for a treated user.
+        JsonNode kept = order(shopIngest, shop, "hs-1", held);
+        JsonNode given = order(shopIngest, shop, "hs-2", treated);
+        assertThat(given.toString()).contains("\"kind\":\"unlock\"", "first-sale");
+        assertThat(kept.toString()).doesNotContain("\"kind\":\"unlock\"", "\"kind\":\"score\"", "\"kind\":\"points\"", "\"kind\":\"progress\"")
+                .contains("\"kind\":\"metric");
+        String heldUser = held, treatedUser = treated;
+        List<JsonNode> events = new ArrayList<>();
+        app.get("/api/v1/tenants/" + shop + "/events?limit=1000", shopAnalyst).json().get("events").forEach(events::add);
+        assertThat(events).anyMatch(e -> e.get("subject").asText().equals(treatedUser) && e.get("type").asText().equals("achievement.unlocked"));
+        assertThat(events).noneMatch(e -> e.get("subject").asText().equals(heldUser));
+    }
+
+    static JsonNode order(String key, String tenant, String id, String user) {
+        Response r = app.post("/api/v1/facts", key, "{\"id\":\"" + id + "\",\"tenant_id\":\"" + tenant + "\",\"user_id\":\"" + user
+                + "\",\"type\":\"order.shipped\",\"attributes\":{\"order_value\":120}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().get("outcomes");
+    }
+
     static void ratio(JsonNode v, long numerator, long denominator) {
         assertThat(v.get("numerator").asLong()).as(v.toString()).isEqualTo(numerator);
         assertThat(v.get("denominator").asLong()).as(v.toString()).isEqualTo(denominator);
@@ -84,7 +118,7 @@ class HoldoutTest {
         assertThat(h.get("enabled").asBoolean()).isTrue();
         assertThat(h.get("share").decimalValue()).isEqualByComparingTo("0.5");
         assertThat(h.get("started_on").asText()).isEqualTo("2026-10-01");
-        assertThat(h.get("rewards_withheld").asBoolean()).isFalse();
+        assertThat(h.get("rewards_withheld").asBoolean()).isTrue();
         List<JsonNode> groups = new ArrayList<>(List.of(h.get("held_out"), h.get("treated")));
         long[][] expected = {held, treated};
         for (int k = 0; k < 2; k++) {
