@@ -16,12 +16,18 @@ public final class ConsoleViews {
                         String active, boolean admin, boolean author, boolean platformAdmin) {
         /** The path of a tenant page. */
         public String tenantPath(String rest) { return ConsolePaths.ROOT + "/tenants/" + tenantId + rest; }
+
+        /** True on the pages of a tenant the demo mode created. */
+        public boolean demo() { return dev.thrillring.demo.DemoMode.isDemo(tenantName); }
     }
 
     /** A platform and its tenants, for a platform admin's overview. */
     public record PlatformTenants(String platform, List<TenantRow> tenants) {}
 
-    public record TenantRow(String tenantId, String name, String industry, String status, String createdAt) {}
+    public record TenantRow(String tenantId, String name, String industry, String status, String createdAt) {
+        /** True for a tenant the demo mode created. */
+        public boolean demo() { return dev.thrillring.demo.DemoMode.isDemo(name); }
+    }
 
     /** A tenant's overview. */
     public record Overview(String platform, String industry, String status, String createdAt, String liveVersion,
