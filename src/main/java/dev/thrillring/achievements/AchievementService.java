@@ -44,10 +44,11 @@ public final class AchievementService implements dev.thrillring.decisions.Decisi
     private final TenantScope scope;
     private final TenantService tenants;
     private final RuleSetService ruleSets;
-    private final AchievementStore store = new AchievementStore();
+    private final AchievementStore store;
     private final AchievementQueries queries = new AchievementQueries();
 
-    public AchievementService(Database db, TenantScope scope, TenantService tenants, RuleSetService ruleSets) {
+    public AchievementService(Database db, TenantScope scope, TenantService tenants, RuleSetService ruleSets, dev.thrillring.db.Caches caches) {
+        this.store = new AchievementStore(caches);
         this.db = db;
         this.scope = scope;
         this.tenants = tenants;

@@ -147,21 +147,24 @@ public final class AchievementStore {
     /** What the decision path needs to know of an achievement; cached, the catalogue rarely changes. */
     record Ref(UUID id, boolean repeatable) {}
 
-    private final Map<String, Ref> refs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final com.github.benmanes.caffeine.cache.Cache<String, Ref> refs;
+
+    AchievementStore(dev.thrillring.db.Caches caches) { this.refs = caches.lasting("achievement-refs", 100_000); }
 
     /** Forgets cached catalogue entries (after a sync or a new custom achievement). */
-    void forgetCatalogue() { refs.clear(); }
+    void forgetCatalogue() { refs.invalidateAll(); }
 
     Ref ref(DSLContext tx, UUID tenantId, String platform, String key, String rule) {
         String k = platform + "|" + tenantId + "|" + key;
-        Ref r = refs.get(k);
+        Ref r = refs.getIfPresent(k);
         if (r != null) return r;
         UUID id = achievementId(tx, tenantId, platform, key).orElseGet(() -> registerCustom(tx, tenantId, platform, key, rule));
         Boolean repeatable = tx.select(ACHIEVEMENTS.IS_REPEATABLE).from(ACHIEVEMENTS).where(ACHIEVEMENTS.ID.eq(id)).fetchOne(ACHIEVEMENTS.IS_REPEATABLE);
-        r = new Ref(id, Boolean.TRUE.equals(repeatable));
-        if (refs.size() > 100_000) refs.clear();
-        refs.put(k, r);
-        return r;
+        Ref found = new Ref(id, Boolean.TRUE.equals(repeatable));
+        // Only once committed: a custom achievement registered by a transaction that then rolls
+        // back would otherwise stay cached with an id no row has.
+        dev.thrillring.db.TenantScope.afterCommit(tx, () -> refs.put(k, found));
+        return found;
     }
 
     /**

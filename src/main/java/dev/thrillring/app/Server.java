@@ -17,6 +17,7 @@ import dev.thrillring.referrals.ReferralRoutes;
 import dev.thrillring.referrals.ReferralService;
 import dev.thrillring.auth.AuthService;
 import io.javalin.security.RouteRole;
+import dev.thrillring.db.Caches;
 import dev.thrillring.db.Database;
 import dev.thrillring.db.DatabaseSupervisor;
 import dev.thrillring.db.DiskWatch;
@@ -39,6 +40,7 @@ import dev.thrillring.decisions.DecisionWriter;
 import dev.thrillring.decisions.FactService;
 import dev.thrillring.events.EventRoutes;
 import dev.thrillring.events.EventLog;
+import dev.thrillring.events.EventSequencer;
 import dev.thrillring.events.EventService;
 import dev.thrillring.events.EventStream;
 import dev.thrillring.webhooks.Dispatcher;
@@ -121,7 +123,7 @@ public final class Server implements AutoCloseable {
         TenantScope scope = new TenantScope(db.dsl(), db.dataSource());
         RuleEngine engine = new RuleEngine(metrics.registry());
         PlatformRuleFiles ruleFiles = new PlatformRuleFiles(config.rulesDir(), config.tablesDir());
-        PlatformBaseRules baseRules = new PlatformBaseRules(ruleFiles, db.dsl());
+        PlatformBaseRules baseRules = new PlatformBaseRules(ruleFiles, scope);
         RuleSetOverlays overlays = new RuleSetOverlays(scope);
         RuleSetRegistry registry = new RuleSetRegistry(new RuleSetCompiler(), baseRules, engine,
                 overlays, config.maxCompiledOverlays(), metrics.registry());
@@ -140,19 +142,21 @@ public final class Server implements AutoCloseable {
             OperationsGate gate = new OperationsGate(supervisor, disk, metrics.registry());
             List<String> platforms = db.dsl().select(PLATFORMS.NAME).from(PLATFORMS).fetch(PLATFORMS.NAME);
             registry.loadPlatforms(platforms);
-            TenantService tenants = new TenantService(scope);
+            // Every cache of database reads; the listener's resync drops them all.
+            Caches caches = new Caches();
+            TenantService tenants = new TenantService(scope, caches);
             AuthService auth = new AuthService(db.dsl(), AdminKey.resolveHash(config.adminKey(), config.dataDir()),
                     config.jwt().map(dev.thrillring.auth.JwtVerifier::new), tenants::platformOf);
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine, baseRules);
-            AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets);
+            AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets, caches);
             // The files just compiled, not a second read (and conversion) of the same workbooks.
             achievements.syncPlatforms(registry::platformRules, platforms);
-            LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC());
+            LeaderboardService leaderboards = new LeaderboardService(db, scope, tenants, Clock.systemUTC(), caches);
             // The one write path; features join it here, and ingestion never names them.
             DecisionWriter decisions = new DecisionWriter();
             decisions.register(achievements);
-            decisions.register(leaderboards);
-            PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(db.dsl(), baseRules, registry, overlays, engine, ruleSets,
+            decisions.register(leaderboards.scores());
+            PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(scope, baseRules, registry, overlays, engine, ruleSets,
                     p -> achievements.syncPlatform(baseRules, p));
             AnalyticsService analytics = new AnalyticsService(scope, tenants, Clock.systemUTC());
             decisions.register(analytics);
@@ -161,10 +165,14 @@ public final class Server implements AutoCloseable {
             Dispatcher dispatcher = new Dispatcher(scope, webhookSettings, tenants::platformOf, metrics.registry(), Clock.systemUTC());
             closeables.addFirst(dispatcher);
             WebhookService webhooks = new WebhookService(scope, tenants::platformOf, webhookSettings, dispatcher, Clock.systemUTC());
-            EventService events = new EventService(scope);
+            // Events get their positions after commit, here (docs/decisions.md, "event sequencer").
+            EventSequencer sequencer = new EventSequencer(scope);
+            closeables.addFirst(sequencer);
+            EventService events = new EventService(scope, sequencer);
             EventStream eventStream = new EventStream(events, Duration.ofSeconds(15), auth::authenticate,
                     EventStream.PER_KEY, EventStream.PER_TENANT);
             Listener listener = new Listener(db, Map.of(
+                    EventLog.WRITTEN, tenant -> sequencer.wake(java.util.UUID.fromString(tenant)),
                     EventLog.CHANNEL, tenant -> {
                         dispatcher.wake();
                         eventStream.committed(tenant);
@@ -178,19 +186,22 @@ public final class Server implements AutoCloseable {
                     AuthService.REVOKED_CHANNEL, auth::revoked),
                     () -> {
                         auth.forgetAll();
+                        caches.clearAll();
                         registry.invalidateAll();
                         leaderboards.forgetIndexes();
+                        sequencer.sweep();
                         dispatcher.wake();
                         eventStream.resync();
                     });
             closeables.addFirst(listener);
             listener.start();
+            sequencer.start();
             dispatcher.start();
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
             ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC(),
                     config.writer().map(CaseStudyRewriter::new));
-            BadgeService badges = new BadgeService(scope, new BadgeKeys(db.dsl(), dev.thrillring.badges.KeySeal.resolve(config.badgeKeySecret(), config.dataDir())), config.publicUrl(), Clock.systemUTC());
+            BadgeService badges = new BadgeService(scope, new BadgeKeys(scope, dev.thrillring.badges.KeySeal.resolve(config.badgeKeySecret(), config.dataDir())), config.publicUrl(), Clock.systemUTC());
             if (config.watchRules()) {
                 RuleFileWatcher watcher = new RuleFileWatcher(ruleFiles, platforms, p -> {
                     registry.reloadPlatform(p);
@@ -201,7 +212,7 @@ public final class Server implements AutoCloseable {
                 watcher.start();
             }
 
-            PlatformService platformService = new PlatformService(db.dsl());
+            PlatformService platformService = new PlatformService(scope);
             RateLimits limits = new RateLimits();
             RateLimitSync rateSync = new RateLimitSync(db.dsl(), limits);
             closeables.addFirst(rateSync);

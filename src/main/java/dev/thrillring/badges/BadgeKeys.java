@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.thrillring.db.TenantScope;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -23,11 +24,13 @@ import static dev.thrillring.db.schema.Tables.BADGE_SIGNING_KEYS;
  */
 public final class BadgeKeys {
     private static final dev.thrillring.db.schema.tables.BadgeSigningKeys K = BADGE_SIGNING_KEYS;
+    private final TenantScope scope;
     private final DSLContext dsl;
     private final KeySeal seal;
 
-    public BadgeKeys(DSLContext dsl, KeySeal seal) {
-        this.dsl = dsl;
+    public BadgeKeys(TenantScope scope, KeySeal seal) {
+        this.scope = scope;
+        this.dsl = scope.unscoped();
         this.seal = seal;
         sealStoredKeys();
     }
@@ -53,9 +56,9 @@ public final class BadgeKeys {
 
     /** Retires the active keys and makes a new one; returns the new key id. */
     public String rotate() {
-        return dsl.transactionResult(c -> {
-            c.dsl().update(K).set(K.RETIRED_AT, DSL.currentOffsetDateTime()).where(K.RETIRED_AT.isNull()).execute();
-            return insert(c.dsl(), seal).getKeyID();
+        return scope.platformWide(tx -> {
+            tx.update(K).set(K.RETIRED_AT, DSL.currentOffsetDateTime()).where(K.RETIRED_AT.isNull()).execute();
+            return insert(tx, seal).getKeyID();
         });
     }
 

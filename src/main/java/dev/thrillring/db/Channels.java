@@ -22,9 +22,11 @@ public final class Channels {
     public static final String PRIVACY = "thrillring_privacy";
     /** An API key was revoked: its id. */
     public static final String KEY_REVOKED = "thrillring_key_revoked";
-    /** A tenant's events committed: the tenant id (wakes event deliveries). */
+    /** A tenant's events got positions: the tenant id (wakes event deliveries, streams and publishers). */
     public static final String EVENTS = "thrillring_events";
+    /** A transaction that wrote a tenant's events committed: the tenant id (wakes the event sequencer). */
+    public static final String EVENTS_WRITTEN = "thrillring_events_written";
 
     /** Every channel a process may listen on. */
-    public static final Set<String> ALL = Set.of(RULE_SETS, SCORES, PRIVACY, KEY_REVOKED, EVENTS);
+    public static final Set<String> ALL = Set.of(RULE_SETS, SCORES, PRIVACY, KEY_REVOKED, EVENTS, EVENTS_WRITTEN);
 }

@@ -78,7 +78,13 @@ public final class Database implements AutoCloseable {
             PostgresProcess process = new PostgresProcess(pgData);
             // A kill -9 of the previous run can leave its postmaster running: stop it, or this start fails.
             process.stopOrphan(Duration.ofSeconds(10));
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            // Extra server settings for profiling, e.g. thrillring.pg.settings=shared_preload_libraries=pg_stat_statements
+            for (String setting : System.getProperty("thrillring.pg.settings", "").split(";")) {
+                int eq = setting.indexOf('=');
+                if (eq > 0) builder.setServerConfig(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+            }
+            EmbeddedPostgres pg = builder
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")

@@ -40,6 +40,16 @@ public final class TenantScope {
     }
 
     /**
+     * Runs {@code work} in a transaction of no tenant: row-level security hides every tenant's
+     * rows, and only platform-level rows (platforms, their keys and base rules, badge keys) are
+     * reached. The same mechanism as {@link #inTenant}: deferred statements, work at and after
+     * commit.
+     */
+    public <T> T platformWide(Function<DSLContext, T> work) {
+        return transaction(work);
+    }
+
+    /**
      * As {@link #inTenant(UUID, Function)}, for work whose first statements do not depend on each
      * other: the tenant's setting and {@code first} go to the server as one statement text, in
      * one round trip, and {@code then} receives their results in order (each query must return

@@ -52,8 +52,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class GroupCommit {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     static final int MAX_GROUP = 1000;
-    /** Groups of one tenant in flight at once on one node (on disjoint subjects). */
-    static final int WORKERS_PER_TENANT = 2;
+    /**
+     * Groups of one tenant in flight at once on one node (on disjoint subjects). More than one,
+     * so that a group's commit (its WAL flush) overlaps the next group's reads and evaluation;
+     * groups serialize only on the tenant's event counter, in their last round trip.
+     * {@code -Dthrillring.group.workers=N} overrides it for benchmarks.
+     */
+    static final int WORKERS_PER_TENANT = Integer.getInteger("thrillring.group.workers", 4);
     static final int MAX_ATTEMPTS = 8;
     private static boolean TRACE() { return Boolean.getBoolean("thrillring.trace.groups"); }
 

@@ -15,8 +15,12 @@ public final class EventService {
     /** A filtered page reads at most this many events looking for matches, then answers with what it found. */
     static final int MAX_SCAN = 10_000;
     private final TenantScope scope;
+    private final EventSequencer sequencer;
 
-    public EventService(TenantScope scope) { this.scope = scope; }
+    public EventService(TenantScope scope, EventSequencer sequencer) {
+        this.scope = scope;
+        this.sequencer = sequencer;
+    }
 
     /** A page of events: those after {@code after}, oldest first, and where the next page starts. */
     public record Page(List<Event> events, long next) {}
@@ -31,6 +35,8 @@ public final class EventService {
      */
     public Page after(Principal caller, UUID tenant, long after, EventTypeFilter types, int limit) {
         authorise(caller, tenant);
+        // Positions come just after commit; a poller that was just answered still sees its facts' events.
+        sequencer.sequenceNow(tenant);
         return page(tenant, after, types, limit);
     }
 

@@ -2,9 +2,9 @@ package dev.thrillring.platforms;
 
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
+import dev.thrillring.db.TenantScope;
 import dev.thrillring.problems.Problem;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 
 import java.util.function.Function;
 
@@ -19,11 +19,10 @@ public final class PlatformScope {
     private PlatformScope() {}
 
     /** Runs {@code work} in one transaction once the checks pass; {@code refused} is the 403's detail for other roles. */
-    public static <T> T inPlatform(DSLContext dsl, Principal caller, String platform, String refused, Function<DSLContext, T> work) {
+    public static <T> T inPlatform(TenantScope scope, Principal caller, String platform, String refused, Function<DSLContext, T> work) {
         if (caller.role() != Role.PLATFORM_ADMIN) throw new Problem.Forbidden(refused);
         caller.requirePlatform(platform);
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = DSL.using(cfg);
+        return scope.platformWide(tx -> {
             if (!tx.fetchExists(PLATFORMS, PLATFORMS.NAME.eq(platform))) throw new Problem.NotFound("no platform '" + platform + "'");
             return work.apply(tx);
         });

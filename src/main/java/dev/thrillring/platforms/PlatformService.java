@@ -5,6 +5,7 @@ import dev.thrillring.auth.ApiKey;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
 import dev.thrillring.problems.Problem;
+import dev.thrillring.db.TenantScope;
 import org.jooq.DSLContext;
 
 import java.time.OffsetDateTime;
@@ -18,11 +19,11 @@ import java.util.function.Function;
  * its tenants, read its audit log. The operator does the same for every platform.
  */
 public final class PlatformService {
-    private final DSLContext dsl;
+    private final TenantScope scope;
     private final PlatformStore store = new PlatformStore();
     private final AuditStore audit = new AuditStore();
 
-    public PlatformService(DSLContext dsl) { this.dsl = dsl; }
+    public PlatformService(TenantScope scope) { this.scope = scope; }
 
     /** A freshly issued platform admin key; {@code apiKey} is returned this once and never stored. */
     public record IssuedPlatformKey(UUID keyId, String platform, String role, String prefix, String apiKey, OffsetDateTime createdAt) {}
@@ -62,6 +63,6 @@ public final class PlatformService {
     }
 
     private <T> T inPlatform(Principal caller, String platform, Function<DSLContext, T> work) {
-        return PlatformScope.inPlatform(dsl, caller, platform, "only a platform admin acts on a platform", work);
+        return PlatformScope.inPlatform(scope, caller, platform, "only a platform admin acts on a platform", work);
     }
 }

@@ -4,6 +4,7 @@ import dev.thrillring.engine.authoring.TableSchema;
 import dev.thrillring.engine.BaseRules;
 import dev.thrillring.engine.PlatformRuleFiles;
 import dev.thrillring.engine.RuleResource;
+import dev.thrillring.db.TenantScope;
 import org.jooq.DSLContext;
 
 import java.util.ArrayList;
@@ -23,12 +24,12 @@ public final class PlatformBaseRules implements BaseRules {
     static final String UPLOADED = "uploaded";
 
     private final PlatformRuleFiles shipped;
-    private final DSLContext dsl;
+    private final TenantScope scope;
     private final PlatformRuleSetStore store = new PlatformRuleSetStore();
 
-    public PlatformBaseRules(PlatformRuleFiles shipped, DSLContext dsl) {
+    public PlatformBaseRules(PlatformRuleFiles shipped, TenantScope scope) {
         this.shipped = shipped;
-        this.dsl = dsl;
+        this.scope = scope;
     }
 
     @Override public List<RuleResource> load(String platform) { return snapshot(platform).rules(); }
@@ -41,8 +42,7 @@ public final class PlatformBaseRules implements BaseRules {
 
     Snapshot snapshot(String platform) {
         record Read(String identity, List<RuleSetStore.StoredFile> files, long generation) {}
-        Read read = dsl.transactionResult(cfg -> {
-            DSLContext tx = org.jooq.impl.DSL.using(cfg);
+        Read read = scope.platformWide(tx -> {
             // Generation first: a switch committed between the two reads leaves the generation older
             // than the version read (its notice then reloads once more), never newer (a stale swap that sticks).
             long generation = store.generation(tx, platform);

@@ -15,6 +15,7 @@ import dev.thrillring.engine.ScenarioRunner;
 import dev.thrillring.engine.authoring.TableDiff;
 import dev.thrillring.engine.authoring.TableLayers;
 import dev.thrillring.problems.Problem;
+import dev.thrillring.db.TenantScope;
 import org.jooq.DSLContext;
 
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ import java.util.function.Function;
  * new base first; if one tenant's rules would break, nothing changes and the tenants are named.
  */
 public final class PlatformRuleSetService {
-    private final DSLContext dsl;
+    private final TenantScope scope;
     private final PlatformBaseRules base;
     private final RuleSetRegistry registry;
     private final Overlay.Source overlays;
@@ -45,10 +46,10 @@ public final class PlatformRuleSetService {
     private final AuditStore audit = new AuditStore();
 
     /** {@code baseChanged} runs after a new base is live (the achievement catalogue follows it). */
-    public PlatformRuleSetService(DSLContext dsl, PlatformBaseRules base, RuleSetRegistry registry, Overlay.Source overlays,
+    public PlatformRuleSetService(TenantScope scope, PlatformBaseRules base, RuleSetRegistry registry, Overlay.Source overlays,
                                   RuleEngine engine, RuleSetService ruleSets, Consumer<String> baseChanged) {
         this.ruleSets = ruleSets;
-        this.dsl = dsl;
+        this.scope = scope;
         this.base = base;
         this.registry = registry;
         this.overlays = overlays;
@@ -283,6 +284,6 @@ public final class PlatformRuleSetService {
     }
 
     private <T> T inPlatform(Principal caller, String platform, Function<DSLContext, T> work) {
-        return PlatformScope.inPlatform(dsl, caller, platform, "only a platform admin manages a platform's base rules", work);
+        return PlatformScope.inPlatform(scope, caller, platform, "only a platform admin manages a platform's base rules", work);
     }
 }

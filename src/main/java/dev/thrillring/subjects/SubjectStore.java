@@ -128,14 +128,27 @@ public final class SubjectStore {
                 DSL.select(userKey, ACHIEVEMENTS.ACHIEVEMENT_KEY, ACHIEVEMENTS.COOLDOWN_SECONDS, DSL.max(TENANT_ACHIEVEMENTS.UNLOCKED_AT))
                         .from(TENANT_ACHIEVEMENTS)
                         .join(ACHIEVEMENTS).on(ACHIEVEMENTS.ID.eq(TENANT_ACHIEVEMENTS.ACHIEVEMENT_ID))
-                        .where(TENANT_ACHIEVEMENTS.TENANT_ID.eq(tenantId).and(userKey.in(userKeys))
+                        .where(TENANT_ACHIEVEMENTS.TENANT_ID.eq(tenantId).and(subjectIn(TENANT_ACHIEVEMENTS.USER_ID, userKeys))
                                 .and(TENANT_ACHIEVEMENTS.UNLOCKED_AT.isNotNull()))
                         .groupBy(userKey, ACHIEVEMENTS.ACHIEVEMENT_KEY, ACHIEVEMENTS.COOLDOWN_SECONDS),
                 DSL.select(referrer, DSL.count()).from(REFERRAL_CONVERSIONS.join(REFERRAL_CODES)
                                 .on(REFERRAL_CODES.ID.eq(REFERRAL_CONVERSIONS.REFERRAL_CODE_ID)))
-                        .where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenantId).and(referrer.in(userKeys))
+                        .where(REFERRAL_CONVERSIONS.TENANT_ID.eq(tenantId).and(REFERRAL_CODES.TENANT_ID.eq(tenantId))
+                                .and(subjectIn(REFERRAL_CODES.REFERRER_USER_ID, userKeys))
                                 .and(REFERRAL_CONVERSIONS.STATUS.eq("approved")))
                         .groupBy(referrer));
+    }
+
+    /**
+     * {@code column} names one of the subjects {@code keys} (the tenant itself is the key "" and a
+     * NULL column). Written so the subject index is used: {@code coalesce(column, '') IN (...)}
+     * read every row of the tenant, once per group.
+     */
+    static org.jooq.Condition subjectIn(org.jooq.Field<String> column, Set<String> keys) {
+        Set<String> users = new HashSet<>(keys);
+        boolean tenant = users.remove("");
+        org.jooq.Condition c = users.isEmpty() ? DSL.falseCondition() : column.in(users);
+        return tenant ? c.or(column.isNull()) : c;
     }
 
     /** The snapshots of {@code userKeys} from the four results of {@link #loadAllQueries}, in their order. */

@@ -1,8 +1,10 @@
 package dev.thrillring.tenants;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import dev.thrillring.auth.ApiKey;
 import dev.thrillring.auth.Principal;
 import dev.thrillring.auth.Role;
+import dev.thrillring.db.Caches;
 import dev.thrillring.db.TenantScope;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.problems.Problem.Violation;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Creates tenants and issues their API keys; knows each tenant's platform. */
 public final class TenantService {
@@ -20,9 +21,15 @@ public final class TenantService {
     private final TenantStore store = new TenantStore();
     private final dev.thrillring.audit.AuditStore audit = new dev.thrillring.audit.AuditStore();
     /** A tenant's platform never changes, so it is cached for the ingestion path. */
-    private final Map<UUID, String> platformOf = new ConcurrentHashMap<>();
+    private final Cache<UUID, String> platformOf;
+    /** A tenant's own request rate (empty: the service default); a change elsewhere shows within 10 s. */
+    private final Cache<UUID, Optional<Integer>> rates;
 
-    public TenantService(TenantScope scope) { this.scope = scope; }
+    public TenantService(TenantScope scope, Caches caches) {
+        this.scope = scope;
+        this.platformOf = caches.lasting("tenant-platforms", 1_000_000);
+        this.rates = caches.expiring("tenant-rate-limits", java.time.Duration.ofSeconds(10), 100_000);
+    }
 
     /** What a client sends to create a tenant. */
     public record NewTenant(String name, String platform, String industry) {}
@@ -90,16 +97,9 @@ public final class TenantService {
         });
     }
 
-    private record CachedRate(Integer rate, long loadedAt) {}
-    private final Map<UUID, CachedRate> rates = new ConcurrentHashMap<>();
-
     /** The tenant's own request rate, or null for the service default; re-read at most every 10 s. */
     public Integer rateLimitOf(UUID tenantId) {
-        CachedRate c = rates.get(tenantId);
-        if (c != null && System.currentTimeMillis() - c.loadedAt() < 10_000) return c.rate();
-        Integer rate = scope.inTenant(tenantId, tx -> store.rateLimit(tx, tenantId));
-        rates.put(tenantId, new CachedRate(rate, System.currentTimeMillis()));
-        return rate;
+        return rates.get(tenantId, t -> Optional.ofNullable(scope.inTenant(t, tx -> store.rateLimit(tx, t)))).orElse(null);
     }
 
     /** Sets a tenant's request rate (platform admins); null returns it to the service default. */
@@ -117,7 +117,7 @@ public final class TenantService {
                     before == null ? null : Map.of("rate_limit_per_second", before), perSecond == null ? null : Map.of("rate_limit_per_second", perSecond));
             return store.find(tx, tenantId).orElseThrow();
         });
-        rates.remove(tenantId);
+        rates.invalidate(tenantId);
         return t;
     }
 
@@ -141,7 +141,7 @@ public final class TenantService {
 
     /** The platform of an existing tenant; empty when there is no such tenant. */
     public Optional<String> platformOf(UUID tenantId) {
-        String p = platformOf.get(tenantId);
+        String p = platformOf.getIfPresent(tenantId);
         if (p != null) return Optional.of(p);
         Optional<String> found = scope.inTenant(tenantId, tx -> store.find(tx, tenantId)).map(Tenant::platform);
         found.ifPresent(v -> platformOf.put(tenantId, v));

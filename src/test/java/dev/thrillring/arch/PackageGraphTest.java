@@ -49,4 +49,15 @@ class PackageGraphTest {
                         "dev.thrillring.referrals..", "dev.thrillring.rulesets..")
                 .check(main);
     }
+
+    @Test
+    void shouldOpenTransactionsOnlyThroughTheOneMechanism() {
+        // db.TenantScope opens every transaction (tenant or platform-wide), so deferred statements,
+        // the event log's commit work and after-commit hooks run the same way everywhere. A jOOQ
+        // transaction elsewhere would silently skip them.
+        noClasses().that().resideOutsideOfPackage("dev.thrillring.db..")
+                .should().callMethod(org.jooq.DSLContext.class, "transactionResult", org.jooq.TransactionalCallable.class)
+                .orShould().callMethod(org.jooq.DSLContext.class, "transaction", org.jooq.TransactionalRunnable.class)
+                .check(main);
+    }
 }

@@ -47,8 +47,12 @@ public final class WrkIngestionBench {
 
             wrk(script, url, env, "warm", 1, connections, Math.min(seconds, 10), 0);
             drain(app, tenant, key, 1000);
+            boolean statements = System.getProperty("thrillring.pg.settings", "").contains("pg_stat_statements");
+            if (statements) resetStatements(app);
             Wrk single = wrk(script, url, env, "single", 1, connections, seconds, 0);
+            if (statements) printStatements(app, "single facts");
             drain(app, tenant, key, 1000);
+            if (statements) resetStatements(app);
             long before = decided(app, tenant);
             long t0 = System.nanoTime();
             Wrk batch = wrk(script, url, env, "batch", 1000, 4, seconds, 0);
@@ -57,6 +61,7 @@ public final class WrkIngestionBench {
             double batchDecided = (decided(app, tenant) - before) / ((System.nanoTime() - t0) / 1e9);
             // Facts of batches cut off when wrk stopped are still decided: wait, so the next phase runs alone.
             drain(app, tenant, key, 1000);
+            if (statements) printStatements(app, "1,000-fact batches");
             Double pgbench = IngestionLoadBench.pgbench(server.database().jdbcUrl(), connections, seconds);
             double half = single.perSecond(1) / 2;
             // wrk has no fixed-rate mode: each connection pauses so that together they offer about half the peak.
@@ -104,6 +109,33 @@ public final class WrkIngestionBench {
                 return;
             } catch (RuntimeException stillBusy) {
                 // the client's timeout passed; the queue is still long (this batch stays queued behind it)
+            }
+        }
+    }
+
+    /** Clears pg_stat_statements (run with -Dthrillring.pg.settings=shared_preload_libraries=pg_stat_statements). */
+    static void resetStatements(TestServer app) throws Exception {
+        try (var c = app.ownerConnection(); var st = c.createStatement()) {
+            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            st.execute("SELECT pg_stat_statements_reset()");
+        }
+    }
+
+    /** Where PostgreSQL spent the phase: the statements by total execution time, and the commits. */
+    static void printStatements(TestServer app, String phase) throws Exception {
+        String sql = """
+                SELECT calls, round(total_exec_time::numeric, 0) AS total_ms, round(mean_exec_time::numeric, 2) AS mean_ms,
+                       rows, shared_blks_hit + shared_blks_read AS blocks, wal_bytes,
+                       regexp_replace(left(query, 160), '\\s+', ' ', 'g') AS query
+                FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'
+                ORDER BY total_exec_time DESC LIMIT 25""";
+        System.out.println("statements during " + phase + " (pg_stat_statements, by total execution time):");
+        System.out.println("| calls | total ms | mean ms | rows | blocks | WAL bytes | statement |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        try (var c = app.ownerConnection(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                System.out.printf(Locale.ROOT, "| %d | %s | %s | %d | %d | %s | `%s` |%n", rs.getLong(1), rs.getBigDecimal(2), rs.getBigDecimal(3),
+                        rs.getLong(4), rs.getLong(5), rs.getString(6), rs.getString(7).replace("|", "\\|"));
             }
         }
     }

@@ -65,9 +65,10 @@ class EventLogTest {
 
     /**
      * The classic outbox pitfall: with positions from a sequence, a transaction that took 5 can
-     * commit before one that took 4, and a reader that has seen 5 never goes back for 4. Writers
-     * here hold their transaction open after their events got positions; a reader paging
-     * meanwhile must see every position, once, in order.
+     * commit before one that took 4, and a reader that has seen 5 never goes back for 4. Here
+     * positions come after commit, in the order the writers' transactions started; so each writer
+     * takes its transaction id first, then writes and commits late, while later writers commit
+     * before it. A reader paging meanwhile must see every position, once, in order.
      */
     @Test
     void shouldNeverLetAReaderSkipAnEventThatCommitsLater() throws Exception {
@@ -97,8 +98,11 @@ class EventLogTest {
                     for (int i = 0; i < perWriter; i++) {
                         int k = i;
                         scope.inTenant(tenant, tx -> {
+                            // The transaction id now, the events and the commit later.
+                            tx.fetch("select pg_current_xact_id()");
+                            sleep(ThreadLocalRandom.current().nextInt(3));
                             EventLog.append(tx, Event.of(tenant, "test.raced", "w" + writer, Instant.now(), Map.of("i", k)));
-                            // Runs after the log's own work, before the commit: the positions are taken, the commit is late.
+                            // Runs after the log's own work, before the commit: the commit is late.
                             TenantScope.atCommit(tx, "slow commit", () -> () -> sleep(ThreadLocalRandom.current().nextInt(3)));
                             return null;
                         });
