@@ -156,16 +156,15 @@ class ConsoleBrowserTest {
         assertThat(b.text()).contains("is queued to be sent again");
         b.screenshots(SHOTS, "console-deliveries");
 
-        // A tenant version changing a cell of the points table, against the active one.
-        String table = app.get("/api/v1/platforms/bizoholic/rulesets/files?path=decision-tables/bizoholic/fact-points.drl.csv", TestServer.ADMIN_KEY).body();
-        for (String points : new String[]{"lead.captured,6", "lead.captured,8"}) {
+        // A saved tenant version against the active one (a DRL change: file by file).
+        for (int points : new int[]{25, 40}) {
             var v = app.upload("/api/v1/rulesets/" + tenant + "/versions", TestServer.ADMIN_KEY,
-                    Map.of("fact-points.drl.csv", TestServer.text(table.replace("lead.captured,5", points))), "leads: " + points);
+                    Map.of("bonus.drl", TestServer.text(ConsoleAdminPagesTest.BONUS.formatted(points))), "big orders: " + points);
             assertThat(v.status()).as(v.body()).isEqualTo(201);
         }
         assertThat(app.post("/api/v1/rulesets/" + tenant + "/versions/1/activate", TestServer.ADMIN_KEY, "").status()).isEqualTo(200);
         b.open(base + "/versions/2/diff");
-        assertThat(b.text()).contains("Compared with the active version 1", "lead.captured", "6", "8");
+        assertThat(b.text()).contains("Compared with the active version 1", "bonus.drl", "outcomes.points(25", "outcomes.points(40");
         b.screenshots(SHOTS, "console-diff");
 
         try (var demo = app.server.startDemo(java.time.Duration.ofMillis(300), 5)) {
