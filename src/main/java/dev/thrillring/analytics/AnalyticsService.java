@@ -35,11 +35,24 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
     private final TenantService tenants;
     private final Clock clock;
     private final AnalyticsStore store = new AnalyticsStore();
+    /** Each tenant's holdout share (empty: none), for the decision path; a change elsewhere shows within 10 s. */
+    private final com.github.benmanes.caffeine.cache.Cache<UUID, java.util.Optional<java.math.BigDecimal>> shares;
 
-    public AnalyticsService(TenantScope scope, TenantService tenants, Clock clock) {
+    public AnalyticsService(TenantScope scope, TenantService tenants, Clock clock, dev.thrillring.db.Caches caches) {
         this.scope = scope;
         this.tenants = tenants;
         this.clock = clock;
+        this.shares = caches.expiring("holdout-shares", java.time.Duration.ofSeconds(10), 100_000);
+    }
+
+    /** Who the decision path holds out of rewards and notifications: {@link Holdout} at the tenant's share. */
+    public dev.thrillring.decisions.Holdouts holdouts() {
+        return (tenant, userId) -> {
+            if (userId == null) return false;
+            java.util.Optional<java.math.BigDecimal> share = shares.get(tenant,
+                    t -> scope.inTenant(t, tx -> store.holdoutSetting(tx, t)).map(AnalyticsStore.HoldoutSetting::share));
+            return share.isPresent() && Holdout.contains(tenant, userId, share.get());
+        };
     }
 
     @Override
@@ -104,6 +117,74 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
         Set<String> wanted = metrics(metrics);
         String platform = tenants.requirePlatformOf(tenant);
         LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
-        return scope.inTenant(tenant, tx -> new AnalyticsReport(w, today).build(tx, store, tenant, platform, wanted));
+        AnalyticsCounts counts = scope.inTenant(tenant, tx -> store.counts(tx, tenant, platform, w));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tenant_id", tenant);
+        out.putAll(new AnalyticsReport(w, today, "this tenant").render(counts, wanted));
+        return out;
+    }
+
+    private static final Set<Role> HOLDOUT_ADMINS = Set.of(Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);
+
+    /** The tenant's holdout: {@code enabled}, and its share and start when it runs one. */
+    public Map<String, Object> holdout(Principal caller, UUID tenant) {
+        caller.require(tenant, READERS, "read the holdout");
+        return scope.inTenant(tenant, tx -> holdoutView(store.holdoutSetting(tx, tenant).orElse(null)));
+    }
+
+    /**
+     * Runs a holdout of {@code share} of the tenant's users (0.0001 to 0.5; a hash of tenant and
+     * user id chooses them), or ends it when {@code share} is 0. Changing the share restarts the
+     * comparison (other users are held out from then on).
+     */
+    public Map<String, Object> setHoldout(Principal caller, UUID tenant, java.math.BigDecimal share) {
+        caller.require(tenant, HOLDOUT_ADMINS, "set the holdout");
+        if (share == null) throw new Problem.Invalid("share", "is required (0 ends the holdout)");
+        if (share.signum() < 0 || share.compareTo(new java.math.BigDecimal("0.5")) > 0) throw new Problem.Invalid("share", "must be between 0 and 0.5");
+        if (share.stripTrailingZeros().scale() > 4) throw new Problem.Invalid("share", "may have at most 4 decimals");
+        LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
+        tenants.requirePlatformOf(tenant);
+        Map<String, Object> view = scope.inTenant(tenant, tx -> {
+            if (share.signum() == 0) {
+                store.endHoldout(tx, tenant);
+                return holdoutView(null);
+            }
+            return holdoutView(store.setHoldout(tx, tenant, share.setScale(4, java.math.RoundingMode.UNNECESSARY), today));
+        });
+        shares.invalidate(tenant);
+        return view;
+    }
+
+    private static Map<String, Object> holdoutView(AnalyticsStore.HoldoutSetting h) {
+        if (h == null) return Map.of("enabled", false);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("enabled", true);
+        out.put("share", h.share());
+        out.put("started_on", h.startedOn().toString());
+        out.put("rewards_withheld", true);
+        return out;
+    }
+
+    /**
+     * The same answer across every tenant of {@code platform}, for its platform admin (or the
+     * operator): each tenant's counts read in its own scope, then summed. A user id names a user
+     * within a tenant, so no user is counted twice by the sum.
+     */
+    public Map<String, Object> platformAnalytics(Principal caller, String platform, String timePeriod, String from, String to, String metrics) {
+        AnalyticsStore.Window w = window(timePeriod, from, to);
+        Set<String> wanted = metrics(metrics);
+        List<UUID> ids = dev.thrillring.platforms.PlatformScope.inPlatform(scope, caller, platform,
+                "only a platform admin reads a platform's analytics", tx -> store.platformTenants(tx, platform));
+        AnalyticsCounts sum = AnalyticsCounts.NONE;
+        for (UUID tenant : ids) {
+            AnalyticsCounts c = scope.inTenant(tenant, tx -> store.counts(tx, tenant, platform, w));
+            sum = sum.plus(c);
+        }
+        LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("platform", platform);
+        out.put("tenants", ids.size());
+        out.putAll(new AnalyticsReport(w, today, "the platform's tenants").render(sum, wanted));
+        return out;
     }
 }

@@ -8,15 +8,16 @@ import org.jooq.impl.DSL;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import static dev.thrillring.db.schema.Tables.ACHIEVEMENTS;
+import static dev.thrillring.db.schema.Tables.ANALYTICS_HOLDOUTS;
 import static dev.thrillring.db.schema.Tables.ANALYTICS_USER_DAYS;
 import static dev.thrillring.db.schema.Tables.ANALYTICS_USER_FIRST_DAYS;
+import static dev.thrillring.db.schema.Tables.LEADERBOARDS;
 import static dev.thrillring.db.schema.Tables.LEADERBOARD_ENTRIES;
 import static dev.thrillring.db.schema.Tables.REFERRAL_CLICKS;
 import static dev.thrillring.db.schema.Tables.REFERRAL_CODES;
@@ -26,8 +27,6 @@ import static dev.thrillring.db.schema.Tables.TENANT_ACHIEVEMENTS;
 
 /** The analytics rollup (user days, first days) and the counts the metrics are computed from. */
 final class AnalyticsStore {
-    private static final org.jooq.Table<?> AUD = ANALYTICS_USER_DAYS;
-
     /** A day of inclusive windows [from, to], with the instants bounding it. */
     record Window(LocalDate from, LocalDate to) {
         OffsetDateTime start() { return from.atStartOfDay().atOffset(ZoneOffset.UTC); }
@@ -58,98 +57,207 @@ final class AnalyticsStore {
                 .where(f.FIRST_DAY.gt(DSL.excluded(f.FIRST_DAY))));
     }
 
-    /** Users with at least one decided fact in the window, with how many days each was active. */
-    List<UserDays> activeUsers(DSLContext tx, UUID tenant, Window w) {
-        var d = ANALYTICS_USER_DAYS;
-        return tx.select(d.USER_ID, DSL.count(), DSL.max(d.DAY)).from(d)
-                .where(d.TENANT_ID.eq(tenant).and(d.DAY.between(w.from(), w.to())))
-                .groupBy(d.USER_ID)
-                .fetch(r -> new UserDays(r.value1(), r.value2(), r.value3()));
+    /** The tenants of a platform (platform_tenants() reads them with the owner's rights: the caller was checked). */
+    List<UUID> platformTenants(DSLContext tx, String platform) {
+        return tx.select(DSL.field("id", UUID.class)).from(DSL.table("platform_tenants({0})", DSL.val(platform))).orderBy(DSL.field("id"))
+                .fetch(org.jooq.Record1::value1);
     }
 
-    record UserDays(String userId, int days, LocalDate lastDay) {}
+    /**
+     * The counts of one tenant's answer, read in one round trip. Each number is aggregated by the
+     * database, so no per-user row leaves it: active users and their days from the user-day
+     * rollup (an index-only range of the window's days), every other user set (unlockers,
+     * referrers) checked against that rollup by index probes, distinct counts hashed.
+     */
+    AnalyticsCounts counts(DSLContext tx, UUID tenant, String platform, Window w) {
+        List<org.jooq.ResultQuery<?>> queries = List.of(activeUserCounts(tx, tenant, w), achievements(tx, tenant, platform, w),
+                uniqueClicks(tx, tenant, w), conversionsByStatus(tx, tenant, w),
+                leaderboardParticipants(tx, tenant, w), hasPublishedShowcase(tx, tenant), retention(tx, tenant, w), holdout(tx, tenant, w));
+        var r = TenantScope.fetchTogether(tx, queries);
+        var u = r.get(0).get(0);
+        var impact = new AnalyticsCounts.Impact(u.get(0, Long.class), u.get(1, Long.class), u.get(2, Long.class),
+                u.get(3, Long.class), u.get(4, Long.class), u.get(5, Long.class));
+        Map<Integer, Long> tiers = new TreeMap<>();
+        for (int level = 0; level <= LEVELS; level++) tiers.put(level, u.get(6 + level, Long.class));
+        long referrers = u.get(7 + LEVELS, Long.class);
+        long active = impact.engagedUsers() + impact.otherUsers();
+        Map<AnalyticsCounts.AchievementKey, AnalyticsCounts.Achievement> achievements = new TreeMap<>();
+        r.get(1).forEach(a -> achievements.put(new AnalyticsCounts.AchievementKey(a.get(0, UUID.class), a.get(1, String.class)),
+                new AnalyticsCounts.Achievement(a.get(2, String.class), a.get(3, Integer.class), a.get(4, Long.class))));
+        Map<String, Long> byStatus = new TreeMap<>();
+        r.get(3).forEach(v -> byStatus.put(v.get(0, String.class), v.get(1, Long.class)));
+        Map<LocalDate, Map<Integer, Long>> cohorts = new TreeMap<>();
+        r.get(6).forEach(c -> cohorts.computeIfAbsent(c.get(0, LocalDate.class), m -> new TreeMap<>()).put(c.get(1, Integer.class), c.get(2, Long.class)));
+        AnalyticsCounts.HoldoutCounts holdout = null;
+        for (var h : r.get(7)) {
+            var g = new AnalyticsCounts.Group(h.get(3, Long.class), h.get(4, Long.class), h.get(5, Long.class), h.get(6, Long.class));
+            var none = new AnalyticsCounts.Group(0, 0, 0, 0);
+            Boolean held = h.get(2, Boolean.class);
+            var these = new AnalyticsCounts.HoldoutCounts(h.get(0, java.math.BigDecimal.class), h.get(1, LocalDate.class),
+                    Boolean.TRUE.equals(held) ? g : none, Boolean.FALSE.equals(held) ? g : none, 1);
+            holdout = holdout == null ? these
+                    : new AnalyticsCounts.HoldoutCounts(these.share(), these.startedOn(), holdout.held().plus(these.held()), holdout.treated().plus(these.treated()), 1);
+        }
+        return new AnalyticsCounts(active, impact, tiers, achievements, referrers, r.get(2).get(0).get(0, Long.class),
+                byStatus, r.get(4).get(0).get(0, Long.class), r.get(5).get(0).get(0, Boolean.class) && active > 0 ? 1 : 0, active > 0 ? 1 : 0, cohorts,
+                holdout);
+    }
 
-    /** Achievements of the platform and the tenant's own, with the users who unlocked each in the window. */
-    List<AchievementUnlocks> unlocksByAchievement(DSLContext tx, UUID tenant, String platform, Window w) {
+    /** Difficulty levels run from 1 to 5 (achievements_difficulty). */
+    static final int LEVELS = 5;
+
+    /**
+     * Every count about active users, in one statement and one pass over the window's active
+     * users (an index-only range of the user-day rollup, hashed per user), each joined at most
+     * once with three small hashed sets: the engaged (unlocked an achievement or held a referral
+     * code by the window's end), the unlockers of the window with the levels they reached (a bit
+     * per difficulty level), and the referrers of the window. One row: engaged users, their days,
+     * those active in the last 7 days; the same for the others; active unlockers of any level,
+     * then of levels 1 to 5; active referrers.
+     */
+    private static org.jooq.ResultQuery<?> activeUserCounts(DSLContext tx, UUID tenant, Window w) {
+        var d = ANALYTICS_USER_DAYS;
+        var ta = TENANT_ACHIEVEMENTS;
+        var a = ACHIEVEMENTS;
+        var c = REFERRAL_CODES;
+        var k = REFERRAL_CLICKS;
+        var act = DSL.name("act").fields("user_id", "days", "last_day")
+                .as(DSL.select(d.USER_ID, DSL.count(), DSL.max(d.DAY)).from(d)
+                        .where(d.TENANT_ID.eq(tenant).and(d.DAY.between(w.from(), w.to()))).groupBy(d.USER_ID));
+        var eng = DSL.name("eng").fields("user_id")
+                .as(DSL.select(ta.USER_ID).from(ta).where(ta.TENANT_ID.eq(tenant).and(ta.USER_ID.isNotNull()).and(ta.UNLOCKED_AT.lt(w.end())))
+                        .union(DSL.select(c.REFERRER_USER_ID).from(c)
+                                .where(c.TENANT_ID.eq(tenant).and(c.REFERRER_USER_ID.isNotNull()).and(c.CREATED_AT.lt(w.end())))));
+        var unl = DSL.name("unl").fields("user_id", "levels")
+                .as(DSL.select(ta.USER_ID, DSL.field("bit_or(1 << {0})", Integer.class, a.DIFFICULTY_LEVEL)).from(ta).join(a).on(a.ID.eq(ta.ACHIEVEMENT_ID))
+                        .where(ta.TENANT_ID.eq(tenant).and(ta.USER_ID.isNotNull()).and(ta.UNLOCKED_AT.ge(w.start())).and(ta.UNLOCKED_AT.lt(w.end())))
+                        .groupBy(ta.USER_ID));
+        var ref = DSL.name("ref").fields("user_id")
+                .as(DSL.select(c.REFERRER_USER_ID).from(c)
+                        .where(c.TENANT_ID.eq(tenant).and(c.REFERRER_USER_ID.isNotNull()).and(c.CREATED_AT.ge(w.start())).and(c.CREATED_AT.lt(w.end())))
+                        .union(DSL.select(c.REFERRER_USER_ID).from(k).join(c).on(c.ID.eq(k.REFERRAL_CODE_ID).and(c.TENANT_ID.eq(k.TENANT_ID)))
+                                .where(k.TENANT_ID.eq(tenant).and(c.REFERRER_USER_ID.isNotNull()).and(k.CLICKED_AT.ge(w.start())).and(k.CLICKED_AT.lt(w.end())))));
+        Field<String> user = DSL.field(DSL.name("act", "user_id"), String.class);
+        Field<Integer> days = DSL.field(DSL.name("act", "days"), Integer.class);
+        Field<LocalDate> last = DSL.field(DSL.name("act", "last_day"), LocalDate.class);
+        Field<String> engUser = DSL.field(DSL.name("eng", "user_id"), String.class);
+        Field<String> unlUser = DSL.field(DSL.name("unl", "user_id"), String.class);
+        Field<Integer> levels = DSL.field(DSL.name("unl", "levels"), Integer.class);
+        Field<String> refUser = DSL.field(DSL.name("ref", "user_id"), String.class);
+        var engaged = engUser.isNotNull();
+        var recent = last.ge(w.to().minusDays(6));
+        List<Field<?>> counts = new java.util.ArrayList<>(List.of(
+                DSL.count().filterWhere(engaged), DSL.coalesce(DSL.sum(days).filterWhere(engaged), DSL.inline(java.math.BigDecimal.ZERO)).cast(Long.class),
+                DSL.count().filterWhere(engaged.and(recent)),
+                DSL.count().filterWhere(engaged.not()), DSL.coalesce(DSL.sum(days).filterWhere(engaged.not()), DSL.inline(java.math.BigDecimal.ZERO)).cast(Long.class),
+                DSL.count().filterWhere(engaged.not().and(recent)),
+                DSL.count().filterWhere(levels.isNotNull())));
+        for (int level = 1; level <= LEVELS; level++) {
+            counts.add(DSL.count().filterWhere(DSL.condition("({0} & {1}) <> 0", levels, DSL.inline(1 << level))));
+        }
+        counts.add(DSL.count().filterWhere(refUser.isNotNull()));
+        return tx.with(act).with(eng).with(unl).with(ref).select(counts)
+                .from(act).leftJoin(eng).on(engUser.eq(user)).leftJoin(unl).on(unlUser.eq(user)).leftJoin(ref).on(refUser.eq(user));
+    }
+
+    /** Achievements of the platform and the tenant's own (with their owner), with the users who unlocked each in the window. */
+    private static org.jooq.ResultQuery<?> achievements(DSLContext tx, UUID tenant, String platform, Window w) {
         var a = ACHIEVEMENTS;
         var ta = TENANT_ACHIEVEMENTS;
-        Field<Integer> users = DSL.countDistinct(ta.USER_ID).as("users");
-        return tx.select(a.ACHIEVEMENT_KEY, a.ACHIEVEMENT_NAME, a.DIFFICULTY_LEVEL, users).from(a)
+        return tx.select(a.TENANT_ID, a.ACHIEVEMENT_KEY, a.ACHIEVEMENT_NAME, a.DIFFICULTY_LEVEL, DSL.countDistinct(ta.USER_ID)).from(a)
                 .leftJoin(ta).on(ta.ACHIEVEMENT_ID.eq(a.ID).and(ta.TENANT_ID.eq(tenant)).and(ta.USER_ID.isNotNull())
                         .and(ta.UNLOCKED_AT.ge(w.start())).and(ta.UNLOCKED_AT.lt(w.end())))
                 .where(a.PLATFORM.eq(platform).and(a.STATUS.eq("active")).and(a.TENANT_ID.isNull().or(a.TENANT_ID.eq(tenant))))
-                .groupBy(a.ACHIEVEMENT_KEY, a.ACHIEVEMENT_NAME, a.DIFFICULTY_LEVEL)
-                .orderBy(a.ACHIEVEMENT_KEY)
-                .fetch(r -> new AchievementUnlocks(r.value1(), r.value2(), r.value3(), r.value4()));
-    }
-
-    record AchievementUnlocks(String key, String name, int difficulty, int users) {}
-
-    /** Users who unlocked at least one achievement in the window, per difficulty level (null key: any level). */
-    Set<String> unlockers(DSLContext tx, UUID tenant, Window w, Integer difficulty) {
-        var ta = TENANT_ACHIEVEMENTS;
-        var a = ACHIEVEMENTS;
-        return new HashSet<>(tx.selectDistinct(ta.USER_ID).from(ta).join(a).on(a.ID.eq(ta.ACHIEVEMENT_ID))
-                .where(ta.TENANT_ID.eq(tenant).and(ta.USER_ID.isNotNull()).and(ta.UNLOCKED_AT.ge(w.start())).and(ta.UNLOCKED_AT.lt(w.end()))
-                        .and(difficulty == null ? DSL.noCondition() : a.DIFFICULTY_LEVEL.eq(difficulty)))
-                .fetch(ta.USER_ID));
-    }
-
-    /** Users who ever unlocked an achievement or held a referral code, up to the window's end (for "engaged"). */
-    Set<String> engagedUsers(DSLContext tx, UUID tenant, Window w) {
-        var ta = TENANT_ACHIEVEMENTS;
-        var c = REFERRAL_CODES;
-        return new HashSet<>(tx.select(ta.USER_ID).from(ta)
-                .where(ta.TENANT_ID.eq(tenant).and(ta.USER_ID.isNotNull()).and(ta.UNLOCKED_AT.lt(w.end())))
-                .union(DSL.select(c.REFERRER_USER_ID).from(c)
-                        .where(c.TENANT_ID.eq(tenant).and(c.REFERRER_USER_ID.isNotNull()).and(c.CREATED_AT.lt(w.end()))))
-                .fetch(0, String.class));
-    }
-
-    /** Users who created a referral code in the window or whose code was clicked in it. */
-    Set<String> referralParticipants(DSLContext tx, UUID tenant, Window w) {
-        var c = REFERRAL_CODES;
-        var k = REFERRAL_CLICKS;
-        return new HashSet<>(tx.select(c.REFERRER_USER_ID).from(c)
-                .where(c.TENANT_ID.eq(tenant).and(c.REFERRER_USER_ID.isNotNull()).and(c.CREATED_AT.ge(w.start())).and(c.CREATED_AT.lt(w.end())))
-                .union(DSL.select(c.REFERRER_USER_ID).from(k).join(c).on(c.ID.eq(k.REFERRAL_CODE_ID).and(c.TENANT_ID.eq(k.TENANT_ID)))
-                        .where(k.TENANT_ID.eq(tenant).and(c.REFERRER_USER_ID.isNotNull()).and(k.CLICKED_AT.ge(w.start())).and(k.CLICKED_AT.lt(w.end()))))
-                .fetch(0, String.class));
+                .groupBy(a.TENANT_ID, a.ACHIEVEMENT_KEY, a.ACHIEVEMENT_NAME, a.DIFFICULTY_LEVEL);
     }
 
     /** Clicks in the window counted once per code and visitor (device fingerprint, else address). */
-    int uniqueClicks(DSLContext tx, UUID tenant, Window w) {
+    private static org.jooq.ResultQuery<?> uniqueClicks(DSLContext tx, UUID tenant, Window w) {
         var k = REFERRAL_CLICKS;
-        return tx.select(DSL.countDistinct(k.REFERRAL_CODE_ID, DSL.coalesce(k.DEVICE_FINGERPRINT, k.IP_ADDRESS, DSL.inline("")))).from(k)
-                .where(k.TENANT_ID.eq(tenant).and(k.CLICKED_AT.ge(w.start())).and(k.CLICKED_AT.lt(w.end())))
-                .fetchSingle(0, Integer.class);
+        return tx.selectCount().from(DSL.selectDistinct(k.REFERRAL_CODE_ID, DSL.coalesce(k.DEVICE_FINGERPRINT, k.IP_ADDRESS, DSL.inline(""))).from(k)
+                .where(k.TENANT_ID.eq(tenant).and(k.CLICKED_AT.ge(w.start())).and(k.CLICKED_AT.lt(w.end()))));
     }
 
     /** Conversions created in the window, by status. */
-    java.util.Map<String, Integer> conversionsByStatus(DSLContext tx, UUID tenant, Window w) {
+    private static org.jooq.ResultQuery<?> conversionsByStatus(DSLContext tx, UUID tenant, Window w) {
         var v = REFERRAL_CONVERSIONS;
         return tx.select(v.STATUS, DSL.count()).from(v)
                 .where(v.TENANT_ID.eq(tenant).and(v.CREATED_AT.ge(w.start())).and(v.CREATED_AT.lt(w.end())))
-                .groupBy(v.STATUS).fetchMap(v.STATUS, DSL.count());
+                .groupBy(v.STATUS);
     }
 
-    /** Users with a score on any board in one of the window's daily buckets (every score is kept in them). */
-    int leaderboardParticipants(DSLContext tx, UUID tenant, Window w) {
+    /**
+     * Users with a score on any board in one of the window's daily buckets (every score is kept in
+     * them), hashed rather than sorted. Naming the boards lets the (tenant, board, period, user)
+     * index reach just the window's daily buckets, however long the history.
+     */
+    private static org.jooq.ResultQuery<?> leaderboardParticipants(DSLContext tx, UUID tenant, Window w) {
         var e = LEADERBOARD_ENTRIES;
+        var b = LEADERBOARDS;
         List<String> days = w.from().datesUntil(w.to().plusDays(1)).map(LocalDate::toString).toList();
-        return tx.select(DSL.countDistinct(e.USER_ID)).from(e)
-                .where(e.TENANT_ID.eq(tenant).and(e.USER_ID.isNotNull()).and(e.PERIOD_KEY.in(days)))
-                .fetchSingle(0, Integer.class);
+        // A cast, so that PostgreSQL reads "= ANY" as over one array rather than over a subquery's rows.
+        Field<UUID[]> boards = DSL.field(DSL.select(DSL.arrayAgg(b.ID)).from(b).where(b.TENANT_ID.isNull().or(b.TENANT_ID.eq(tenant))))
+                .cast(org.jooq.impl.SQLDataType.UUID.array());
+        return tx.selectCount().from(DSL.selectDistinct(e.USER_ID).from(e)
+                .where(e.TENANT_ID.eq(tenant).and(e.USER_ID.isNotNull()).and(e.LEADERBOARD_ID.eq(DSL.any(boards))).and(e.PERIOD_KEY.in(days))));
     }
 
     /** Whether the tenant has a published, active showcase. */
-    boolean hasPublishedShowcase(DSLContext tx, UUID tenant) {
+    private static org.jooq.ResultQuery<?> hasPublishedShowcase(DSLContext tx, UUID tenant) {
         var s = SHOWCASE_PORTFOLIOS;
-        return tx.fetchExists(s, s.TENANT_ID.eq(tenant).and(s.STATUS.eq("active")).and(s.PUBLISHED_AT.isNotNull()));
+        return tx.select(DSL.exists(DSL.selectOne().from(s).where(s.TENANT_ID.eq(tenant).and(s.STATUS.eq("active")).and(s.PUBLISHED_AT.isNotNull()))));
+    }
+
+    /**
+     * The tenant's holdout, when it runs one: users first seen from its start to the window's end,
+     * split by {@link Holdout} membership, each with its activity in the window (one probe of the
+     * (tenant, user, day) index per user). Rows: (share, started_on, held, users, active, days,
+     * active in the last 7 days); none without a holdout.
+     */
+    private static org.jooq.ResultQuery<?> holdout(DSLContext tx, UUID tenant, Window w) {
+        var h = ANALYTICS_HOLDOUTS;
+        var f = ANALYTICS_USER_FIRST_DAYS;
+        var d = ANALYTICS_USER_DAYS;
+        var a = DSL.lateral(DSL.select(DSL.count().as("days"), DSL.max(d.DAY).as("last_day")).from(d)
+                .where(d.TENANT_ID.eq(f.TENANT_ID).and(d.USER_ID.eq(f.USER_ID)).and(d.DAY.between(w.from(), w.to())))).as("a");
+        Field<Integer> days = a.field("days", Integer.class);
+        Field<LocalDate> last = a.field("last_day", LocalDate.class);
+        Field<Boolean> held = DSL.field(Holdout.bucket(f.TENANT_ID, f.USER_ID).lt(h.SHARE.mul(DSL.inline(Holdout.BUCKETS)).cast(Long.class)));
+        return tx.select(h.SHARE, h.STARTED_ON, held, DSL.count(f.USER_ID).cast(Long.class), DSL.count().filterWhere(days.gt(0)).cast(Long.class),
+                        DSL.coalesce(DSL.sum(days), DSL.inline(java.math.BigDecimal.ZERO)).cast(Long.class),
+                        DSL.count().filterWhere(last.ge(w.to().minusDays(6))).cast(Long.class))
+                .from(h).leftJoin(f).on(f.TENANT_ID.eq(h.TENANT_ID).and(f.FIRST_DAY.ge(h.STARTED_ON)).and(f.FIRST_DAY.le(w.to())))
+                .leftJoin(a).on(DSL.trueCondition())
+                .where(h.TENANT_ID.eq(tenant))
+                .groupBy(h.SHARE, h.STARTED_ON, held);
+    }
+
+    /** The tenant's holdout setting, when it runs one. */
+    java.util.Optional<HoldoutSetting> holdoutSetting(DSLContext tx, UUID tenant) {
+        var h = ANALYTICS_HOLDOUTS;
+        return tx.select(h.SHARE, h.STARTED_ON).from(h).where(h.TENANT_ID.eq(tenant)).fetchOptional(r -> new HoldoutSetting(r.value1(), r.value2()));
+    }
+
+    record HoldoutSetting(java.math.BigDecimal share, LocalDate startedOn) {}
+
+    /** Starts the tenant's holdout on {@code today} or changes its share (a changed share restarts it: membership changed). */
+    HoldoutSetting setHoldout(DSLContext tx, UUID tenant, java.math.BigDecimal share, LocalDate today) {
+        var h = ANALYTICS_HOLDOUTS;
+        return tx.insertInto(h, h.TENANT_ID, h.SHARE, h.STARTED_ON).values(tenant, share, today)
+                .onConflict(h.TENANT_ID).doUpdate()
+                .set(h.STARTED_ON, DSL.when(h.SHARE.eq(DSL.excluded(h.SHARE)), h.STARTED_ON).otherwise(DSL.excluded(h.STARTED_ON)))
+                .set(h.SHARE, DSL.excluded(h.SHARE)).set(h.UPDATED_AT, DSL.currentOffsetDateTime())
+                .returningResult(h.SHARE, h.STARTED_ON).fetchOne(r -> new HoldoutSetting(r.value1(), r.value2()));
+    }
+
+    /** Ends the tenant's holdout; false when it ran none. */
+    boolean endHoldout(DSLContext tx, UUID tenant) {
+        var h = ANALYTICS_HOLDOUTS;
+        return tx.deleteFrom(h).where(h.TENANT_ID.eq(tenant)).execute() == 1;
     }
 
     /** Retention rows: cohort (Monday of the first active week), week index after it (0-4), users active then. */
-    List<CohortWeek> retention(DSLContext tx, UUID tenant, Window w) {
+    private static org.jooq.ResultQuery<?> retention(DSLContext tx, UUID tenant, Window w) {
         var f = ANALYTICS_USER_FIRST_DAYS;
         var d = ANALYTICS_USER_DAYS;
         Field<LocalDate> cohort = DSL.field("date_trunc('week', {0})::date", LocalDate.class, f.FIRST_DAY);
@@ -158,13 +266,6 @@ final class AnalyticsStore {
                 .join(d).on(d.TENANT_ID.eq(f.TENANT_ID).and(d.USER_ID.eq(f.USER_ID)).and(d.DAY.ge(f.FIRST_DAY))
                         .and(d.DAY.lt(DSL.field("date_trunc('week', {0})::date + 35", LocalDate.class, f.FIRST_DAY))))
                 .where(f.TENANT_ID.eq(tenant).and(f.FIRST_DAY.between(w.from(), w.to())))
-                .groupBy(cohort, week)
-                .orderBy(cohort, week)
-                .fetch(r -> new CohortWeek(r.value1(), r.value2(), r.value3()));
+                .groupBy(cohort, week);
     }
-
-    record CohortWeek(LocalDate cohort, int week, int users) {}
-
-    /** Platform of a tenant is read by the service; kept out of here. */
-    static Window window(LocalDate from, LocalDate to) { return new Window(from, to); }
 }

@@ -43,6 +43,9 @@ import dev.thrillring.events.EventLog;
 import dev.thrillring.events.EventSequencer;
 import dev.thrillring.events.EventService;
 import dev.thrillring.events.EventStream;
+import dev.thrillring.kafka.KafkaEventPublisher;
+import dev.thrillring.kafka.KafkaSettings;
+import dev.thrillring.kafka.OutboxRelay;
 import dev.thrillring.webhooks.Dispatcher;
 import dev.thrillring.webhooks.WebhookRoutes;
 import dev.thrillring.webhooks.WebhookService;
@@ -115,8 +118,13 @@ public final class Server implements AutoCloseable {
         return start(config, ops, WebhookSettings.fromEnv(System.getenv()));
     }
 
-    /** Starts everything with the given webhook delivery settings (tests compress the retry schedule). */
+    /** Starts everything with the given webhook settings, publishing to Kafka as the environment says. */
     public static Server start(Config config, OperationsConfig ops, WebhookSettings webhookSettings) {
+        return start(config, ops, webhookSettings, KafkaSettings.fromEnv(System.getenv()));
+    }
+
+    /** Starts everything with the given webhook delivery settings (tests compress the retry schedule) and Kafka publishing, if any. */
+    public static Server start(Config config, OperationsConfig ops, WebhookSettings webhookSettings, Optional<KafkaSettings> kafka) {
         long t0 = System.nanoTime();
         Metrics metrics = new Metrics();
         Database db = Database.open(config.database(), metrics.registry());
@@ -146,7 +154,7 @@ public final class Server implements AutoCloseable {
             Caches caches = new Caches();
             TenantService tenants = new TenantService(scope, caches);
             AuthService auth = new AuthService(db.dsl(), AdminKey.resolveHash(config.adminKey(), config.dataDir()),
-                    config.jwt().map(dev.thrillring.auth.JwtVerifier::new), tenants::platformOf);
+                    config.jwt().map(dev.thrillring.auth.JwtVerifier::new), tenants::platformOf, caches);
             RuleSetService ruleSets = new RuleSetService(scope, tenants, registry, engine, baseRules);
             AchievementService achievements = new AchievementService(db, scope, tenants, ruleSets, caches);
             // The files just compiled, not a second read (and conversion) of the same workbooks.
@@ -158,8 +166,9 @@ public final class Server implements AutoCloseable {
             decisions.register(leaderboards.scores());
             PlatformRuleSetService platformRuleSets = new PlatformRuleSetService(scope, baseRules, registry, overlays, engine, ruleSets,
                     p -> achievements.syncPlatform(baseRules, p));
-            AnalyticsService analytics = new AnalyticsService(scope, tenants, Clock.systemUTC());
+            AnalyticsService analytics = new AnalyticsService(scope, tenants, Clock.systemUTC(), caches);
             decisions.register(analytics);
+            decisions.withholdFrom(analytics.holdouts());
             FactService facts = new FactService(scope, tenants, engine, registry, decisions, metrics.registry());
             // Webhooks: delivered from the event log after commit, woken by its notification.
             Dispatcher dispatcher = new Dispatcher(scope, webhookSettings, tenants::platformOf, metrics.registry(), Clock.systemUTC());
@@ -169,12 +178,17 @@ public final class Server implements AutoCloseable {
             EventSequencer sequencer = new EventSequencer(scope);
             closeables.addFirst(sequencer);
             EventService events = new EventService(scope, sequencer);
+            // Kafka (large deployments): the same event log, published per tenant once its events have positions.
+            Optional<OutboxRelay> relay = kafka.map(k -> new OutboxRelay(scope, new KafkaEventPublisher(k), k, metrics.registry(),
+                    Clock.systemUTC()));
+            relay.ifPresent(closeables::addFirst);
             EventStream eventStream = new EventStream(events, Duration.ofSeconds(15), auth::authenticate,
                     EventStream.PER_KEY, EventStream.PER_TENANT);
             Listener listener = new Listener(db, Map.of(
                     EventLog.WRITTEN, tenant -> sequencer.wake(java.util.UUID.fromString(tenant)),
                     EventLog.CHANNEL, tenant -> {
                         dispatcher.wake();
+                        relay.ifPresent(OutboxRelay::wake);
                         eventStream.committed(tenant);
                     },
                     RuleSetNotifier.CHANNEL, RuleSetNotifier.handler(ruleSets::reloadTenant, (p, generation) -> {
@@ -185,18 +199,19 @@ public final class Server implements AutoCloseable {
                     LeaderboardService.PRIVACY_CHANNEL, leaderboards::privacyChanged,
                     AuthService.REVOKED_CHANNEL, auth::revoked),
                     () -> {
-                        auth.forgetAll();
                         caches.clearAll();
                         registry.invalidateAll();
                         leaderboards.forgetIndexes();
                         sequencer.sweep();
                         dispatcher.wake();
+                        relay.ifPresent(OutboxRelay::wake);
                         eventStream.resync();
                     });
             closeables.addFirst(listener);
             listener.start();
             sequencer.start();
             dispatcher.start();
+            relay.ifPresent(OutboxRelay::start);
             ReferralService referrals = new ReferralService(scope, tenants, registry, engine, config.publicUrl(), Clock.systemUTC());
             ConversionService conversions = new ConversionService(scope, tenants, registry, engine, decisions, Clock.systemUTC());
             ShowcaseService showcases = new ShowcaseService(scope, tenants, config.publicUrl(), Clock.systemUTC(),

@@ -1,13 +1,13 @@
 package dev.thrillring.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.thrillring.db.Caches;
 import dev.thrillring.problems.Problem;
 import org.jooq.DSLContext;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -24,9 +24,8 @@ public final class AuthService {
 
     private final AuthStore store;
     private final String adminKeyHash;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-
-    private record Cached(Optional<Principal> principal, long expiresAtNanos) {}
+    /** Key hash to principal (empty: no such active key), for {@link #CACHE_TTL}. */
+    private final Cache<String, Optional<Principal>> cache;
 
     private final Optional<JwtVerifier> jwt;
     private final Function<UUID, Optional<String>> platformOfTenant;
@@ -36,8 +35,10 @@ public final class AuthService {
      * @param jwt              verifier of bearer JWTs, when the operator configured one
      * @param platformOfTenant a tenant's platform, for deciding what a platform admin reaches
      */
-    public AuthService(DSLContext dsl, String adminKeyHash, Optional<JwtVerifier> jwt, Function<UUID, Optional<String>> platformOfTenant) {
+    public AuthService(DSLContext dsl, String adminKeyHash, Optional<JwtVerifier> jwt, Function<UUID, Optional<String>> platformOfTenant,
+                       Caches caches) {
         this.store = new AuthStore(dsl);
+        this.cache = caches.expiring("api-keys", CACHE_TTL, CACHE_MAX);
         this.adminKeyHash = adminKeyHash;
         this.jwt = jwt;
         this.platformOfTenant = platformOfTenant;
@@ -60,17 +61,10 @@ public final class AuthService {
         String hash = ApiKey.hash(key);
         if (ApiKey.sameHash(hash, adminKeyHash)) return Principal.operator();
 
-        long now = System.nanoTime();
-        Cached c = cache.get(hash);
-        if (c == null || c.expiresAtNanos - now < 0) {
-            if (cache.size() >= CACHE_MAX) cache.clear();
-            Optional<Principal> p = key.startsWith(ApiKey.PLATFORM_PREFIX)
-                    ? store.platformKeyFor(hash).map(k -> Principal.platformAdmin(k.keyId(), k.platform(), platformOfTenant))
-                    : store.principalFor(hash);
-            c = new Cached(p, now + CACHE_TTL.toNanos());
-            cache.put(hash, c);
-        }
-        return c.principal.orElseThrow(() -> new Problem.Unauthenticated("unknown or revoked API key"));
+        Optional<Principal> found = cache.get(hash, h -> key.startsWith(ApiKey.PLATFORM_PREFIX)
+                ? store.platformKeyFor(h).map(k -> Principal.platformAdmin(k.keyId(), k.platform(), platformOfTenant))
+                : store.principalFor(h));
+        return found.orElseThrow(() -> new Problem.Unauthenticated("unknown or revoked API key"));
     }
 
     /** Announces to every node, when {@code tx} commits, that key {@code keyId} was revoked. */
@@ -80,9 +74,9 @@ public final class AuthService {
 
     /** Handles {@link #REVOKED_CHANNEL}: the key's cached lookup is dropped, so its next use is refused. */
     public void revoked(String keyId) {
-        cache.values().removeIf(c -> c.principal.map(p -> keyId.equals(p.keyId())).orElse(false));
+        cache.asMap().values().removeIf(p -> p.map(found -> keyId.equals(found.keyId())).orElse(false));
     }
 
     /** Drops every cached lookup (the notification channel was lost, and revocations with it). */
-    public void forgetAll() { cache.clear(); }
+    public void forgetAll() { cache.invalidateAll(); }
 }

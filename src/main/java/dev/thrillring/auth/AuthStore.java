@@ -12,11 +12,13 @@ final class AuthStore {
 
     AuthStore(DSLContext dsl) { this.dsl = dsl; }
 
-    /** The active key with that hash, with its tenant and role; empty when unknown or revoked. */
+    /** The active key with that hash, with its tenant, role and bound user; empty when unknown or revoked. */
     Optional<Principal> principalFor(String keyHash) {
-        return dsl.select(DSL.field("key_id", UUID.class), DSL.field("tenant_id", UUID.class), DSL.field("role", String.class))
+        return dsl.select(DSL.field("key_id", UUID.class), DSL.field("tenant_id", UUID.class), DSL.field("role", String.class),
+                        DSL.field("user_id", String.class))
                 .from(DSL.table("api_key_principal({0})", DSL.val(keyHash)))
-                .fetchOptional(r -> Principal.tenant(r.value1().toString(), Role.tenantKeyRole(r.value3()).orElseThrow(), r.value2()));
+                .fetchOptional(r -> Principal.tenant(r.value1().toString(), Role.tenantKeyRole(r.value3()).orElseThrow(), r.value2())
+                        .boundTo(r.value4()));
     }
 
     /** The platform a platform admin key administers, when the key exists and is not revoked. */

@@ -14,9 +14,16 @@ import java.util.function.Function;
  * @param platform       for a platform admin, the one platform it administers; empty for the operator
  * @param platformOfTenant looks up a tenant's platform, to decide a platform admin's reach
  * @param client         the address the request came from (for the audit log); null outside a request
+ * @param boundUser      the end user a tenant's API key is bound to (issued with a user_id); null for other keys
  */
 public record Principal(String keyId, Role role, Optional<UUID> tenantId, Optional<String> platform,
-                        Function<UUID, Optional<String>> platformOfTenant, String client) {
+                        Function<UUID, Optional<String>> platformOfTenant, String client, String boundUser) {
+
+    /** A caller bound to no end user by its key (a JWT carries its user in {@code keyId}). */
+    public Principal(String keyId, Role role, Optional<UUID> tenantId, Optional<String> platform,
+                     Function<UUID, Optional<String>> platformOfTenant, String client) {
+        this(keyId, role, tenantId, platform, platformOfTenant, client, null);
+    }
 
     private static final Function<UUID, Optional<String>> NO_LOOKUP = t -> Optional.empty();
 
@@ -41,23 +48,32 @@ public record Principal(String keyId, Role role, Optional<UUID> tenantId, Option
      */
     public static Principal system(Principal caller) {
         return new Principal(caller.keyId(), caller.role == Role.PLATFORM_ADMIN ? Role.PLATFORM_ADMIN : Role.TENANT_ADMIN,
-                caller.tenantId(), caller.platform(), caller.platformOfTenant(), caller.client());
+                caller.tenantId(), caller.platform(), caller.platformOfTenant(), caller.client(), caller.boundUser());
     }
 
     /** This caller, seen coming from {@code address}. */
     public Principal from(String address) {
-        return new Principal(keyId, role, tenantId, platform, platformOfTenant, address);
+        return new Principal(keyId, role, tenantId, platform, platformOfTenant, address, boundUser);
     }
 
-    /** The end user a verified JWT speaks for (its {@code sub}); empty for API keys. */
+    /** This caller, bound to the end user {@code user} (an API key issued with a user_id); null binds none. */
+    public Principal boundTo(String user) {
+        return new Principal(keyId, role, tenantId, platform, platformOfTenant, client, user);
+    }
+
+    /**
+     * The end user the verified credential speaks for: a JWT's {@code sub}, or the user an API key
+     * is bound to; empty for a service's key bound to nobody.
+     */
     public Optional<String> subject() {
-        return keyId != null && keyId.startsWith("jwt:") ? Optional.of(keyId.substring(4)) : Optional.empty();
+        if (keyId != null && keyId.startsWith("jwt:")) return Optional.of(keyId.substring(4));
+        return Optional.ofNullable(boundUser);
     }
 
     /**
      * The user a read is about: the one named in the request, else the token's own subject.
      * Naming another user than the token's own needs a role that reads other users (platform
-     * admin, tenant admin, analyst); a service's API key carries no user and names the one it serves.
+     * admin, tenant admin, analyst); a service's API key bound to no user names the one it serves.
      *
      * @throws Problem.Forbidden when an end user's token names someone else
      */
@@ -108,6 +124,6 @@ public record Principal(String keyId, Role role, Optional<UUID> tenantId, Option
 
     @Override public String toString() {
         return "Principal[" + role.wireName() + ":" + keyId + tenantId.map(t -> " tenant " + t).orElse("")
-                + platform.map(p -> " platform " + p).orElse("") + "]";
+                + platform.map(p -> " platform " + p).orElse("") + (boundUser == null ? "" : " user " + boundUser) + "]";
     }
 }

@@ -16,9 +16,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class DecisionWriter {
     private final List<DecisionListener> listeners = new CopyOnWriteArrayList<>();
     private final SubjectStore subjects = new SubjectStore();
+    private volatile Holdouts holdouts = Holdouts.NONE;
 
     /** A feature that persists its part of every decision; called in registration order. */
     public void register(DecisionListener listener) { listeners.add(listener); }
+
+    /** Who is held out of rewards and notifications (see {@link Holdouts}); none until set. */
+    public void withholdFrom(Holdouts holdouts) { this.holdouts = holdouts; }
+
+    Holdouts holdouts() { return holdouts; }
 
     /**
      * Persists a decision made inside {@code tx} (the subject was locked with
@@ -27,6 +33,10 @@ public final class DecisionWriter {
      */
     public void write(DSLContext tx, Decided d) {
         subjects.applyMetrics(tx, d.tenantId(), d.userId(), d.outcomes(), d.at());
+        // A conversion or review of a held-out subject: its state moves, its rewards do not.
+        if (holdouts.heldOut(d.tenantId(), d.userId())) {
+            d = new Decided(d.tenantId(), d.platform(), d.userId(), Holdouts.kept(d.outcomes()), d.source(), d.at(), d.events());
+        }
         writeParts(tx, List.of(d));
     }
 

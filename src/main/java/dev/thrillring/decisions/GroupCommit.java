@@ -150,7 +150,8 @@ final class GroupCommit {
             try {
                 decide(tenant, group);
             } catch (Throwable t) {
-                log.error("a group of {} facts failed", group.size(), t);
+                if (dev.thrillring.db.DatabaseFailures.isOutage(t)) log.warn("a group of {} facts failed: the database is unreachable ({})", group.size(), t.toString());
+                else log.error("a group of {} facts failed", group.size(), t);
                 for (Pending p : group) p.answer().completeExceptionally(t);
             } finally {
                 synchronized (q) {
@@ -182,7 +183,11 @@ final class GroupCommit {
                 // read and evaluate again below
             } catch (WriteFailed failed) {
                 if (!isConflict(failed.getCause())) {
-                    if (open.size() == 1) throw (RuntimeException) failed.getCause();
+                    // The database is gone: every fact would fail the same way, one connection
+                    // timeout after another. Answer them all now; each is retryable.
+                    if (open.size() == 1 || dev.thrillring.db.DatabaseFailures.isOutage(failed.getCause())) {
+                        throw (RuntimeException) failed.getCause();
+                    }
                     log.warn("the write of a group of {} facts failed ({}); deciding them one by one", open.size(), failed.getCause().toString());
                     // One fact's write failed: decide each alone, so the failure stays with its fact.
                     for (Pending p : open) {
@@ -249,6 +254,8 @@ final class GroupCommit {
             Set<String> unlockedBefore = state.unlockedAchievements();
             try {
                 Evaluation e = engine.evaluate(ruleSet, f.toFact(), state);
+                // Held out: decided and measured, but no rewards, so no events or notifications either.
+                if (writer.holdouts().heldOut(tenant, f.userId())) e = Holdouts.withheld(e);
                 snapshot.advance(unlockedBefore, state, f.occurredAt(), metricNames(e.outcomes()));
                 evaluated.add(new Evaluated(p, e));
             } catch (RuleFailure | Problem failure) {

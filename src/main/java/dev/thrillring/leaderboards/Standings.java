@@ -134,14 +134,7 @@ final class Standings {
                     }
                 }
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("leaderboard", Map.of("key", board.key(), "name", board.name(), "type", board.type(), "time_period", board.period(),
-                    "time_zone", board.timeZone(), "visibility", board.visibility(), "period", key));
-            out.put("leaderboard_data", data);
-            out.put("user_position", position);
-            out.put("rank_changes", changes);
-            out.put("next_update", BoardPeriods.nextReset(board, now));
-            return out;
+            return answer(board, key, data, position, changes, now);
         });
     }
 
@@ -199,6 +192,12 @@ final class Standings {
                     e.reachedAt().atOffset(java.time.ZoneOffset.UTC)), before, me);
             position.put("out_of", index.size());
         }
+        return answer(board, key, data, position, changes, now);
+    }
+
+    /** The seed's {@code LeaderboardResponse}, from either read path. */
+    private static Map<String, Object> answer(LeaderboardStore.Board board, String key, List<Map<String, Object>> data,
+                                              Map<String, Object> position, List<Map<String, Object>> changes, Instant now) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("leaderboard", Map.of("key", board.key(), "name", board.name(), "type", board.type(), "time_period", board.period(),
                 "time_zone", board.timeZone(), "visibility", board.visibility(), "period", key));

@@ -54,11 +54,11 @@ public final class TenantRoutes {
         ctx.json(service.setRateLimit(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), req.rateLimitPerSecond()));
     }
 
-    private record NewKey(String role) {}
+    private record NewKey(String role, String userId) {}
 
     private void issueKey(Context ctx) {
         var req = Requests.body(ctx, NewKey.class);
-        IssuedKey key = service.issueKey(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), req.role());
+        IssuedKey key = service.issueKey(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"), req.role(), req.userId());
         ctx.status(HttpStatus.CREATED).json(key);
     }
 

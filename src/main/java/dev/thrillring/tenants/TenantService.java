@@ -80,6 +80,17 @@ public final class TenantService {
 
     /** Issues a key with {@code role} for the tenant (its admins and platform admins). */
     public IssuedKey issueKey(Principal caller, UUID tenantId, String role) {
+        return issueKey(caller, tenantId, role, null);
+    }
+
+    /**
+     * As {@link #issueKey(Principal, UUID, String)}, bound to the end user {@code userId} when it is
+     * not null: requests made with the key that name no user are about that user.
+     */
+    public IssuedKey issueKey(Principal caller, UUID tenantId, String role, String userId) {
+        if (userId != null && (userId.isBlank() || userId.length() > 128 || !userId.strip().equals(userId))) {
+            throw new Problem.Invalid("user_id", "must be 1 to 128 characters without surrounding spaces");
+        }
         caller.requireTenant(tenantId);
         if (caller.role() != Role.PLATFORM_ADMIN && caller.role() != Role.TENANT_ADMIN) {
             throw new Problem.Forbidden("only a tenant admin issues API keys");
@@ -90,7 +101,7 @@ public final class TenantService {
         String key = ApiKey.generate();
         return scope.inTenant(tenantId, tx -> {
             if (store.find(tx, tenantId).isEmpty()) throw new Problem.NotFound("no tenant " + tenantId);
-            IssuedKey issued = store.insertKey(tx, UUID.randomUUID(), tenantId, r.wireName(), ApiKey.prefix(key), ApiKey.hash(key), key);
+            IssuedKey issued = store.insertKey(tx, UUID.randomUUID(), tenantId, r.wireName(), ApiKey.prefix(key), ApiKey.hash(key), key, userId);
             audit.record(tx, tenantId, caller, "api_key.issued", "api_key/" + issued.keyId(), null,
                     Map.of("role", r.wireName(), "prefix", issued.prefix()));
             return issued;

@@ -32,10 +32,11 @@ final class TenantStore {
 
     /** A key as listed: never its secret or hash. */
     record KeyInfo(UUID keyId, String prefix, String role, java.time.OffsetDateTime createdAt, java.time.OffsetDateTime lastUsedAt,
-                   java.time.OffsetDateTime revokedAt) {}
+                   java.time.OffsetDateTime revokedAt,
+                   @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String userId) {}
 
     java.util.List<KeyInfo> keys(DSLContext tx, UUID tenant) {
-        return tx.select(API_KEYS.ID, API_KEYS.PREFIX, API_KEYS.ROLE, API_KEYS.CREATED_AT, API_KEYS.LAST_USED_AT, API_KEYS.REVOKED_AT)
+        return tx.select(API_KEYS.ID, API_KEYS.PREFIX, API_KEYS.ROLE, API_KEYS.CREATED_AT, API_KEYS.LAST_USED_AT, API_KEYS.REVOKED_AT, API_KEYS.USER_ID)
                 .from(API_KEYS).where(API_KEYS.TENANT_ID.eq(tenant)).orderBy(API_KEYS.CREATED_AT)
                 .fetch(mapping(KeyInfo::new));
     }
@@ -53,11 +54,11 @@ final class TenantStore {
         tx.update(TENANTS).set(TENANTS.RATE_LIMIT_PER_SECOND, perSecond).where(TENANTS.ID.eq(id)).execute();
     }
 
-    IssuedKey insertKey(DSLContext tx, UUID keyId, UUID tenantId, String role, String prefix, String hash, String key) {
+    IssuedKey insertKey(DSLContext tx, UUID keyId, UUID tenantId, String role, String prefix, String hash, String key, String userId) {
         return tx.insertInto(API_KEYS)
                 .set(API_KEYS.ID, keyId).set(API_KEYS.TENANT_ID, tenantId).set(API_KEYS.ROLE, role)
-                .set(API_KEYS.PREFIX, prefix).set(API_KEYS.KEY_HASH, hash)
+                .set(API_KEYS.PREFIX, prefix).set(API_KEYS.KEY_HASH, hash).set(API_KEYS.USER_ID, userId)
                 .returningResult(API_KEYS.CREATED_AT)
-                .fetchOne(r -> new IssuedKey(keyId, tenantId, role, prefix, key, r.value1()));
+                .fetchOne(r -> new IssuedKey(keyId, tenantId, role, prefix, key, r.value1(), userId));
     }
 }

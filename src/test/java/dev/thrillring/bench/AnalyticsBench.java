@@ -81,6 +81,10 @@ public final class AnalyticsBench {
             System.out.printf("| baseline: GET /health | %.2f ms | %.2f ms | %.2f ms |%n", health[0], health[1], health[2]);
             System.out.printf("| GET /api/v1/gamification/analytics/{tenant}?time_period=30d | %.1f ms | %.1f ms | %.1f ms |%n",
                     analytics[0], analytics[1], analytics[2]);
+            if (System.getenv("BENCH_HOLD") != null) {
+                System.out.println("HOLD " + server.database().jdbcUrl() + " tenant " + tenant + " analyst " + analyst + " base " + base);
+                Thread.sleep(Long.parseLong(System.getenv("BENCH_HOLD")) * 1000);
+            }
         }
     }
 

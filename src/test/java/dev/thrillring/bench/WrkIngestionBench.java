@@ -40,6 +40,7 @@ public final class WrkIngestionBench {
         Path script = Path.of("src/test/resources/bench/facts.lua").toAbsolutePath();
         try (Server server = Server.start(config)) {
             TestServer app = TestServer.wrap(server);
+            sameSchedulingGroup(data.resolve("postgres"));
             String tenant = app.createTenant("Load", "coreldove");
             String key = app.issueKey(tenant, "ingest");
             String url = "http://127.0.0.1:" + server.port();
@@ -110,6 +111,24 @@ public final class WrkIngestionBench {
             } catch (RuntimeException stillBusy) {
                 // the client's timeout passed; the queue is still long (this batch stays queued behind it)
             }
+        }
+    }
+
+    /**
+     * The embedded PostgreSQL detaches into a session (a scheduling autogroup) of its own, so the
+     * priority given to the bench's shell ({@code echo -20 > /proc/$$/autogroup}) does not reach
+     * it. Gives the postmaster's group, which its backends share, the bench's own group niceness.
+     * Linux only; elsewhere nothing happens.
+     */
+    static void sameSchedulingGroup(Path pgData) {
+        try {
+            String mine = Files.readString(Path.of("/proc/self/autogroup")).trim();
+            int nice = Integer.parseInt(mine.substring(mine.lastIndexOf(' ') + 1));
+            long postmaster = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).getFirst().trim());
+            Files.writeString(Path.of("/proc/" + postmaster + "/autogroup"), Integer.toString(nice));
+            System.out.println("embedded PostgreSQL (pid " + postmaster + ") scheduled at autogroup nice " + nice);
+        } catch (Exception e) {
+            System.out.println("embedded PostgreSQL keeps its own scheduling group: " + e);
         }
     }
 

@@ -76,6 +76,26 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(Server.start(config, dev.thrillring.app.OperationsConfig.DEFAULTS, webhooks), dataDir);
     }
 
+    /** A server of its own that publishes its event log to Kafka; the caller closes it. */
+    public static TestServer start(Path dataDir, dev.thrillring.kafka.KafkaSettings kafka) {
+        return new TestServer(Server.start(config(dataDir, Optional.empty()), dev.thrillring.app.OperationsConfig.DEFAULTS,
+                dev.thrillring.webhooks.WebhookSettings.DEFAULTS, Optional.of(kafka)), dataDir);
+    }
+
+    /** A second node on {@code first}'s database that publishes to Kafka as well; the caller closes it. */
+    public static TestServer secondNode(TestServer first, dev.thrillring.kafka.KafkaSettings kafka) {
+        Config config = config(tempDir(), Optional.of(first.server.database().jdbcUrl() + "?user=postgres"))
+                .withBadgeKeySecret(first.badgeKeySecret());
+        return new TestServer(Server.start(config, dev.thrillring.app.OperationsConfig.DEFAULTS,
+                dev.thrillring.webhooks.WebhookSettings.DEFAULTS, Optional.of(kafka)), config.dataDir());
+    }
+
+    private static Config config(Path dataDir, Optional<String> databaseUrl) {
+        return new Config("127.0.0.1", 0, dataDir, databaseUrl, Optional.empty(), Optional.empty(),
+                Optional.of(ADMIN_KEY), Path.of("rules"), Path.of("decision-tables"), 1_048_576, 8, 100, false, "http://127.0.0.1:7070",
+                java.util.Set.of("127.0.0.1"), 100_000, 100_000, 100_000);
+    }
+
     /** A server of its own with its own rule folders, optionally watching them (development mode). */
     public static TestServer start(Path dataDir, Path rules, Path tables, boolean watch) {
         Config config = new Config("127.0.0.1", 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
