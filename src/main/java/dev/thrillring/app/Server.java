@@ -9,6 +9,7 @@ import dev.thrillring.openapi.OpenApiDocument;
 import dev.thrillring.openapi.OpenApiRoutes;
 import dev.thrillring.console.ConsoleRoutes;
 import dev.thrillring.console.ConsoleService;
+import dev.thrillring.demo.DemoMode;
 import dev.thrillring.leaderboards.LeaderboardRoutes;
 import dev.thrillring.leaderboards.LeaderboardService;
 import dev.thrillring.referrals.ConversionService;
@@ -94,9 +95,14 @@ public final class Server implements AutoCloseable {
     private final List<AutoCloseable> closeables;
 
     private final RateLimitSync rateSync;
+    /** Started only on request ({@code serve --demo}). */
+    private final DemoMode demo;
+    private final String host;
 
-    private Server(Javalin http, Database db, RateLimitSync rateSync, List<AutoCloseable> closeables) {
+    private Server(Javalin http, Database db, RateLimitSync rateSync, List<AutoCloseable> closeables, DemoMode demo, String host) {
         this.rateSync = rateSync;
+        this.demo = demo;
+        this.host = host;
         this.http = http;
         this.db = db;
         this.closeables = closeables;
@@ -253,7 +259,7 @@ public final class Server implements AutoCloseable {
                 c.routes.beforeMatched(gate::check);
                 // The console's pages: a session cookie stands in for the Authorization header, checked by the same AccessControl.
                 ConsoleRoutes console = new ConsoleRoutes(new ConsoleService(new ConsoleService.Services(auth, tenants, platformService, facts,
-                        ruleSets, platformRuleSets, conversions, leaderboards, platforms)), Clock.systemUTC(), config.publicUrl(), config.trustedProxies());
+                        ruleSets, platformRuleSets, conversions, leaderboards, platforms, webhooks)), Clock.systemUTC(), config.publicUrl(), config.trustedProxies());
                 AccessControl access = new AccessControl(auth, limits, tenants::rateLimitOf, new AccessControl.Settings(
                         config.trustedProxies(), config.ratePublicPerSecond(), config.rateTenantPerSecond(), config.rateKeyPerSecond()),
                         console.pages());
@@ -280,7 +286,8 @@ public final class Server implements AutoCloseable {
             closeables.addFirst(eventStream);
             log.info("ThrillRing serving on http://{}:{} (started in {} ms)", config.host(), http.port(),
                     (System.nanoTime() - t0) / 1_000_000);
-            return new Server(http, db, rateSync, closeables);
+            DemoMode demo = new DemoMode(tenants, platformService, referrals, platforms);
+            return new Server(http, db, rateSync, closeables, demo, config.host());
         } catch (RuntimeException e) {
             closeAll(closeables);
             throw e;
@@ -288,6 +295,17 @@ public final class Server implements AutoCloseable {
     }
 
     public int port() { return http.port(); }
+
+    /**
+     * Demo mode: sample tenants on each shipped platform and a trickle of facts through this
+     * server's HTTP API, stopped with the server. Never called without the operator's flag.
+     */
+    public DemoMode.Started startDemo(Duration tick, long maxTicks) {
+        String loopback = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+        DemoMode.Started started = demo.start("http://" + loopback + ":" + port(), tick, maxTicks);
+        closeables.addFirst(started);
+        return started;
+    }
 
     /** Charges this node's rate-limit use to the shared buckets now, instead of at the next tick. */
     void syncRateLimits() { rateSync.syncNow(); }

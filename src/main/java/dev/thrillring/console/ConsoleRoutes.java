@@ -45,6 +45,9 @@ public final class ConsoleRoutes {
     /** The console's one style sheet, from the jar: the CSP allows no inline style. */
     static final String CSS_PATH = ConsolePaths.ROOT + "/assets/console.css";
     private static final String CSS_RESOURCE = "console/console.css";
+    /** The boards page's few lines of script (an EventSource), from the jar: the CSP allows no inline script. */
+    static final String BOARDS_JS_PATH = ConsolePaths.ROOT + "/assets/boards.js";
+    private static final String BOARDS_JS_RESOURCE = "console/boards.js";
     /** No inline script or style, no framing, forms post only to us. */
     static final String CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     private static final String T = ConsolePaths.ROOT + "/tenants/{tenant_id}";
@@ -70,6 +73,7 @@ public final class ConsoleRoutes {
         routes.get(ConsolePaths.ROOT + "/sign-in", this::signInPage, Role.PUBLIC);
         routes.get(HTMX_PATH, ctx -> asset(ctx, HTMX_RESOURCE, "text/javascript; charset=utf-8"), Role.PUBLIC);
         routes.get(CSS_PATH, ctx -> asset(ctx, CSS_RESOURCE, "text/css; charset=utf-8"), Role.PUBLIC);
+        routes.get(BOARDS_JS_PATH, ctx -> asset(ctx, BOARDS_JS_RESOURCE, "text/javascript; charset=utf-8"), Role.PUBLIC);
         routes.after(ConsoleRoutes::securityHeaders);
         routes.post(ConsolePaths.ROOT + "/sign-in", this::signIn, Role.PUBLIC);
         routes.post(ConsolePaths.ROOT + "/sign-out", this::signOut, READERS);
@@ -91,6 +95,9 @@ public final class ConsoleRoutes {
         routes.post(T + "/review/{conversion_id}", this::decide, ADMINS);
         routes.get(T + "/boards", this::boards, READERS);
         new ConsoleTableRoutes(this, service).register(routes);
+        new ConsoleAdminRoutes(this, service).register(routes);
+        new ConsoleDiffRoutes(this, service).register(routes);
+        new ConsoleLiveBoard(this, service).register(routes);
     }
 
     private static void asset(Context ctx, String resource, String type) throws IOException {
@@ -110,7 +117,7 @@ public final class ConsoleRoutes {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "same-origin");
-        boolean asset = (ctx.path().equals(HTMX_PATH) || ctx.path().equals(CSS_PATH)) && ctx.statusCode() == 200;
+        boolean asset = (ctx.path().equals(HTMX_PATH) || ctx.path().equals(CSS_PATH) || ctx.path().equals(BOARDS_JS_PATH)) && ctx.statusCode() == 200;
         if (!asset) ctx.header("Cache-Control", "no-store");
     }
 
@@ -311,9 +318,7 @@ public final class ConsoleRoutes {
 
     private void boards(Context ctx) {
         Tenant t = tenant(ctx);
-        String type = ctx.queryParam("type");
-        if (type == null || type.isBlank()) type = "performance";
-        if (!BOARDS.contains(type)) throw new Problem.Invalid("type", "must be one of " + String.join(", ", BOARDS));
+        String type = boardType(ctx.queryParam("type"));
         String tp = ctx.queryParam("time_period");
         if (tp != null && tp.isBlank()) tp = null;
         var board = service.board(Requests.principal(ctx), t, type, tp);
@@ -321,7 +326,17 @@ public final class ConsoleRoutes {
                 new ConsoleViews.Board(type, tp == null ? "" : tp, board, BOARDS)));
     }
 
+    /** A board type named in a query, {@code performance} when none. */
+    static String boardType(String type) {
+        if (type == null || type.isBlank()) return "performance";
+        if (!BOARDS.contains(type)) throw new Problem.Invalid("type", "must be one of " + String.join(", ", BOARDS));
+        return type;
+    }
+
     // --- helpers -----------------------------------------------------------------------------
+
+    /** True while the request's session lasts (looked at without counting as activity). */
+    boolean sessionAlive(Context ctx) { return sessions.alive(ctx); }
 
     Tenant tenant(Context ctx) {
         return service.tenant(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"));

@@ -46,7 +46,7 @@ public final class ConsoleService {
     /** The services the console calls; the same instances the API routes use. */
     public record Services(AuthService auth, TenantService tenants, PlatformService platforms, FactService facts,
                            RuleSetService ruleSets, PlatformRuleSetService platformRuleSets, ConversionService conversions,
-                           LeaderboardService leaderboards, List<String> platformNames) {}
+                           LeaderboardService leaderboards, List<String> platformNames, dev.thrillring.webhooks.WebhookService webhooks) {}
 
     final Services s;
 

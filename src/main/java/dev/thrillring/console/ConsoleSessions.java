@@ -111,10 +111,19 @@ final class ConsoleSessions implements PageSession {
         return id;
     }
 
-    /** The request's live session, if any; it counts as activity unless the console's own polling asked. */
+    /**
+     * The request's live session, if any; it counts as activity unless the console's own polling
+     * asked, or a live board's stream (the browser reopens it by itself, so an open tab would never idle out).
+     */
     Optional<Session> current(Context ctx) {
         String id = ctx.cookie(COOKIE);
-        return id == null ? Optional.empty() : find(id, ctx.header(POLL_HEADER) == null);
+        return id == null ? Optional.empty() : find(id, ctx.header(POLL_HEADER) == null && !ctx.path().endsWith("/boards/live"));
+    }
+
+    /** True while the request's session lasts; never counts as activity. */
+    boolean alive(Context ctx) {
+        String id = ctx.cookie(COOKIE);
+        return id != null && find(id, false).isPresent();
     }
 
     /** The live session of a cookie's id, touching it when {@code activity}. */

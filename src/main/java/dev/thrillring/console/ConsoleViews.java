@@ -16,12 +16,18 @@ public final class ConsoleViews {
                         String active, boolean admin, boolean author, boolean platformAdmin) {
         /** The path of a tenant page. */
         public String tenantPath(String rest) { return ConsolePaths.ROOT + "/tenants/" + tenantId + rest; }
+
+        /** True on the pages of a tenant the demo mode created. */
+        public boolean demo() { return dev.thrillring.demo.DemoMode.isDemo(tenantName); }
     }
 
     /** A platform and its tenants, for a platform admin's overview. */
     public record PlatformTenants(String platform, List<TenantRow> tenants) {}
 
-    public record TenantRow(String tenantId, String name, String industry, String status, String createdAt) {}
+    public record TenantRow(String tenantId, String name, String industry, String status, String createdAt) {
+        /** True for a tenant the demo mode created. */
+        public boolean demo() { return dev.thrillring.demo.DemoMode.isDemo(name); }
+    }
 
     /** A tenant's overview. */
     public record Overview(String platform, String industry, String status, String createdAt, String liveVersion,
@@ -72,4 +78,31 @@ public final class ConsoleViews {
 
     /** The tables a tenant page offers. */
     public record Tables(String source, boolean platform, List<String> paths) {}
+
+    /** A tenant's API key as listed: never its secret. Times are empty when not set. */
+    public record KeyRow(String keyId, String prefix, String role, String createdAt, String lastUsedAt, String revokedAt) {}
+
+    /** A key just issued: its secret, shown on this one answer. */
+    public record IssuedKeyView(String role, String prefix, String apiKey) {}
+
+    /** A webhook endpoint of the tenant. */
+    public record EndpointRow(String id, String url, String description, List<String> eventTypes, String status, String disabledReason,
+                              String failingSince, String createdAt) {}
+
+    /** A message to an endpoint: one event, its delivery state and last answer. */
+    public record MessageRow(String id, String type, String status, int attempts, String lastStatus, String lastError,
+                             String createdAt, String deliveredAt, String nextAttemptAt) {}
+
+    /** A version against another ({@code against} says which and why), table by table and file by file. */
+    public record Diff(int version, int from, String against, List<TableChange> tables, List<FileChange> files, List<String> warnings) {}
+
+    public record TableChange(String table, String kind, int rowsBefore, int rowsAfter, List<RowChange> rows) {}
+
+    /** A row by its key: added, removed or changed, with the cells that changed. */
+    public record RowChange(String key, String change, List<CellChange> cells) {}
+
+    public record CellChange(String column, String before, String after) {}
+
+    /** A file added, removed or changed, with its unified diff when it is text. */
+    public record FileChange(String path, String change, String diff) {}
 }

@@ -318,4 +318,19 @@ public final class WebhookService {
         if (rate != null && (rate < 1 || rate > MAX_RATE)) throw new Problem.Invalid("rate_limit_per_second", "must be between 1 and " + MAX_RATE);
         return rate;
     }
+
+    // --- for the console: the same checks and methods as the routes, for a tenant's admins ---
+
+    /** The tenant's own endpoints (views as the API answers them). */
+    public List<?> endpointsOf(Principal caller, UUID tenant) { return list(tenantOwner(caller, tenant)); }
+
+    /** The newest messages of one of the tenant's endpoints, optionally of one status. */
+    public List<?> messagesOf(Principal caller, UUID tenant, UUID endpoint, String status, int limit) {
+        return messages(tenantOwner(caller, tenant), endpoint, status, limit);
+    }
+
+    /** Sends one message of the tenant's endpoint again, as {@code POST .../messages/{id}/replay} does. */
+    public Object replayOf(Principal caller, UUID tenant, UUID endpoint, UUID message) {
+        return replay(tenantOwner(caller, tenant), endpoint, message);
+    }
 }

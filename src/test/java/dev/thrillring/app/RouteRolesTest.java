@@ -52,7 +52,7 @@ class RouteRolesTest {
                         "/badges/credentials/{credential_id}", "/badges/credentials/{credential_id}/jwt",
                         "/badges/credentials/{credential_id}/badge.png",
                         "/openapi.json", "/openapi.yaml", "/docs", "/docs/{file}",
-                        "/", "/console/sign-in", "/console/sign-in", "/console/assets/htmx.min.js", "/console/assets/console.css");
+                        "/", "/console/sign-in", "/console/sign-in", "/console/assets/htmx.min.js", "/console/assets/console.css", "/console/assets/boards.js");
     }
 
     @Test

@@ -104,6 +104,28 @@ final class ConsoleBrowser {
         return get(path).csrf();
     }
 
+    /** A server-sent event stream's status and its first event's lines (comments skipped); the stream is closed after it. */
+    record Event(int status, String contentType, List<String> lines) {}
+
+    Event firstEvent(String path) {
+        try {
+            HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path))
+                    .header("Accept", "text/event-stream").timeout(java.time.Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofLines());
+            List<String> lines = new java.util.ArrayList<>();
+            try (var body = r.body()) {
+                var it = body.iterator();
+                while (it.hasNext()) {
+                    String line = it.next();
+                    if (line.isEmpty() && !lines.isEmpty()) break;
+                    if (!line.isEmpty() && !line.startsWith(":")) lines.add(line);
+                }
+            }
+            return new Event(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), lines);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Page send(HttpRequest req) {
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());

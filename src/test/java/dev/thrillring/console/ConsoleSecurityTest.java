@@ -151,12 +151,19 @@ class ConsoleSecurityTest {
     }
 
     @Test
-    void shouldMarkTheBoardsPollAndStillAnswerIt() {
+    void shouldStreamTheBoardLiveAndStillAnswerAMarkedPoll() {
         ConsoleBrowser b = new ConsoleBrowser(app);
         b.signIn(admin);
         String boards = "/console/tenants/" + tenant + "/boards";
         ConsoleBrowser.Page page = b.get(boards);
-        assertThat(page.body()).contains("hx-trigger=\"every 5s\" hx-headers='{\"" + ConsoleSessions.POLL_HEADER + "\":\"1\"}'");
+        assertThat(page.body()).contains("data-live=\"" + boards + "/live?type=performance&amp;time_period=\"", "src=\"/console/assets/boards.js\"");
+        ConsoleBrowser.Event live = b.firstEvent(boards + "/live?type=performance&time_period=");
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.contentType()).startsWith("text/event-stream");
+        assertThat(live.lines()).contains("event: board");
+        assertThat(live.lines()).anySatisfy(l -> assertThat(l).startsWith("data:").contains("<section id=\"board\""));
+        assertThat(b.get(boards + "/live").status()).as("not an event stream request").isEqualTo(406);
+        assertThat(b.firstEvent(boards + "/live?type=nonsense").status()).isEqualTo(422);
         ConsoleBrowser.Page poll = b.get(boards + "?type=performance&time_period=", java.util.Map.of("HX-Request", "true", ConsoleSessions.POLL_HEADER, "1"));
         assertThat(poll.status()).isEqualTo(200);
         assertThat(poll.body()).contains("id=\"board\"");
