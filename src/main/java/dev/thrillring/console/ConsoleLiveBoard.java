@@ -46,17 +46,22 @@ final class ConsoleLiveBoard {
         String period = ctx.queryParam("time_period") == null || ctx.queryParam("time_period").isBlank() ? null : ctx.queryParam("time_period");
         // The board is read once before the stream opens: a wrong period answers a problem, not a stream.
         service.board(p, t, type, period);
-        new SseHandler(client -> follow(client, ctx, p, t, type, period)).handle(ctx);
+        java.util.function.BooleanSupplier sessionAlive = pages.sessionCheck(ctx);
+        new SseHandler(client -> {
+            // The request ends when this callback returns; the stream lives on its own thread until closed.
+            client.keepAlive();
+            Thread.ofVirtual().name("console-board-stream").start(() -> follow(client, sessionAlive, p, t, type, period));
+        }).handle(ctx);
     }
 
-    private void follow(SseClient client, Context ctx, Principal p, Tenant t, String type, String period) {
+    private void follow(SseClient client, java.util.function.BooleanSupplier sessionAlive, Principal p, Tenant t, String type, String period) {
         long end = System.nanoTime() + LIFETIME.toNanos();
         long quietSince = System.nanoTime();
         String last = null;
         try {
-            while (!client.terminated() && System.nanoTime() < end && pages.sessionAlive(ctx)) {
+            while (!client.terminated() && System.nanoTime() < end && sessionAlive.getAsBoolean()) {
                 var board = new ConsoleViews.Board(type, period == null ? "" : period, service.board(p, t, type, period), ConsoleRoutes.BOARDS);
-                String html = renderer.render("console/boardRows.jte", Map.of("board", board), ctx).replace('\n', ' ');
+                String html = renderer.render("console/boardRows.jte", Map.of("board", board), null).replace('\n', ' ');
                 if (!html.equals(last)) {
                     client.sendEvent("board", html);
                     last = html;

@@ -338,6 +338,9 @@ public final class ConsoleRoutes {
     /** True while the request's session lasts (looked at without counting as activity). */
     boolean sessionAlive(Context ctx) { return sessions.alive(ctx); }
 
+    /** As {@link #sessionAlive}, asked later without the request (a stream outlives it). */
+    java.util.function.BooleanSupplier sessionCheck(Context ctx) { return sessions.aliveCheck(ctx); }
+
     Tenant tenant(Context ctx) {
         return service.tenant(Requests.principal(ctx), Requests.uuidPath(ctx, "tenant_id"));
     }

@@ -121,9 +121,12 @@ final class ConsoleSessions implements PageSession {
     }
 
     /** True while the request's session lasts; never counts as activity. */
-    boolean alive(Context ctx) {
+    boolean alive(Context ctx) { return aliveCheck(ctx).getAsBoolean(); }
+
+    /** Whether the request's session is still alive, asked later without the request (a stream outlives it). */
+    java.util.function.BooleanSupplier aliveCheck(Context ctx) {
         String id = ctx.cookie(COOKIE);
-        return id != null && find(id, false).isPresent();
+        return () -> id != null && find(id, false).isPresent();
     }
 
     /** The live session of a cookie's id, touching it when {@code activity}. */

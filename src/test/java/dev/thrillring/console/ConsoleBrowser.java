@@ -126,6 +126,31 @@ final class ConsoleBrowser {
         }
     }
 
+    /**
+     * The data of the first {@code count} "board" events of a stream; {@code afterFirst} runs once
+     * the first has arrived (to change the board while the stream is open).
+     */
+    List<String> boardEvents(String path, int count, Runnable afterFirst) {
+        try {
+            HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path))
+                    .header("Accept", "text/event-stream").timeout(java.time.Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofLines());
+            List<String> data = new java.util.ArrayList<>();
+            try (var body = r.body()) {
+                var it = body.iterator();
+                while (data.size() < count && it.hasNext()) {
+                    String line = it.next();
+                    if (line.startsWith("data:")) {
+                        data.add(line.substring(5).strip());
+                        if (data.size() == 1) afterFirst.run();
+                    }
+                }
+            }
+            return data;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Page send(HttpRequest req) {
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());

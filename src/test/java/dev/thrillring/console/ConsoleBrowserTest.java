@@ -126,8 +126,7 @@ class ConsoleBrowserTest {
 
             b.open(base + "/boards");
             assertThat(b.text()).contains("Rank", "Score");
-            // Live over SSE: the stream opens. (A board change reaching the open page is not asserted:
-            // in the first run it did not arrive within 180 s; see docs/console.md, "Live boards".)
+            // Live over SSE: the stream opens (a change arriving on it: ConsoleSecurityTest).
             b.await("document.getElementById('live-note').textContent.startsWith('Live')");
             b.screenshots(SHOTS, "console-boards");
 

@@ -170,6 +170,22 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void shouldStreamABoardChangeWhileTheStreamIsOpen() {
+        String shop = app.createTenant("Console live shop", "coreldove");
+        String shopAdmin = app.issueKey(shop, "tenant_admin");
+        String ingest = app.issueKey(shop, "ingest");
+        ConsoleBrowser b = new ConsoleBrowser(app);
+        b.signIn(shopAdmin);
+        List<String> board = b.boardEvents("/console/tenants/" + shop + "/boards/live?type=performance&time_period=", 2, () -> {
+            var r = app.post("/api/v1/facts", ingest, "{\"id\":\"live-1\",\"tenant_id\":\"" + shop
+                    + "\",\"user_id\":\"live-probe\",\"type\":\"order.shipped\",\"attributes\":{\"order_value\":120}}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+        });
+        assertThat(board).hasSize(2);
+        assertThat(board.get(1)).as("the board after the fact").isNotEqualTo(board.get(0)).contains("<section id=\"board\"");
+    }
+
+    @Test
     void shouldMakeCookiesSecureFromThePublicUrlNotTheHostHeader() {
         assertThat(ConsoleSessions.secureCookies("http://127.0.0.1:7070")).isFalse();
         assertThat(ConsoleSessions.secureCookies("http://localhost:7070")).isFalse();
