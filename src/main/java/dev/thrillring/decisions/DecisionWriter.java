@@ -6,6 +6,7 @@ import dev.thrillring.subjects.SubjectStore;
 import org.jooq.DSLContext;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -25,6 +26,9 @@ public final class DecisionWriter {
     public void withholdFrom(Holdouts holdouts) { this.holdouts = holdouts; }
 
     Holdouts holdouts() { return holdouts; }
+
+    /** Whether this subject is in its tenant's holdout: for rewards decided outside a fact, such as a referral's. */
+    public boolean heldOut(UUID tenant, String userId) { return userId != null && holdouts.heldOut(tenant, userId); }
 
     /**
      * Persists a decision made inside {@code tx} (the subject was locked with

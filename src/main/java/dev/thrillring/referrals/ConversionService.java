@@ -204,6 +204,18 @@ public final class ConversionService {
             scored.reasons.add(Map.of("indicator", "cap", "weight", 0, "reason", read.capped()));
             scored.rewards.clear();
         }
+        // A party in the tenant's holdout (the experiment's control group) earns no reward; the
+        // conversion itself, its fraud verdict and the other party's reward stand.
+        List<String> withheld = new ArrayList<>();
+        scored.rewards.removeIf(w -> {
+            String party = String.valueOf(w.get("party"));
+            boolean out = decisions.heldOut(c.tenant, party.equals("referrer") ? read.code().referrerUserId() : r.refereeUserId());
+            if (out) withheld.add(party);
+            return out;
+        });
+        if (!withheld.isEmpty()) {
+            scored.reasons.add(Map.of("indicator", "holdout", "weight", 0, "reason", "held out of rewards by the tenant's holdout: " + String.join(", ", withheld)));
+        }
         return new Conversion(e, scored.score, scored.reasons, scored.rewards, status, reviewAt,
                 rescore(c.tenant, platform, read, state, reviewAt, now));
     }

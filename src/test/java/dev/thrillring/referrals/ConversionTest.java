@@ -97,6 +97,38 @@ class ConversionTest {
     }
 
     @Test
+    void shouldWithholdTheRewardOfAHeldOutPartyOnly() throws Exception {
+        Tenant t = tenant();
+        assertThat(app.send("PUT", "/api/v1/tenants/" + t.id + "/holdout", t.admin, "application/json", "{\"share\":0.5}").status()).isEqualTo(200);
+        java.util.UUID id = java.util.UUID.fromString(t.id);
+        java.math.BigDecimal half = new java.math.BigDecimal("0.5");
+        List<String> held = new ArrayList<>(), treated = new ArrayList<>();
+        for (int i = 1; held.size() < 2 || treated.size() < 2; i++) {
+            (dev.thrillring.analytics.Holdout.contains(id, "ref-" + i, half) ? held : treated).add("ref-" + i);
+        }
+        // A held-out referrer, a treated referee: the referee's reward stands, the referrer's is withheld.
+        Response r = convert(t, code(t, held.get(0), ""), treated.get(0));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("status").asText()).isEqualTo("approved");
+        assertThat(r.json().get("rewards").findValuesAsText("party")).containsExactly("referee");
+        assertThat(r.body()).contains("\"indicator\":\"holdout\"");
+        // And the other way round (other users: a referee who referred the referrer before is a ring).
+        Response back = convert(t, code(t, treated.get(1), ""), held.get(1));
+        assertThat(back.json().get("rewards").findValuesAsText("party")).as(back.body()).containsExactly("referrer");
+        try (var c = app.ownerConnection(); var ps = c.prepareStatement(
+                "SELECT count(*) FROM reward_ledger WHERE tenant_id = ?::uuid AND beneficiary = ?")) {
+            ps.setString(1, t.id);
+            for (String user : held) {
+                ps.setString(2, user);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("ledger rows of the held-out " + user).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldScoreSignalsItRecordedItselfIntoBands() {
         Tenant t = tenant();
         String code = code(t, "alice", "");
