@@ -102,6 +102,17 @@ public final class AchievementService implements dev.thrillring.decisions.Decisi
         UUID tenant = caller.tenantId().orElseThrow();
         String own = platformOf(tenant);
         if (platform != null && !platform.equals(own)) throw new Problem.Forbidden("this key's tenant is on platform " + own);
+        return catalogueOf(caller, tenant);
+    }
+
+    /**
+     * One tenant's catalogue as its own keys see it (the platform's achievements and the tenant's
+     * custom ones; hidden ones once the tenant has unlocked them, unlock counts the tenant's), for
+     * any caller that reaches the tenant: the console shows it to a platform admin too.
+     */
+    public CatalogueView catalogueOf(Principal caller, UUID tenant) {
+        caller.requireTenant(tenant);
+        String own = platformOf(tenant);
         return scope.inTenant(tenant, tx -> {
             Set<String> unlocked = new HashSet<>(queries.unlockedInTenant(tx, tenant));
             return new CatalogueView(own, queries.catalogue(tx, own, tenant).stream()

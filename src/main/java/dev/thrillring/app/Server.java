@@ -259,7 +259,7 @@ public final class Server implements AutoCloseable {
                 c.routes.beforeMatched(gate::check);
                 // The console's pages: a session cookie stands in for the Authorization header, checked by the same AccessControl.
                 ConsoleRoutes console = new ConsoleRoutes(new ConsoleService(new ConsoleService.Services(auth, tenants, platformService, facts,
-                        ruleSets, platformRuleSets, conversions, leaderboards, platforms, webhooks)), Clock.systemUTC(), config.publicUrl(), config.trustedProxies());
+                        ruleSets, platformRuleSets, conversions, leaderboards, platforms, webhooks, achievements)), Clock.systemUTC(), config.publicUrl(), config.trustedProxies());
                 AccessControl access = new AccessControl(auth, limits, tenants::rateLimitOf, new AccessControl.Settings(
                         config.trustedProxies(), config.ratePublicPerSecond(), config.rateTenantPerSecond(), config.rateKeyPerSecond()),
                         console.pages());

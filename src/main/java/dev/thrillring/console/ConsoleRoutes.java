@@ -30,7 +30,8 @@ import java.util.UUID;
 /**
  * The console's pages under {@code /console}: sign-in, the platform overview, and per tenant its
  * overview, decisions, rule versions (activate, roll back, deactivate, each confirmed first),
- * "Try it", the decision tables, the review queue and the boards. Every page declares its roles
+ * "Try it", the decision tables, the review queue and the boards (keys, webhooks, achievements
+ * and diffs in their own classes). Every page declares its roles
  * like an API route and is checked by the same {@code AccessControl}; the signed-in caller then
  * goes to the API's own services.
  */
@@ -96,6 +97,8 @@ public final class ConsoleRoutes {
         routes.get(T + "/boards", this::boards, READERS);
         new ConsoleTableRoutes(this, service).register(routes);
         new ConsoleAdminRoutes(this, service).register(routes);
+        new ConsoleWebhookRoutes(this, service).register(routes);
+        new ConsoleAchievementRoutes(this, service).register(routes);
         new ConsoleDiffRoutes(this, service).register(routes);
         new ConsoleLiveBoard(this, service).register(routes);
     }

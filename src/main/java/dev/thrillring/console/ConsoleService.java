@@ -46,7 +46,8 @@ public final class ConsoleService {
     /** The services the console calls; the same instances the API routes use. */
     public record Services(AuthService auth, TenantService tenants, PlatformService platforms, FactService facts,
                            RuleSetService ruleSets, PlatformRuleSetService platformRuleSets, ConversionService conversions,
-                           LeaderboardService leaderboards, List<String> platformNames, dev.thrillring.webhooks.WebhookService webhooks) {}
+                           LeaderboardService leaderboards, List<String> platformNames, dev.thrillring.webhooks.WebhookService webhooks,
+                           dev.thrillring.achievements.AchievementService achievements) {}
 
     final Services s;
 

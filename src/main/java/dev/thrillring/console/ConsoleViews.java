@@ -85,9 +85,47 @@ public final class ConsoleViews {
     /** A key just issued: its secret, shown on this one answer. */
     public record IssuedKeyView(String role, String prefix, String apiKey) {}
 
-    /** A webhook endpoint of the tenant. */
+    /** A webhook endpoint of the tenant; {@code rateLimit} is empty when it has none. */
     public record EndpointRow(String id, String url, String description, List<String> eventTypes, String status, String disabledReason,
-                              String failingSince, String createdAt) {}
+                              String failingSince, String createdAt, String rateLimit, boolean fifo, String previousSecretUntil) {
+        /** Paused or disabled: delivery waits until an admin resumes it. */
+        public boolean stopped() { return !"active".equals(status); }
+    }
+
+    /**
+     * The form that registers or changes an endpoint: what was typed (kept when refused), and the
+     * API's messages by field ({@code url}, {@code event_types}, {@code description},
+     * {@code rate_limit_per_second}); {@code general} holds those of no field on the form.
+     */
+    public record EndpointForm(String heading, String action, String button, String back, String url, String eventTypes,
+                               String description, String rateLimit, boolean fifo, java.util.Map<String, List<String>> errors,
+                               List<String> general) {
+        public List<String> errorsOf(String field) { return errors.getOrDefault(field, List.of()); }
+
+        /** The id of a field's message, for {@code aria-describedby}; null when it has none. */
+        public String describedBy(String field) { return errors.containsKey(field) ? field + "-error" : null; }
+    }
+
+    /** An endpoint's secret on the one answer that shows it (registration or rotation). */
+    public record EndpointSecret(String heading, String detail, String secret, EndpointRow endpoint) {}
+
+    /** One achievement of the tenant's catalogue and, when a user was asked for, that user's progress on it. */
+    public record AchievementRow(String key, String name, String description, String category, String rule, String reward,
+                                 boolean repeatable, boolean hidden, boolean custom, int unlockCount, String state,
+                                 double percentage, String current, String target, String unlockedAt, int occurrences,
+                                 String nextMilestone) {
+        /** The percentage as shown: whole numbers without decimals. */
+        public String percent() {
+            return percentage == Math.rint(percentage) ? Long.toString((long) percentage) : String.format(java.util.Locale.ROOT, "%.2f", percentage);
+        }
+    }
+
+    /**
+     * The achievements page: the user asked for (empty: none), the message under the field when
+     * that id is refused, the catalogue with the user's progress, and the API's next milestones.
+     */
+    public record Achievements(String userId, String error, boolean showsUser, int unlocked, List<AchievementRow> rows,
+                               List<String> nextMilestones) {}
 
     /** A message to an endpoint: one event, its delivery state and last answer. */
     public record MessageRow(String id, String type, String status, int attempts, String lastStatus, String lastError,

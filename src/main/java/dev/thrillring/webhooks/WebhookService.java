@@ -329,6 +329,26 @@ public final class WebhookService {
         return messages(tenantOwner(caller, tenant), endpoint, status, limit);
     }
 
+    /** One of the tenant's endpoints, as {@code GET .../webhooks/{id}} answers it. */
+    public Object endpointOf(Principal caller, UUID tenant, UUID endpoint) { return get(tenantOwner(caller, tenant), endpoint); }
+
+    /** Registers an endpoint of the tenant, as {@code POST .../webhooks} does: the answer carries its secret, shown once. */
+    public Map<String, Object> createOf(Principal caller, UUID tenant, EndpointRequest r) { return create(tenantOwner(caller, tenant), r); }
+
+    /** Changes the fields sent (pause, resume, filters...), as {@code PATCH .../webhooks/{id}} does. */
+    public Object updateOf(Principal caller, UUID tenant, UUID endpoint, EndpointRequest r) {
+        return update(tenantOwner(caller, tenant), endpoint, r);
+    }
+
+    /** Deletes one of the tenant's endpoints, as {@code DELETE .../webhooks/{id}} does. */
+    public void deleteOf(Principal caller, UUID tenant, UUID endpoint) { delete(tenantOwner(caller, tenant), endpoint); }
+
+    /** A new secret, shown once, as {@code POST .../webhooks/{id}/rotate-secret} answers it. */
+    public Map<String, Object> rotateOf(Principal caller, UUID tenant, UUID endpoint) { return rotate(tenantOwner(caller, tenant), endpoint); }
+
+    /** Queues a {@code webhook.test} message, as {@code POST .../webhooks/{id}/test} does. */
+    public Object testOf(Principal caller, UUID tenant, UUID endpoint) { return test(tenantOwner(caller, tenant), endpoint); }
+
     /** Sends one message of the tenant's endpoint again, as {@code POST .../messages/{id}/replay} does. */
     public Object replayOf(Principal caller, UUID tenant, UUID endpoint, UUID message) {
         return replay(tenantOwner(caller, tenant), endpoint, message);

@@ -136,7 +136,7 @@ class ConsoleBrowserTest {
         assertThat(approved.body()).contains("known household");
     }
 
-    /** API keys, webhook deliveries with a replay, a version's changes, and demo data. */
+    /** API keys, webhook deliveries with a replay, registering an endpoint, a user's achievements, a version's changes, and demo data. */
     static void adminPages(Chromium b, String base, String endpoint) throws Exception {
         b.open(base + "/keys");
         b.screenshots(SHOTS, "console-keys");
@@ -154,6 +154,28 @@ class ConsoleBrowserTest {
         b.andWaitForNextPage("document.querySelector('main table tbody form button').click()");
         assertThat(b.text()).contains("is queued to be sent again");
         b.screenshots(SHOTS, "console-deliveries");
+
+        // Register an endpoint from the console: a refused URL is named under its field, then the secret is shown once.
+        b.open(base + "/webhooks/new");
+        b.andWaitForNextPage("document.getElementById('url').value = 'https://10.0.0.7/hook';"
+                + " document.getElementById('event_types').value = 'achievement.*, referral.converted';"
+                + " document.getElementById('description').value = 'Data warehouse'; document.querySelector('main form button[type=submit]').click()");
+        assertThat(b.eval("document.getElementById('url-error').innerText").asText()).isNotBlank();
+        assertThat(b.eval("document.getElementById('url').getAttribute('aria-describedby')").asText()).contains("url-error");
+        assertThat(b.eval("document.getElementById('description').value").asText()).isEqualTo("Data warehouse");
+        b.screenshots(SHOTS, "console-webhook-new");
+        b.andWaitForNextPage("document.getElementById('url').value = " + js(receiver.url() + "/warehouse")
+                + "; document.querySelector('main form button[type=submit]').click()");
+        assertThat(b.text()).contains("Endpoint registered", "Copy it now", "Data warehouse");
+        assertThat(b.eval("document.getElementById('endpoint-secret').value").asText()).startsWith("whsec_");
+        b.screenshots(SHOTS, "console-webhook-secret");
+
+        // A user's progress on every achievement of the catalogue, from a plain GET form.
+        b.open(base + "/achievements");
+        b.andWaitForNextPage("document.getElementById('user_id').value = 'u-1'; document.querySelector('main form button[type=submit]').click()");
+        assertThat(b.url()).endsWith("/achievements?user_id=u-1");
+        assertThat(b.text()).contains("u-1 has unlocked", "Next milestone");
+        b.screenshots(SHOTS, "console-achievements");
 
         // A saved tenant version against the active one (a DRL change: file by file).
         for (int points : new int[]{25, 40}) {

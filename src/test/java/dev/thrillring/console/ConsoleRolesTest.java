@@ -60,6 +60,11 @@ class ConsoleRolesTest {
     void shouldRefuseEveryRoleAPageDoesNotListAndServeThoseItLists() {
         List<Server.Route> pages = pages();
         assertThat(pages).hasSizeGreaterThan(20);
+        // The walk finds pages by their registration: the newest ones must be among them.
+        assertThat(pages.stream().map(r -> r.method() + " " + r.path().replace("/console/tenants/{tenant_id}", ""))).contains(
+                "GET /achievements", "GET /webhooks/new", "POST /webhooks", "GET /webhooks/{webhook_id}/edit", "POST /webhooks/{webhook_id}/edit",
+                "POST /webhooks/{webhook_id}/status", "POST /webhooks/{webhook_id}/test", "GET /webhooks/{webhook_id}/rotate",
+                "POST /webhooks/{webhook_id}/rotate", "GET /webhooks/{webhook_id}/delete", "POST /webhooks/{webhook_id}/delete");
         List<String> wrong = new ArrayList<>();
         int refused = 0;
         for (Server.Route r : pages) {
