@@ -84,11 +84,28 @@ public final class DemoMode {
             String user = DemoCatalogue.USERS.get(i);
             String device = "demo-device-" + user;
             String ip = "203.0.113." + (10 + i);
-            var code = referrals.generateCode(DEMO, new ReferralService.CodeRequest(id.toString(), "standard", null, 90, user, null, null,
-                    user + "@" + s.name().substring(DemoCatalogue.PREFIX.length()) + ".example.com"), ip, device);
+            var request = new ReferralService.CodeRequest(id.toString(), "standard", null, 90, user, null, null,
+                    user + "@" + s.name().substring(DemoCatalogue.PREFIX.length()) + ".example.com");
+            var code = withRetry(() -> referrals.generateCode(DEMO, request, ip, device));
             referrers.add(new Referrer(user, String.valueOf(code.get("referral_code")), device, ip));
         }
         return new DemoTenant(id, s.name(), s.platform(), admin.apiKey(), ingest.apiKey(), referrers);
+    }
+
+    /**
+     * A code's rules are the first evaluation of a tenant's new rule set: on a saturated machine
+     * that one can overrun the evaluation deadline while the next is fast. The demo tries again
+     * rather than fail its start.
+     */
+    private static <T> T withRetry(java.util.function.Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (dev.thrillring.engine.RuleFailure e) {
+                if (attempt == 3) throw e;
+                log.warn("demo mode: {} (attempt {} of 3, trying again)", e.getMessage(), attempt);
+            }
+        }
     }
 
     private Optional<UUID> existing(DemoCatalogue.Sample s) {

@@ -86,7 +86,8 @@ class ConsoleAdminPagesTest {
             String endpoint = created.json().path("endpoint").path("id").asText();
             String ingest = app.issueKey(tenant, "ingest");
             app.post("/api/v1/facts", ingest, "{\"id\":\"w-1\",\"tenant_id\":\"" + tenant + "\",\"user_id\":\"u-1\",\"type\":\"order.shipped\",\"attributes\":{\"value\":20}}");
-            receiver.await(r -> true, 1, Duration.ofSeconds(30));
+            // The fact also progresses achievements: wait for the unlock itself, then for its outcome on record.
+            receiver.await(r -> r.body().contains("achievement.unlocked"), 1, Duration.ofSeconds(30));
 
             ConsoleBrowser b = new ConsoleBrowser(app);
             assertThat(b.signIn(admin).status()).isEqualTo(303);
@@ -94,6 +95,10 @@ class ConsoleAdminPagesTest {
             ConsoleBrowser.Page list = b.get(base + "/webhooks");
             assertThat(list.body()).contains(receiver.url(), "CRM sync", "achievement.*");
             ConsoleBrowser.Page deliveries = b.get(base + "/webhooks/" + endpoint + "?status=delivered");
+            for (long until = System.nanoTime() + 30_000_000_000L; !deliveries.body().contains("achievement.unlocked") && System.nanoTime() < until; ) {
+                Thread.sleep(200);
+                deliveries = b.get(base + "/webhooks/" + endpoint + "?status=delivered");
+            }
             assertThat(deliveries.status()).isEqualTo(200);
             assertThat(deliveries.body()).contains("achievement.unlocked", "delivered");
             Matcher replay = Pattern.compile("action=\"(/console/tenants/[^\"]+/messages/([^\"/]+)/replay)\"").matcher(deliveries.body());
