@@ -37,10 +37,11 @@ import java.util.stream.Collectors;
  * Delivers the outbox to webhook endpoints, after commit and never inside a request.
  *
  * <p>One loop per node wakes on the event log's notification (or every {@code poll}), asks the
- * database which tenants have work, and per tenant: turns new events into messages for each
- * matching endpoint (cursor row locked with {@code SKIP LOCKED}, so two nodes never both do it),
- * then claims due messages ({@code FOR UPDATE SKIP LOCKED}, hidden for a lease while they are sent)
- * and sends each on its own virtual thread. An endpoint has a few slots per node, so a slow
+ * database which tenants have work, and per tenant, in one transaction: turns new events into
+ * messages for each matching endpoint (the cursor moves only from where it was read, so two nodes
+ * never both do it), then claims due messages ({@code FOR UPDATE SKIP LOCKED}, hidden for a lease
+ * while they are sent) for workers on virtual threads, which go on claiming for their endpoint
+ * while it has due messages. An endpoint has a few slots per node, so a slow
  * endpoint fills only its own and never delays the others. A node that dies mid-send leaves a
  * claimed message that reappears when its lease ends: delivery is at least once.
  */
@@ -151,8 +152,7 @@ public final class Dispatcher implements AutoCloseable {
             Optional<String> platform = platformOf.apply(tenant);
             if (platform.isEmpty()) continue;
             try {
-                fanOut(tenant, platform.get());
-                dispatch(tenant, platform.get());
+                pass(tenant, platform.get());
                 // Each tenant's lag at most once a second, from its first pass on.
                 Instant last = lagMeasured.get(tenant);
                 if (last == null || Duration.between(last, now).compareTo(Duration.ofSeconds(1)) >= 0) {
@@ -165,33 +165,32 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** New events become messages for each active endpoint that subscribed to their type. */
-    private void fanOut(UUID tenant, String platform) {
-        scope.inTenant(tenant, tx -> {
-            List<Endpoint> endpoints = WebhookStore.activeFor(tx, tenant, platform);
-            // Only endpoints behind the log's end lock their cursor: a pass with nothing new writes nothing.
-            long end = WebhookStore.logEnd(tx, tenant);
-            Map<UUID, Long> cursors = WebhookStore.cursors(tx, tenant);
-            for (Endpoint e : endpoints) {
-                Long seen = cursors.get(e.id());
-                if (seen != null && seen >= end) continue;
-                Optional<Long> cursor = WebhookStore.lockCursor(tx, tenant, e.id());
-                if (cursor.isEmpty()) continue; // another node is at it
-                long position = cursor.get();
-                EventTypeFilter filter = e.filter();
-                List<Message> messages = new ArrayList<>();
-                List<Event> events = EventLog.read(tx, tenant, position, PAGE);
-                for (Event ev : events) {
-                    if (filter.matches(ev.type())) messages.add(messageFor(e.id(), ev));
-                    position = ev.position();
-                }
-                if (events.isEmpty()) continue;
-                WebhookStore.insertMessages(tx, messages);
-                WebhookStore.moveCursor(tx, tenant, e.id(), position);
-                if (events.size() == PAGE) wake(); // more to read
-            }
-            return null;
-        });
+    /**
+     * New events become messages for each active endpoint that subscribed to their type. The
+     * events are read and the bodies made before anything is written: the transaction takes its
+     * id (which holds back every tenant's event positions, {@link EventLog#sequence}) only at the
+     * cursor's move, just before its commit. The move is conditional on the position read, so of
+     * two nodes that read the same events only the first inserts them; the other's update waits
+     * for its commit, then matches nothing.
+     */
+    private void fanOut(DSLContext tx, UUID tenant, List<Endpoint> endpoints) {
+        if (endpoints.isEmpty()) return;
+        // Only endpoints behind the log's end are read: a pass with nothing new writes nothing.
+        long end = WebhookStore.logEnd(tx, tenant);
+        Map<UUID, Long> cursors = WebhookStore.cursors(tx, tenant);
+        for (Endpoint e : endpoints) {
+            Long seen = cursors.get(e.id());
+            if (seen == null) seen = WebhookStore.createCursor(tx, tenant, e.id()); // a tenant that joined the platform later
+            if (seen >= end) continue;
+            List<Event> events = EventLog.read(tx, tenant, seen, PAGE);
+            if (events.isEmpty()) continue;
+            EventTypeFilter filter = e.filter();
+            List<Message> messages = new ArrayList<>();
+            for (Event ev : events) if (filter.matches(ev.type())) messages.add(messageFor(e.id(), ev));
+            if (!WebhookStore.moveCursor(tx, tenant, e.id(), seen, events.getLast().position())) continue; // another node did it
+            WebhookStore.insertMessages(tx, messages);
+            if (events.size() == PAGE) wake(); // more to read
+        }
     }
 
     /** The message an event becomes: {@code {type, timestamp, data}} with the tenant and the subject. */
@@ -228,7 +227,7 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Messages one endpoint's claim took, sent by as many workers as it had free slots. */
     private final class Batch {
-        final Endpoint endpoint;
+        volatile Endpoint endpoint;
         final UUID tenant;
         final java.util.concurrent.ConcurrentLinkedQueue<Message> queue;
 
@@ -238,12 +237,15 @@ public final class Dispatcher implements AutoCloseable {
             this.queue = new java.util.concurrent.ConcurrentLinkedQueue<>(messages);
         }
 
-        /** One worker: sends until the batch is empty, the endpoint asks for quiet, or the node stops; then frees its slot. */
+        /**
+         * One worker: sends until the batch is empty and its endpoint has no more due messages, the
+         * endpoint asks for quiet, or the node stops; then frees its slot.
+         */
         void work() {
             EndpointGate gate = gate(endpoint.id());
             try {
                 Message m;
-                while (running && !gate.isQuiet(clock.instant()) && (m = queue.poll()) != null) {
+                while (running && !gate.isQuiet(clock.instant()) && ((m = queue.poll()) != null || (refill() && (m = queue.poll()) != null))) {
                     if (!leaseCovers(m)) renewLeases(); // the claim waited long (a loaded machine)
                     if (!leaseCovers(m)) {
                         // The lease could not be renewed (database unavailable): the message is not
@@ -260,9 +262,44 @@ public final class Dispatcher implements AutoCloseable {
                 wake();
             }
         }
+
+        /**
+         * Claims the endpoint's next due messages into this batch, in a transaction of their own:
+         * a busy endpoint's workers go on without waiting for a pass. The endpoint is read again,
+         * so a paused, disabled or changed one is seen; a FIFO endpoint's next message is due only
+         * once this one's outcome is written, so it waits for the pass the recorder wakes.
+         */
+        boolean refill() {
+            if (endpoint.fifo()) return false;
+            Instant now = clock.instant();
+            Instant leaseUntil = leaseFrom(now);
+            UUID id = endpoint.id();
+            List<Message> ms;
+            try {
+                claimers.acquireUninterruptibly();
+                ms = scope.inTenant(tenant, tx -> {
+                    Optional<Endpoint> current = WebhookStore.endpoint(tx, id);
+                    if (current.isEmpty() || !current.get().status().equals(Endpoint.ACTIVE) || current.get().fifo()) return List.of();
+                    endpoint = current.get();
+                    return WebhookStore.claim(tx, tenant, id, PER_SLOT, false, now, leaseUntil, schedule.attempts());
+                });
+            } catch (RuntimeException e) {
+                log.warn("webhook claim for endpoint {} failed ({}); the next pass retries", id, e.toString());
+                return false;
+            } finally {
+                claimers.release();
+            }
+            if (ms.isEmpty()) return false;
+            for (Message m : ms) held.put(m.id(), new Held(tenant, m.attempts(), leaseUntil));
+            queue.addAll(ms);
+            return true;
+        }
     }
 
     private final Set<Batch> batches = ConcurrentHashMap.newKeySet();
+
+    /** Workers claiming at once, at most: many busy endpoints must not take every pooled connection from requests. */
+    private final Semaphore claimers = new Semaphore(2);
 
     /** Messages claimed but not sent (the endpoint asked for quiet, or the node stops) are due again at once. */
     private void giveBack(Batch b) {
@@ -346,8 +383,13 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** Claims what each endpoint has free slots for, then sends it outside the transaction. */
-    private void dispatch(UUID tenant, String platform) {
+    /**
+     * One tenant's share of a pass, in one transaction: new events become messages, then each
+     * endpoint with free slots claims its due messages (those just made included), which are sent
+     * outside the transaction. Workers keep claiming for their endpoint while it has due messages
+     * ({@link Batch#refill}), so a pass only starts them.
+     */
+    private void pass(UUID tenant, String platform) {
         Instant now = clock.instant();
         Instant leaseUntil = leaseFrom(now);
         Map<UUID, Integer> taken = new HashMap<>();
@@ -356,9 +398,10 @@ public final class Dispatcher implements AutoCloseable {
             claimed = scope.inTenant(tenant, tx -> {
                 taken.forEach((id, n) -> gate(id).release(n)); // a retried transaction starts again
                 taken.clear();
+                List<Endpoint> endpoints = WebhookStore.activeFor(tx, tenant, platform);
+                fanOut(tx, tenant, endpoints);
                 List<Batch> out = new ArrayList<>();
-                Map<UUID, Endpoint> active = WebhookStore.activeFor(tx, tenant, platform).stream()
-                        .collect(Collectors.toMap(Endpoint::id, e -> e));
+                Map<UUID, Endpoint> active = endpoints.stream().collect(Collectors.toMap(Endpoint::id, e -> e));
                 for (UUID id : WebhookStore.endpointsWithDueMessages(tx, tenant, now)) {
                     Endpoint e = active.get(id);
                     if (e == null) continue; // paused or disabled: its messages wait

@@ -131,15 +131,15 @@ final class WebhookStore {
     }
 
     /**
-     * Locks and returns {@code endpoint}'s cursor in {@code tenant}'s log, creating it at 0 (a
-     * tenant that joined the platform after the endpoint was made); empty when another node holds it.
+     * Creates {@code endpoint}'s cursor in {@code tenant}'s log at 0 (a tenant that joined the
+     * platform after the endpoint was made) unless there is one; its position.
      */
-    static Optional<Long> lockCursor(DSLContext tx, UUID tenant, UUID endpoint) {
+    static long createCursor(DSLContext tx, UUID tenant, UUID endpoint) {
         tx.insertInto(WEBHOOK_CURSORS).set(WEBHOOK_CURSORS.TENANT_ID, tenant).set(WEBHOOK_CURSORS.ENDPOINT_ID, endpoint)
                 .set(WEBHOOK_CURSORS.LAST_POSITION, 0L).onConflictDoNothing().execute();
         return tx.select(WEBHOOK_CURSORS.LAST_POSITION).from(WEBHOOK_CURSORS)
                 .where(WEBHOOK_CURSORS.TENANT_ID.eq(tenant).and(WEBHOOK_CURSORS.ENDPOINT_ID.eq(endpoint)))
-                .forUpdate().skipLocked().fetchOptional(WEBHOOK_CURSORS.LAST_POSITION);
+                .fetchOne(WEBHOOK_CURSORS.LAST_POSITION);
     }
 
     /** The position of {@code tenant}'s last event (0 when it has none). */
@@ -155,9 +155,14 @@ final class WebhookStore {
                 .where(WEBHOOK_CURSORS.TENANT_ID.eq(tenant)).fetchMap(WEBHOOK_CURSORS.ENDPOINT_ID, WEBHOOK_CURSORS.LAST_POSITION);
     }
 
-    static void moveCursor(DSLContext tx, UUID tenant, UUID endpoint, long position) {
-        tx.update(WEBHOOK_CURSORS).set(WEBHOOK_CURSORS.LAST_POSITION, position)
-                .where(WEBHOOK_CURSORS.TENANT_ID.eq(tenant).and(WEBHOOK_CURSORS.ENDPOINT_ID.eq(endpoint))).execute();
+    /**
+     * Moves the cursor from {@code from} to {@code to}; false when it was not at {@code from} any
+     * more (another node moved it; the row lock makes this update wait for that node's commit).
+     */
+    static boolean moveCursor(DSLContext tx, UUID tenant, UUID endpoint, long from, long to) {
+        return tx.update(WEBHOOK_CURSORS).set(WEBHOOK_CURSORS.LAST_POSITION, to)
+                .where(WEBHOOK_CURSORS.TENANT_ID.eq(tenant).and(WEBHOOK_CURSORS.ENDPOINT_ID.eq(endpoint)))
+                .and(WEBHOOK_CURSORS.LAST_POSITION.eq(from)).execute() == 1;
     }
 
     // ---- messages -----------------------------------------------------------------------------
@@ -193,10 +198,13 @@ final class WebhookStore {
                 .execute();
         List<UUID> ids;
         if (fifo) {
-            // The head of the line, locked; if it is not due yet, nothing behind it may pass.
+            // The head of the line; if it is not due yet, nothing behind it may pass. Claimers of
+            // the line take turns on its lock: with SKIP LOCKED, a second node would skip the head
+            // another one is claiming and take the message behind it, out of order.
+            dev.thrillring.db.TransactionSignals.lock(tx, "webhook-fifo:" + endpoint + ":" + tenant);
             ids = tx.select(WEBHOOK_MESSAGES.ID, WEBHOOK_MESSAGES.NEXT_ATTEMPT_AT).from(WEBHOOK_MESSAGES).where(mine)
                     .orderBy(WEBHOOK_MESSAGES.EVENT_POSITION.asc().nullsFirst(), WEBHOOK_MESSAGES.CREATED_AT).limit(1)
-                    .forUpdate().skipLocked().fetch()
+                    .forUpdate().fetch()
                     .stream().filter(r -> !r.value2().toInstant().isAfter(now)).map(r -> r.value1()).toList();
         } else {
             ids = tx.select(WEBHOOK_MESSAGES.ID).from(WEBHOOK_MESSAGES).where(mine)

@@ -300,6 +300,28 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void shouldDeliverAFifoEndpointInOrderWhileItsHeadIsRetried() throws Exception {
+        Tenant t = tenant("Webhook FIFO");
+        // The first request fails: in FIFO mode nothing behind it may pass until its retry succeeds.
+        try (WebhookReceiver rx = new WebhookReceiver().answer(n -> n == 1 ? Reply.status(500) : Reply.ok())) {
+            Response made = app.post("/api/v1/tenants/" + t.id() + "/webhooks", t.admin(),
+                    "{\"url\":\"" + rx.url() + "\",\"event_types\":[\"achievement.unlocked\"],\"fifo\":true}");
+            assertThat(made.status()).as(made.body()).isEqualTo(201);
+            String id = made.json().get("endpoint").get("id").asText();
+            // Paused while the facts go in, so the whole line is there when it resumes.
+            status(t, id, "paused");
+            for (int i = 0; i < 6; i++) fact(t, "fifo-" + i, "fifo-user-" + i);
+            status(t, id, "active");
+            List<Received> all = rx.await(r -> true, 7, WAIT);
+            List<Long> positions = all.stream().map(r -> body(r).get("data").get("position").asLong()).toList();
+            assertThat(all.getFirst().status()).isEqualTo(500);
+            // The failed head comes again first, then the rest in the log's order.
+            assertThat(positions.get(1)).isEqualTo(positions.get(0));
+            assertThat(positions.subList(1, 7)).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void shouldHoldEventsWhilePausedAndDeliverThemOnResume() throws Exception {
         Tenant t = tenant("Webhook pause");
         try (WebhookReceiver rx = new WebhookReceiver()) {
