@@ -6,7 +6,8 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 /**
- * {@code GET /api/v1/gamification/analytics/{tenant_id}} and the seed's {@code /analytics/gamification/{tenant_id}};
+ * {@code GET /api/v1/gamification/analytics/{tenant_id}} and the seed's {@code /analytics/gamification/{tenant_id}} (also under the
+ * gateway prefix);
  * {@code GET /api/v1/platforms/{platform}/analytics}: the same across a platform's tenants.
  */
 public final class AnalyticsRoutes {
@@ -19,6 +20,8 @@ public final class AnalyticsRoutes {
         Role[] readers = {Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.ANALYST};
         routes.get("/api/v1/gamification/analytics/{tenant_id}", r::analytics, readers);
         routes.get("/analytics/gamification/{tenant_id}", r::analytics, readers);
+        // The seed's path under the gateway prefix: a client whose base URL is /api/v1/gamification calls this.
+        routes.get("/api/v1/gamification/analytics/gamification/{tenant_id}", r::analytics, readers);
         routes.get("/api/v1/platforms/{platform}/analytics", r::platformAnalytics, Role.PLATFORM_ADMIN);
         routes.get("/api/v1/tenants/{tenant_id}/holdout", r::holdout, readers);
         routes.put("/api/v1/tenants/{tenant_id}/holdout", r::setHoldout, Role.PLATFORM_ADMIN, Role.TENANT_ADMIN);

@@ -117,7 +117,7 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
         Set<String> wanted = metrics(metrics);
         String platform = tenants.requirePlatformOf(tenant);
         LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
-        AnalyticsCounts counts = scope.inTenant(tenant, tx -> store.counts(tx, tenant, platform, w));
+        AnalyticsCounts counts = scope.inTenant(tenant, tx -> store.counts(tx, tenant, platform, w, today));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tenant_id", tenant);
         out.putAll(new AnalyticsReport(w, today, "this tenant").render(counts, wanted));
@@ -175,12 +175,12 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
         Set<String> wanted = metrics(metrics);
         List<UUID> ids = dev.thrillring.platforms.PlatformScope.inPlatform(scope, caller, platform,
                 "only a platform admin reads a platform's analytics", tx -> store.platformTenants(tx, platform));
+        LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
         AnalyticsCounts sum = AnalyticsCounts.NONE;
         for (UUID tenant : ids) {
-            AnalyticsCounts c = scope.inTenant(tenant, tx -> store.counts(tx, tenant, platform, w));
+            AnalyticsCounts c = scope.inTenant(tenant, tx -> store.counts(tx, tenant, platform, w, today));
             sum = sum.plus(c);
         }
-        LocalDate today = clock.instant().atOffset(ZoneOffset.UTC).toLocalDate();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("platform", platform);
         out.put("tenants", ids.size());

@@ -159,6 +159,25 @@ class AnalyticsTest {
     }
 
     @Test
+    void shouldCountTheSameFromEachUsersRecentDaysAsFromTheUserDays() {
+        // counts() reads each user's recent bits when the window starts within 128 days of "today", else the user days.
+        var scope = new dev.thrillring.db.TenantScope(app.server.database().dsl(), app.server.database().dataSource());
+        var store = new AnalyticsStore();
+        java.util.UUID t = java.util.UUID.fromString(tenant);
+        java.util.function.BiFunction<AnalyticsStore.Window, java.time.LocalDate, AnalyticsCounts> counts =
+                (w, today) -> scope.inTenant(t, tx -> store.counts(tx, t, "bizosaas", w, today));
+        var october = new AnalyticsStore.Window(java.time.LocalDate.of(2026, 10, 1), java.time.LocalDate.of(2026, 10, 31));
+        AnalyticsCounts fromBits = counts.apply(october, java.time.LocalDate.of(2026, 11, 1));
+        AnalyticsCounts fromDays = counts.apply(october, java.time.LocalDate.of(2030, 1, 1));
+        assertThat(fromBits.active()).isEqualTo(5);
+        assertThat(fromBits).isEqualTo(fromDays);
+        // A window starting more than 127 days before some user's last day: the bits cannot answer, the user days do.
+        var long_ = new AnalyticsStore.Window(java.time.LocalDate.of(2026, 5, 1), java.time.LocalDate.of(2026, 10, 31));
+        assertThat(counts.apply(long_, java.time.LocalDate.of(2026, 6, 1))).isEqualTo(counts.apply(long_, java.time.LocalDate.of(2030, 1, 1)));
+        assertThat(counts.apply(long_, java.time.LocalDate.of(2026, 6, 1)).active()).isEqualTo(5); // u6 is first seen in November
+    }
+
+    @Test
     void shouldRefuseBadWindowsAndReadersWithoutTheRight() {
         String base = "/api/v1/gamification/analytics/" + tenant;
         assertThat(app.get(base + "?time_period=1y", analyst).json().get("errors").get(0).get("field").asText()).isEqualTo("time_period");

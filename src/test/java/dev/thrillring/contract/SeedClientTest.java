@@ -65,6 +65,13 @@ class SeedClientTest {
         PortfolioShowcaseResponse { Objects.requireNonNull(portfolioId); Objects.requireNonNull(showcaseUrl); Objects.requireNonNull(featuredMetrics);
             Objects.requireNonNull(caseStudies); Objects.requireNonNull(socialTemplates); }
     }
+    /**
+     * The seed's track-conversion answer has no model; its dict is {@code {"status": "processing", "message": ...}}.
+     * Only {@code status} is required here: this service answers the conversion's status and no {@code message}.
+     */
+    record TrackConversionResponse(String status) {
+        TrackConversionResponse { Objects.requireNonNull(status, "status"); }
+    }
     /** The seed's analytics answer has no model; its three groups, as the seed's hard-coded dict has them. */
     record GamificationAnalytics(Map<String, Object> engagementMetrics, Map<String, Object> performanceImpact, List<Object> recommendations) {
         GamificationAnalytics { Objects.requireNonNull(engagementMetrics); Objects.requireNonNull(performanceImpact); Objects.requireNonNull(recommendations); }
@@ -77,6 +84,46 @@ class SeedClientTest {
 
     record Platform(String name, String tenant, String admin, String ingest, String viewerJwt, String adminJwt) {}
     static final List<Platform> platforms = new ArrayList<>();
+
+    // ---- the conformance table: every seed-shaped call, by route and platform ----
+    /** The seed's routes (section 1.3 at the gateway prefix and unprefixed, and the gateway routes of 4.1), in the table's order. */
+    static final List<String> SEED_ROUTES = List.of(
+            "POST /referral/generate-code", "POST /api/v1/gamification/referral/generate-code", "POST /api/v1/gamification/referrals/generate",
+            "POST /referral/track-conversion", "POST /api/v1/gamification/referral/track-conversion",
+            "GET /achievements/progress/{tenant_id}", "GET /api/v1/gamification/achievements/progress/{tenant_id}",
+            "GET /api/v1/gamification/achievements/{tenant_id}",
+            "POST /achievements/custom", "POST /api/v1/gamification/achievements/custom",
+            "GET /leaderboards", "GET /api/v1/gamification/leaderboards",
+            "POST /portfolio/generate", "POST /api/v1/gamification/portfolio/generate",
+            "GET /analytics/gamification/{tenant_id}", "GET /api/v1/gamification/analytics/gamification/{tenant_id}",
+            "GET /api/v1/gamification/analytics/{tenant_id}");
+    /** route -> platform -> the statuses its seed-shaped calls answered (each call's body was also bound to the seed's model). */
+    static final Map<String, Map<String, java.util.SortedSet<Integer>>> CONFORMANCE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A seed-shaped call: sent, and its status recorded under its route template and platform. */
+    static Response call(Platform p, String method, String template, String key, String body) {
+        String path = template.replace("{tenant_id}", p.tenant());
+        Response r = method.equals("GET") ? app.get(path, key) : app.post(path, key, body);
+        String route = method + " " + (template.contains("?") ? template.substring(0, template.indexOf('?')) : template);
+        assertThat(SEED_ROUTES).as("a seed route").contains(route);
+        CONFORMANCE.computeIfAbsent(route, k -> new java.util.concurrent.ConcurrentHashMap<>())
+                .computeIfAbsent(p.name(), k -> new java.util.concurrent.ConcurrentSkipListSet<>()).add(r.status());
+        return r;
+    }
+
+    /** The table as markdown: a row per seed route, a column per platform, the statuses its seed-shaped calls answered. */
+    static String conformanceTable() {
+        StringBuilder md = new StringBuilder("| seed route | " + String.join(" | ", PLATFORMS) + " |\n|---|" + "---|".repeat(PLATFORMS.size()) + "\n");
+        for (String route : SEED_ROUTES) {
+            md.append("| `").append(route).append("` |");
+            for (String platform : PLATFORMS) {
+                var statuses = CONFORMANCE.getOrDefault(route, Map.of()).get(platform);
+                md.append(' ').append(statuses == null ? "not called" : statuses.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))).append(" |");
+            }
+            md.append('\n');
+        }
+        return md.toString();
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -102,7 +149,20 @@ class SeedClientTest {
     }
 
     @AfterAll
-    static void stop() { app.close(); }
+    static void stop() throws Exception {
+        app.close();
+        if (CONFORMANCE.isEmpty()) return; // a single test method was run: no table
+        String table = conformanceTable();
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "seed-conformance.md"), table);
+        if (CONFORMANCE.keySet().containsAll(SEED_ROUTES)) {
+            // The whole class ran: every seed route was called on every platform and answered 2xx.
+            assertThat(table).as(table).doesNotContain("not called");
+            for (String route : SEED_ROUTES) {
+                for (String platform : PLATFORMS) assertThat(CONFORMANCE.get(route).get(platform)).as(route + " on " + platform).allMatch(s -> s >= 200 && s < 300);
+            }
+        }
+    }
 
     static String jwt(String tenant, String role, String sub) throws Exception {
         var claims = new JWTClaimsSet.Builder().subject(sub).issuer("https://id.example").audience("thrillring")
@@ -118,7 +178,7 @@ class SeedClientTest {
             for (String path : List.of("/api/v1/gamification/leaderboards", "/leaderboards")) {
                 // LeaderboardRequest's defaults, sent explicitly and left out.
                 for (String q : List.of("?platform=" + p.name() + "&leaderboard_type=performance&time_period=monthly&limit=50", "")) {
-                    LeaderboardResponse r = seed(app.get(path + q, p.viewerJwt()), LeaderboardResponse.class);
+                    LeaderboardResponse r = seed(call(p, "GET", path + q, p.viewerJwt(), null), LeaderboardResponse.class);
                     assertThat(r.leaderboardData()).as(p.name() + path + q).hasSize(2);
                     assertThat(r.userPosition()).as("the token's sub is the subject").isNotNull();
                     assertThat(((Number) r.userPosition().get("rank")).intValue()).isEqualTo(2);
@@ -135,7 +195,7 @@ class SeedClientTest {
             for (String type : List.of("performance", "growth", "engagement", "industry", "all-time")) {
                 for (String period : List.of("daily", "weekly", "monthly", "all_time")) {
                     String q = "?platform=" + p.name() + "&leaderboard_type=" + type + "&time_period=" + period + "&industry=retail";
-                    Response res = app.get("/api/v1/gamification/leaderboards" + q, p.viewerJwt());
+                    Response res = call(p, "GET", "/api/v1/gamification/leaderboards" + q, p.viewerJwt(), null);
                     LeaderboardResponse r = seed(res, LeaderboardResponse.class);
                     assertThat(r.nextUpdate()).as(q).isNotNull();
                     if (!type.equals("industry")) {
@@ -159,22 +219,27 @@ class SeedClientTest {
     void shouldGenerateACodeAndTrackAConversionInTheSeedsShapes() throws Exception {
         for (Platform p : platforms) {
             for (String path : List.of("/api/v1/gamification/referral/generate-code", "/referral/generate-code", "/api/v1/gamification/referrals/generate")) {
-                ReferralCodeResponse code = seed(app.post(path, p.adminJwt(),
+                ReferralCodeResponse code = seed(call(p, "POST", path, p.adminJwt(),
                         "{\"tenant_id\":\"" + p.tenant() + "\",\"program_type\":\"standard\",\"custom_rewards\":null,\"expiry_days\":365}"),
                         ReferralCodeResponse.class);
                 assertThat(code.referralCode()).isNotBlank();
+                // ReferralCodeRequest with only its required field.
+                assertThat(seed(call(p, "POST", path, p.adminJwt(), "{\"tenant_id\":\"" + p.tenant() + "\"}"), ReferralCodeResponse.class).shareUrl()).isNotBlank();
             }
             String code = SEED.readTree(app.post("/referral/generate-code", p.adminJwt(), "{\"tenant_id\":\"" + p.tenant() + "\"}").body())
                     .get("referral_code").asText();
             // referral_code as a query parameter, conversion_data as the body (FastAPI's reading of the seed's signature).
-            Response q = app.post("/referral/track-conversion?referral_code=" + code, p.ingest(),
-                    "{\"tenant_id\":\"" + p.tenant() + "\",\"user_id\":\"new-1\",\"conversion_type\":\"signup\",\"conversion_value\":0,\"time_to_convert\":900}");
-            assertThat(q.status()).as(q.body()).isEqualTo(200);
-            assertThat(q.json().get("status").isTextual()).isTrue();
-            // Both in the body.
-            Response b = app.post("/api/v1/gamification/referral/track-conversion", p.ingest(),
-                    "{\"referral_code\":\"" + code + "\",\"conversion_data\":{\"user_id\":\"new-2\",\"conversion_type\":\"purchase\",\"conversion_value\":12.5}}");
-            assertThat(b.status()).as(b.body()).isEqualTo(200);
+            int n = 0;
+            for (String path : List.of("/referral/track-conversion", "/api/v1/gamification/referral/track-conversion")) {
+                // referral_code as a query parameter, conversion_data as the body (FastAPI's reading of the seed's signature).
+                Response q = call(p, "POST", path + "?referral_code=" + code, p.ingest(),
+                        "{\"tenant_id\":\"" + p.tenant() + "\",\"user_id\":\"new-" + (n++) + "\",\"conversion_type\":\"signup\",\"conversion_value\":0,\"time_to_convert\":900}");
+                assertThat(seed(q, TrackConversionResponse.class).status()).isNotBlank();
+                // Both in the body.
+                Response b = call(p, "POST", path, p.ingest(),
+                        "{\"referral_code\":\"" + code + "\",\"conversion_data\":{\"user_id\":\"new-" + (n++) + "\",\"conversion_type\":\"purchase\",\"conversion_value\":12.5}}");
+                assertThat(seed(b, TrackConversionResponse.class).status()).isNotBlank();
+            }
             Response bad = app.post("/referral/track-conversion?referral_code=" + code, p.ingest(), "{\"colour\":\"red\"}");
             assertThat(bad.status()).isEqualTo(422);
             assertThat(bad.json().get("errors").get(0).get("field").asText()).isEqualTo("conversion_data.colour");
@@ -184,15 +249,24 @@ class SeedClientTest {
     @Test
     void shouldCreateACustomAchievementFromTheSeedsColumnsAndReportProgressWithNextMilestones() throws Exception {
         for (Platform p : platforms) {
-            Response created = app.post("/achievements/custom", p.admin(), "{\"tenant_id\":\"" + p.tenant() + "\",\"achievement_name\":\"Point Collector "
-                    + p.name() + "\",\"description\":\"Collect 100 points\",\"achievement_type\":\"milestone\",\"trigger_conditions\":"
-                    + "{\"metric\":\"points\",\"threshold\":100,\"period\":\"all_time\",\"prerequisites\":[]},\"reward_config\":{\"points\":50},"
-                    + "\"difficulty_level\":2,\"is_repeatable\":false,\"icon_url\":\"https://cdn.example/p.png\"}");
-            assertThat(created.status()).as(created.body()).isEqualTo(201);
-            assertThat(created.json().get("key").asText()).isEqualTo("point-collector-" + p.name());
-            for (String path : List.of("/api/v1/gamification/achievements/progress/", "/achievements/progress/", "/api/v1/gamification/achievements/")) {
-                AchievementProgressResponse r = seed(app.get(path + p.tenant() + "?platform=" + p.name(), p.viewerJwt()), AchievementProgressResponse.class);
-                for (Map<String, Object> item : r.progressUpdates()) assertThat(item).containsKey("next_milestone");
+            for (String path : List.of("/achievements/custom", "/api/v1/gamification/achievements/custom")) {
+                String name = path.startsWith("/api") ? "Gateway Collector " : "Point Collector ";
+                Response created = call(p, "POST", path, p.admin(), "{\"tenant_id\":\"" + p.tenant() + "\",\"achievement_name\":\"" + name
+                        + p.name() + "\",\"description\":\"Collect 100 points\",\"achievement_type\":\"milestone\",\"trigger_conditions\":"
+                        + "{\"metric\":\"points\",\"threshold\":100,\"period\":\"all_time\",\"prerequisites\":[]},\"reward_config\":{\"points\":50},"
+                        + "\"difficulty_level\":2,\"is_repeatable\":false,\"icon_url\":\"https://cdn.example/p.png\"}");
+                assertThat(created.status()).as(created.body()).isEqualTo(201);
+                // The seed returns the agent's result dict as is (no model): a JSON object.
+                assertThat(SEED.readValue(created.body(), Map.class)).isNotEmpty();
+                assertThat(created.json().get("key").asText()).isEqualTo(name.strip().toLowerCase().replace(' ', '-') + "-" + p.name());
+            }
+            for (String path : List.of("/api/v1/gamification/achievements/progress/{tenant_id}", "/achievements/progress/{tenant_id}",
+                    "/api/v1/gamification/achievements/{tenant_id}")) {
+                // AchievementProgressRequest's default platform sent for the tenant's own platform, and left out.
+                for (String q : List.of("?platform=" + p.name(), "")) {
+                    AchievementProgressResponse r = seed(call(p, "GET", path + q, p.viewerJwt(), null), AchievementProgressResponse.class);
+                    for (Map<String, Object> item : r.progressUpdates()) assertThat(item).containsKey("next_milestone");
+                }
             }
             Response unknown = app.post("/achievements/custom", p.admin(), "{\"tenant_id\":\"" + p.tenant() + "\",\"achievement_name\":\"X y\","
                     + "\"trigger_conditions\":{\"metric\":\"points\",\"threshold\":1,\"window\":3}}");
@@ -208,7 +282,7 @@ class SeedClientTest {
                 // PortfolioShowcaseRequest with its defaults sent explicitly (the tenant's platform), and with only tenant_id.
                 for (String body : List.of("{\"tenant_id\":\"" + p.tenant() + "\",\"platform\":\"" + p.name()
                         + "\",\"showcase_type\":\"comprehensive\",\"include_testimonials\":true,\"seo_optimize\":true}", "{\"tenant_id\":\"" + p.tenant() + "\"}")) {
-                    PortfolioShowcaseResponse r = seed(app.post(path, p.adminJwt(), body), PortfolioShowcaseResponse.class);
+                    PortfolioShowcaseResponse r = seed(call(p, "POST", path, p.adminJwt(), body), PortfolioShowcaseResponse.class);
                     assertThat(r.showcaseUrl()).as(p.name() + path).contains("/s/" + p.name() + "/");
                     assertThat(r.featuredMetrics()).as("verified metrics from the decided facts").isNotEmpty();
                 }
@@ -219,10 +293,11 @@ class SeedClientTest {
     @Test
     void shouldAnswerTheSeedsAnalyticsCallWithTheSeedsGroupsOnEveryPlatformAndPath() throws Exception {
         for (Platform p : platforms) {
-            for (String path : List.of("/analytics/gamification/", "/api/v1/gamification/analytics/")) {
+            for (String path : List.of("/analytics/gamification/{tenant_id}", "/api/v1/gamification/analytics/gamification/{tenant_id}",
+                    "/api/v1/gamification/analytics/{tenant_id}")) {
                 // the seed's defaults: time_period=30d, metrics=all; sent and left out
                 for (String q : List.of("?time_period=30d&metrics=all", "")) {
-                    GamificationAnalytics r = seed(app.get(path + p.tenant() + q, p.adminJwt()), GamificationAnalytics.class);
+                    GamificationAnalytics r = seed(call(p, "GET", path + q, p.adminJwt(), null), GamificationAnalytics.class);
                     @SuppressWarnings("unchecked")
                     Map<String, Object> active = (Map<String, Object>) r.engagementMetrics().get("active_users");
                     assertThat(((Number) active.get("value")).intValue()).as(p.name() + path + q).isEqualTo(2);
