@@ -579,11 +579,23 @@ public final class ConversionService {
         return ids.stream().map(id -> view(rows.get(id), rewards.get(id))).toList();
     }
 
+    /** The seed's answer carries a human-readable {@code message} beside its status; so does ours, per status. */
+    static String message(String status) {
+        return switch (status) {
+            case "approved" -> "Referral conversion approved; rewards are on hold until their hold ends";
+            case "pending_review" -> "Referral conversion held for review: its fraud score is in the review band";
+            case "rejected" -> "Referral conversion rejected: its fraud score is in the reject band";
+            case "refunded" -> "Referral conversion refunded: unpaid rewards voided, paid ones clawed back";
+            default -> "Referral conversion " + status;
+        };
+    }
+
     private static Map<String, Object> view(Record r, List<RewardLedger.Reward> rewards) {
         UUID id = r.get(REFERRAL_CONVERSIONS.ID);
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("conversion_id", id);
         v.put("status", r.get(REFERRAL_CONVERSIONS.STATUS));
+        v.put("message", message(r.get(REFERRAL_CONVERSIONS.STATUS)));
         v.put("fraud_score", r.get(REFERRAL_CONVERSIONS.AI_VALIDATION_SCORE));
         v.put("reasons", readAny(r.get(REFERRAL_CONVERSIONS.FRAUD_REASONS)));
         v.put("signals", readAny(r.get(REFERRAL_CONVERSIONS.SIGNALS)));

@@ -67,10 +67,10 @@ class SeedClientTest {
     }
     /**
      * The seed's track-conversion answer has no model; its dict is {@code {"status": "processing", "message": ...}}.
-     * Only {@code status} is required here: this service answers the conversion's status and no {@code message}.
+     * Both keys are required here (the status is the conversion's, decided at once, not "processing").
      */
-    record TrackConversionResponse(String status) {
-        TrackConversionResponse { Objects.requireNonNull(status, "status"); }
+    record TrackConversionResponse(String status, String message) {
+        TrackConversionResponse { Objects.requireNonNull(status, "status"); Objects.requireNonNull(message, "message"); }
     }
     /** The seed's analytics answer has no model; its three groups, as the seed's hard-coded dict has them. */
     record GamificationAnalytics(Map<String, Object> engagementMetrics, Map<String, Object> performanceImpact, List<Object> recommendations) {
