@@ -36,6 +36,7 @@ public final class AnalyticsBench {
         try (Server server = Server.start(config);
              Connection owner = DriverManager.getConnection(server.database().jdbcUrl(), "postgres", "")) {
             TestServer app = TestServer.wrap(server);
+            WrkIngestionBench.sameSchedulingGroup(config.dataDir().resolve("postgres"));
             String tenant = app.createTenant("Analytics scale", "bizosaas");
             String analyst = app.issueKey(tenant, "analyst");
             String admin = app.issueKey(tenant, "tenant_admin");
