@@ -45,6 +45,21 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
         this.shares = caches.expiring("holdout-shares", java.time.Duration.ofSeconds(10), 100_000);
     }
 
+    /**
+     * The score sources some board takes, for a tenant on a platform (the leaderboards capability
+     * answers, wired at composition): a score outcome counts as board participation only then.
+     */
+    @FunctionalInterface
+    public interface ScoredSources {
+        Set<String> of(DSLContext tx, String platform, UUID tenant);
+    }
+
+    /** Until wired, no score counts as participation: the user-days rollup alone. */
+    private volatile ScoredSources scoredSources = (tx, platform, tenant) -> Set.of();
+
+    /** Which score outcomes reach a board (see {@link ScoredSources}); set once at start. */
+    public void scoredSourcesFrom(ScoredSources sources) { this.scoredSources = sources; }
+
     /** Who the decision path holds out of rewards and notifications: {@link Holdout} at the tenant's share. */
     public dev.thrillring.decisions.Holdouts holdouts() {
         return (tenant, userId) -> {
@@ -64,10 +79,19 @@ public final class AnalyticsService implements dev.thrillring.decisions.Decision
     @Override
     public Runnable recordAll(DSLContext tx, List<Decided> group) {
         Map<AnalyticsStore.UserDay, Integer> facts = new LinkedHashMap<>();
+        Set<AnalyticsStore.UserDay> scored = new java.util.HashSet<>();
+        Set<String> sources = null;
         for (Decided d : group) {
-            if (d.userId() != null) facts.merge(new AnalyticsStore.UserDay(d.userId(), d.at().atOffset(ZoneOffset.UTC).toLocalDate()), 1, Integer::sum);
+            if (d.userId() == null) continue;
+            var day = new AnalyticsStore.UserDay(d.userId(), d.at().atOffset(ZoneOffset.UTC).toLocalDate());
+            facts.merge(day, 1, Integer::sum);
+            for (var o : d.outcomes()) {
+                if (!o.kind().equals("score")) continue;
+                if (sources == null) sources = scoredSources.of(tx, d.platform(), d.tenantId());
+                if (sources.contains(String.valueOf(o.details().get("board")))) scored.add(day);
+            }
         }
-        if (!facts.isEmpty()) store.recordActivity(tx, group.getFirst().tenantId(), facts);
+        if (!facts.isEmpty()) store.recordActivity(tx, group.getFirst().tenantId(), facts, scored);
         return null;
     }
 

@@ -41,32 +41,43 @@ final class AnalyticsStore {
      * transaction: one upsert of the days, and one of each user's first day, last day and the
      * 128 days up to it ({@link #RECENT_DAYS}), for a whole group.
      */
-    void recordActivity(DSLContext tx, UUID tenant, Map<UserDay, Integer> facts) {
+    void recordActivity(DSLContext tx, UUID tenant, Map<UserDay, Integer> facts, java.util.Set<UserDay> scored) {
         var d = ANALYTICS_USER_DAYS;
         var days = tx.insertInto(d, d.TENANT_ID, d.USER_ID, d.DAY, d.FACTS);
         Map<String, java.util.TreeSet<LocalDate>> byUser = new java.util.LinkedHashMap<>();
+        Map<String, java.util.TreeSet<LocalDate>> scoredByUser = new java.util.HashMap<>();
         for (var e : facts.entrySet()) {
             days = days.values(tenant, e.getKey().user(), e.getKey().day(), e.getValue());
             byUser.computeIfAbsent(e.getKey().user(), u -> new java.util.TreeSet<>()).add(e.getKey().day());
+            if (scored.contains(e.getKey())) scoredByUser.computeIfAbsent(e.getKey().user(), u -> new java.util.TreeSet<>()).add(e.getKey().day());
         }
         // Nothing in the transaction reads them back: both go with its last statements, in one round trip.
         TenantScope.defer(tx, days.onConflict(d.TENANT_ID, d.DAY, d.USER_ID).doUpdate().set(d.FACTS, d.FACTS.plus(DSL.excluded(d.FACTS))));
         var f = ANALYTICS_USER_FIRST_DAYS;
-        var firsts = tx.insertInto(f, f.TENANT_ID, f.USER_ID, f.FIRST_DAY, LAST_DAY, RECENT);
+        var firsts = tx.insertInto(f, f.TENANT_ID, f.USER_ID, f.FIRST_DAY, LAST_DAY, RECENT, SCORED);
         for (var e : byUser.entrySet()) {
-            firsts = firsts.values(DSL.val(tenant), DSL.val(e.getKey()), DSL.val(e.getValue().first()), DSL.val(e.getValue().last()),
-                    DSL.field("{0}::bit(" + RECENT_DAYS + ")", String.class, DSL.val(recentBits(e.getValue()))));
+            LocalDate last = e.getValue().last();
+            firsts = firsts.values(DSL.val(tenant), DSL.val(e.getKey()), DSL.val(e.getValue().first()), DSL.val(last),
+                    DSL.field("{0}::bit(" + RECENT_DAYS + ")", String.class, DSL.val(recentBits(e.getValue(), last))),
+                    DSL.field("{0}::bit(" + RECENT_DAYS + ")", String.class,
+                            DSL.val(recentBits(scoredByUser.getOrDefault(e.getKey(), new java.util.TreeSet<>()), last))));
         }
         // The stored bits and the group's, each shifted to the later of the two last days, or-ed;
-        // written only when something changed (a new day, an earlier first day).
-        Field<String> merged = DSL.field("({0} << greatest({1} - {2}, 0)) | ({3} << greatest({2} - {1}, 0))", String.class,
-                RECENT, DSL.excluded(LAST_DAY), LAST_DAY, DSL.excluded(RECENT));
+        // written only when something changed (a new day, an earlier first day, a day now scored).
+        Field<String> merged = shiftedOr(RECENT), mergedScored = shiftedOr(SCORED);
         TenantScope.defer(tx, firsts.onConflict(f.TENANT_ID, f.USER_ID).doUpdate()
                 .set(f.FIRST_DAY, DSL.least(f.FIRST_DAY, DSL.excluded(f.FIRST_DAY)))
                 .set(LAST_DAY, DSL.greatest(LAST_DAY, DSL.excluded(LAST_DAY)))
                 .set(RECENT, merged)
+                .set(SCORED, mergedScored)
                 .where(f.FIRST_DAY.gt(DSL.excluded(f.FIRST_DAY)).or(LAST_DAY.lt(DSL.excluded(LAST_DAY)))
-                        .or(DSL.condition("{0} <> {1}", merged, RECENT))));
+                        .or(DSL.condition("{0} <> {1}", merged, RECENT)).or(DSL.condition("{0} <> {1}", mergedScored, SCORED))));
+    }
+
+    /** A bit column of the stored row and of the group's, each shifted to the later of the two last days, or-ed. */
+    private static Field<String> shiftedOr(Field<String> bits) {
+        return DSL.field("({0} << greatest({1} - {2}, 0)) | ({3} << greatest({2} - {1}, 0))", String.class,
+                bits, DSL.excluded(LAST_DAY), LAST_DAY, DSL.excluded(bits));
     }
 
     /** How many days up to a user's last active day {@code analytics_user_first_days.recent} holds (V174). */
@@ -75,11 +86,15 @@ final class AnalyticsStore {
     static final Field<LocalDate> LAST_DAY = DSL.field(DSL.name("analytics_user_first_days", "last_day"), LocalDate.class);
     /** Bit i from the right is set when the user was active on last_day - i. */
     static final Field<String> RECENT = DSL.field(DSL.name("analytics_user_first_days", "recent"), String.class);
+    /** Bit i from the right is set when the user scored on some board on last_day - i (V201). */
+    static final Field<String> SCORED = DSL.field(DSL.name("analytics_user_first_days", "scored"), String.class);
 
     /** The bit string of a user's days, relative to the latest: its last character is that day. */
-    static String recentBits(java.util.NavigableSet<LocalDate> days) {
+    static String recentBits(java.util.NavigableSet<LocalDate> days) { return recentBits(days, days.last()); }
+
+    /** The bit string of these days relative to {@code last}: its last character is that day. */
+    static String recentBits(java.util.NavigableSet<LocalDate> days, LocalDate last) {
         char[] bits = "0".repeat(RECENT_DAYS).toCharArray();
-        LocalDate last = days.last();
         for (LocalDate day : days) {
             long back = java.time.temporal.ChronoUnit.DAYS.between(day, last);
             if (back < RECENT_DAYS) bits[RECENT_DAYS - 1 - (int) back] = '1';
@@ -104,15 +119,22 @@ final class AnalyticsStore {
         boolean recent = !w.from().isBefore(today.minusDays(RECENT_DAYS - 1));
         List<org.jooq.ResultQuery<?>> queries = new java.util.ArrayList<>(List.of(activeUserCounts(tx, tenant, w, recent), achievements(tx, tenant, platform, w),
                 uniqueClicks(tx, tenant, w), conversionsByStatus(tx, tenant, w)));
-        queries.addAll(leaderboardParticipants(tx, tenant, w));
+        // Board participants come with the active users from the recent bits; older windows count the board entries.
+        if (!recent) queries.addAll(leaderboardParticipants(tx, tenant, w));
         queries.addAll(List.of(hasPublishedShowcase(tx, tenant), retention(tx, tenant, w), holdout(tx, tenant, w)));
         var r = new java.util.ArrayList<>(TenantScope.fetchTogether(tx, queries));
-        r.remove(4); // enable_seqscan off, around the board statement
-        r.remove(5); // and on again
         var u = r.get(0).get(0);
-        if (u.get(8 + LEVELS, Long.class) > 0) {
+        long participants;
+        if (!recent) {
+            r.remove(4); // enable_seqscan off, around the board statement
+            participants = r.remove(4).get(0).get(0, Long.class);
+            r.remove(4); // and on again
+        } else if (u.get(8 + LEVELS, Long.class) > 0) {
             // Some user's last day is beyond the reach of its bits back to the window's start (facts dated ahead): read the user days.
             u = activeUserCounts(tx, tenant, w, false).fetchOne();
+            participants = TenantScope.fetchTogether(tx, leaderboardParticipants(tx, tenant, w)).get(1).get(0).get(0, Long.class);
+        } else {
+            participants = u.get(9 + LEVELS, Long.class);
         }
         var impact = new AnalyticsCounts.Impact(u.get(0, Long.class), u.get(1, Long.class), u.get(2, Long.class),
                 u.get(3, Long.class), u.get(4, Long.class), u.get(5, Long.class));
@@ -126,9 +148,9 @@ final class AnalyticsStore {
         Map<String, Long> byStatus = new TreeMap<>();
         r.get(3).forEach(v -> byStatus.put(v.get(0, String.class), v.get(1, Long.class)));
         Map<LocalDate, Map<Integer, Long>> cohorts = new TreeMap<>();
-        r.get(6).forEach(c -> cohorts.computeIfAbsent(c.get(0, LocalDate.class), m -> new TreeMap<>()).put(c.get(1, Integer.class), c.get(2, Long.class)));
+        r.get(5).forEach(c -> cohorts.computeIfAbsent(c.get(0, LocalDate.class), m -> new TreeMap<>()).put(c.get(1, Integer.class), c.get(2, Long.class)));
         AnalyticsCounts.HoldoutCounts holdout = null;
-        for (var h : r.get(7)) {
+        for (var h : r.get(6)) {
             var g = new AnalyticsCounts.Group(h.get(3, Long.class), h.get(4, Long.class), h.get(5, Long.class), h.get(6, Long.class));
             var none = new AnalyticsCounts.Group(0, 0, 0, 0);
             Boolean held = h.get(2, Boolean.class);
@@ -138,7 +160,7 @@ final class AnalyticsStore {
                     : new AnalyticsCounts.HoldoutCounts(these.share(), these.startedOn(), holdout.held().plus(these.held()), holdout.treated().plus(these.treated()), 1);
         }
         return new AnalyticsCounts(active, impact, tiers, achievements, referrers, r.get(2).get(0).get(0, Long.class),
-                byStatus, r.get(4).get(0).get(0, Long.class), r.get(5).get(0).get(0, Boolean.class) && active > 0 ? 1 : 0, active > 0 ? 1 : 0, cohorts,
+                byStatus, participants, r.get(4).get(0).get(0, Boolean.class) && active > 0 ? 1 : 0, active > 0 ? 1 : 0, cohorts,
                 holdout);
     }
 
@@ -164,12 +186,13 @@ final class AnalyticsStore {
         LocalDate last7 = w.to().minusDays(6).isAfter(w.from()) ? w.to().minusDays(6) : w.from();
         // Users whose last day is within RECENT_DAYS of the window's start have every day of the window in their bits.
         Field<LocalDate> reach = DSL.field("{0} + " + (RECENT_DAYS - 1), LocalDate.class, DSL.val(w.from()));
-        var act = DSL.name("act").fields("user_id", "days", "last7")
+        var act = DSL.name("act").fields("user_id", "days", "last7", "scored")
                 .as(recent
-                        ? DSL.select(f.USER_ID, daysIn(w.from(), w.to()), DSL.field(daysIn(last7, w.to()).gt(0L))).from(f)
+                        ? DSL.select(f.USER_ID, daysIn(RECENT, w.from(), w.to()), DSL.field(daysIn(RECENT, last7, w.to()).gt(0L)),
+                                        DSL.field(daysIn(SCORED, w.from(), w.to()).gt(0L))).from(f)
                                 .where(f.TENANT_ID.eq(tenant).and(LAST_DAY.ge(w.from())).and(LAST_DAY.le(reach)))
-                        : DSL.select(d.USER_ID, DSL.count().cast(Long.class), DSL.field(DSL.max(d.DAY).ge(last7))).from(d)
-                                .where(d.TENANT_ID.eq(tenant).and(d.DAY.between(w.from(), w.to()))).groupBy(d.USER_ID));
+                        : DSL.select(d.USER_ID, DSL.count().cast(Long.class), DSL.field(DSL.max(d.DAY).ge(last7)), DSL.field(DSL.falseCondition()))
+                                .from(d).where(d.TENANT_ID.eq(tenant).and(d.DAY.between(w.from(), w.to()))).groupBy(d.USER_ID));
         // Users the bits cannot answer for: none unless facts are dated more than RECENT_DAYS after the window's start.
         Field<Long> beyond = recent
                 ? DSL.field(DSL.selectCount().from(f).where(f.TENANT_ID.eq(tenant).and(LAST_DAY.gt(reach)))).cast(Long.class)
@@ -207,6 +230,8 @@ final class AnalyticsStore {
         }
         counts.add(DSL.count().filterWhere(refUser.isNotNull()));
         counts.add(beyond);
+        // Users who scored on some board in the window (recent bits only; the user-days path counts board entries instead).
+        counts.add(DSL.count().filterWhere(DSL.condition(DSL.field(DSL.name("act", "scored"), Boolean.class))));
         return tx.with(act).with(eng).with(unl).with(ref).select(counts)
                 .from(act).leftJoin(eng).on(engUser.eq(user)).leftJoin(unl).on(unlUser.eq(user)).leftJoin(ref).on(refUser.eq(user))
                 .where(days.gt(0L));
@@ -216,9 +241,9 @@ final class AnalyticsStore {
      * A user's active days in [from, to] from the recent bits: the bits of offsets last_day - to
      * (at least 0) to last_day - from, as a substring (the last character is last_day), counted.
      */
-    private static Field<Long> daysIn(LocalDate from, LocalDate to) {
+    private static Field<Long> daysIn(Field<String> bits, LocalDate from, LocalDate to) {
         return DSL.field("bit_count(substring({0} from " + RECENT_DAYS + " - ({1} - {2}) for greatest(({1} - {2}) - greatest({1} - {3}, 0) + 1, 0)))",
-                Long.class, RECENT, LAST_DAY, DSL.val(from), DSL.val(to));
+                Long.class, bits, LAST_DAY, DSL.val(from), DSL.val(to));
     }
 
     /**

@@ -169,6 +169,7 @@ public final class Server implements AutoCloseable {
             AnalyticsService analytics = new AnalyticsService(scope, tenants, Clock.systemUTC(), caches);
             decisions.register(analytics);
             decisions.withholdFrom(analytics.holdouts());
+            analytics.scoredSourcesFrom(leaderboards::scoredSources);
             FactService facts = new FactService(scope, tenants, engine, registry, decisions, metrics.registry());
             // Webhooks: delivered from the event log after commit, woken by its notification.
             // Secrets kept in the database (badge signing keys, webhook secrets) are sealed with one key.

@@ -10,6 +10,7 @@ import dev.thrillring.decisions.DecisionListener;
 import dev.thrillring.problems.Problem;
 import dev.thrillring.tenants.TenantService;
 import io.javalin.http.sse.SseClient;
+import org.jooq.DSLContext;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -51,6 +52,16 @@ public final class LeaderboardService {
 
     /** The part of the decision write path that records scores; registered with the write path. */
     public DecisionListener scores() { return scores; }
+
+    /**
+     * The score sources (a score outcome's {@code board}) that some board of the platform or the
+     * tenant takes: a score outcome naming another is recorded nowhere. From the catalogue's caches.
+     */
+    public Set<String> scoredSources(DSLContext tx, String platform, UUID tenant) {
+        Set<String> sources = new java.util.HashSet<>();
+        for (LeaderboardStore.Board b : catalogue.boards(tx, platform, tenant)) sources.add(b.source());
+        return sources;
+    }
 
     /** A public board whose live rank changes a caller may follow; {@link #subscribe} attaches a stream to it. */
     public record LiveBoard(UUID id) {}

@@ -27,7 +27,9 @@ class AnalyticsTest {
         viewer = app.issueKey(tenant, "viewer");
         String ingest = app.issueKey(tenant, "ingest");
         String drl = "package overlay;\nimport dev.thrillring.engine.model.Fact;\nglobal dev.thrillring.engine.model.Outcomes outcomes;\n"
-                + "rule \"Points score\" when $f : Fact(type == \"points.earned\") then outcomes.score(\"performance\", $f.num(\"points\")); end\n";
+                + "rule \"Points score\" when $f : Fact(type == \"points.earned\") then outcomes.score(\"performance\", $f.num(\"points\")); end\n"
+                // A score no board takes is recorded nowhere: page views (u3, u4, u5) are not board participants.
+                + "rule \"Nowhere\" when $f : Fact(type == \"page_view\") then outcomes.score(\"no-such-board\", 1); end\n";
         assertThat(app.upload("/api/v1/rulesets/" + tenant + "/versions", admin, Map.of("s.drl", TestServer.text(drl)), null).status()).isEqualTo(201);
         assertThat(app.post("/api/v1/rulesets/" + tenant + "/versions/1/activate", admin, "").status()).isEqualTo(200);
         // Activity: u1 three Mondays, u2 twice, u3 once, u4 a page view only, u5 first seen in September.

@@ -61,6 +61,12 @@ public final class AnalyticsBench {
                     + "SELECT b.id, to_char(current_date - d, 'YYYY-MM-DD'), '" + tenant + "', 'u' || g, g, now() FROM generate_series(1, " + users / 2 + ") g "
                     + "CROSS JOIN generate_series(0, 29) d CROSS JOIN (SELECT id FROM leaderboards WHERE platform = 'bizosaas' AND leaderboard_key = 'performance' "
                     + "AND tenant_id IS NULL) b WHERE (g + d) % 3 = 0");
+            // The days each user scored, as V201 fills them from the daily board entries.
+            st.execute("WITH s AS (SELECT f.tenant_id, f.user_id, bit_or(lpad('1', 128, '0')::bit(128) << (f.last_day - e.period_key::date)) AS bits "
+                    + "FROM analytics_user_first_days f JOIN leaderboard_entries e ON e.tenant_id = f.tenant_id AND e.user_id = f.user_id "
+                    + "WHERE f.tenant_id = '" + tenant + "' AND e.period_key ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' "
+                    + "AND f.last_day - e.period_key::date BETWEEN 0 AND 127 GROUP BY 1, 2) "
+                    + "UPDATE analytics_user_first_days f SET scored = s.bits FROM s WHERE s.tenant_id = f.tenant_id AND s.user_id = f.user_id");
             st.execute("INSERT INTO referral_codes (tenant_id, code, referrer_tenant_id, referrer_user_id, program_id, created_at) "
                     + "SELECT tenant_id, 'BENCH' || g, tenant_id, 'u' || g, program_id, now() - ((g % 80) || ' days')::interval "
                     + "FROM generate_series(1, 2000) g CROSS JOIN (SELECT tenant_id, program_id FROM referral_codes WHERE tenant_id = '" + tenant + "' LIMIT 1) p");
@@ -87,6 +93,16 @@ public final class AnalyticsBench {
             System.out.printf("| baseline: GET /health | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n", health[0], health[1], health[2], health[3]);
             System.out.printf("| GET /api/v1/gamification/analytics/{tenant}?time_period=30d | %.1f ms | %.1f ms | %.1f ms | %.1f ms |%n",
                     analytics[0], analytics[1], analytics[2], analytics[3]);
+            // The answer's board participation against a count straight from the daily board entries (the pre-V201 formula).
+            HttpResponse<String> one = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/gamification/analytics/" + tenant + "?time_period=30d"))
+                    .header("Authorization", "Bearer " + analyst).build(), HttpResponse.BodyHandlers.ofString());
+            var board = dev.thrillring.web.Json.mapper().readTree(one.body()).path("engagement_metrics").path("leaderboard_participation");
+            try (var rs = st.executeQuery("SELECT count(DISTINCT user_id) FROM leaderboard_entries WHERE tenant_id = '" + tenant + "' AND period_key ~ "
+                    + "'^[0-9]{4}-[0-9]{2}-[0-9]{2}$' AND period_key::date BETWEEN (now() AT TIME ZONE 'UTC')::date - 29 AND (now() AT TIME ZONE 'UTC')::date")) {
+                rs.next();
+                System.out.printf("board participation in the answer: %s of %s active users; distinct users with a daily board entry in the window: %d%n",
+                        board.path("numerator").asText(), board.path("denominator").asText(), rs.getLong(1));
+            }
             if (System.getenv("BENCH_HOLD") != null) {
                 System.out.println("HOLD " + server.database().jdbcUrl() + " tenant " + tenant + " analyst " + analyst + " base " + base);
                 Thread.sleep(Long.parseLong(System.getenv("BENCH_HOLD")) * 1000);
