@@ -255,13 +255,18 @@ final class ConsoleWebhookRoutes {
     }
 
     private void confirmRotate(Context ctx) {
+        confirm(ctx, "Rotate the secret?", "Rotate the secret of ",
+                "A new secret is made and shown once. For a while the deliveries carry two signatures, with the new secret and the old one,"
+                        + " so the receiver can switch without losing a message; then the old secret stops signing.",
+                "Rotate the secret", false);
+    }
+
+    /** The confirmation step of an endpoint action: the question names the endpoint; the form posts back to this path. */
+    private void confirm(Context ctx, String title, String question, String consequence, String action, boolean danger) {
         Tenant t = pages.tenant(ctx);
         EndpointRow e = endpoint(ctx, t);
-        ctx.render("console/confirm.jte", ConsoleRoutes.model("frame", pages.frame(ctx, "Rotate the secret?", t, "webhooks"), "confirm",
-                new ConsoleViews.Confirm("Rotate the secret of " + e.url() + "?",
-                        "A new secret is made and shown once. For a while the deliveries carry two signatures, with the new secret and the old one,"
-                                + " so the receiver can switch without losing a message; then the old secret stops signing.",
-                        ctx.path(), "Rotate the secret", false, path(t, "/webhooks/" + e.id()))));
+        ctx.render("console/confirm.jte", ConsoleRoutes.model("frame", pages.frame(ctx, title, t, "webhooks"), "confirm",
+                new ConsoleViews.Confirm(question + e.url() + "?", consequence, ctx.path(), action, danger, path(t, "/webhooks/" + e.id()))));
     }
 
     private void rotate(Context ctx) {
@@ -279,13 +284,10 @@ final class ConsoleWebhookRoutes {
     }
 
     private void confirmDelete(Context ctx) {
-        Tenant t = pages.tenant(ctx);
-        EndpointRow e = endpoint(ctx, t);
-        ctx.render("console/confirm.jte", ConsoleRoutes.model("frame", pages.frame(ctx, "Delete the endpoint?", t, "webhooks"), "confirm",
-                new ConsoleViews.Confirm("Delete the endpoint " + e.url() + "?",
-                        "It receives no more events, and its pending messages and delivery log are deleted with it. This cannot be undone:"
-                                + " register it again to receive new events (with a new secret).",
-                        ctx.path(), "Delete the endpoint", true, path(t, "/webhooks/" + e.id()))));
+        confirm(ctx, "Delete the endpoint?", "Delete the endpoint ",
+                "It receives no more events, and its pending messages and delivery log are deleted with it. This cannot be undone:"
+                        + " register it again to receive new events (with a new secret).",
+                "Delete the endpoint", true);
     }
 
     private void delete(Context ctx) {
