@@ -89,10 +89,7 @@ final class AnalyticsStore {
     /** Bit i from the right is set when the user scored on some board on last_day - i (V201). */
     static final Field<String> SCORED = DSL.field(DSL.name("analytics_user_first_days", "scored"), String.class);
 
-    /** The bit string of a user's days, relative to the latest: its last character is that day. */
-    static String recentBits(java.util.NavigableSet<LocalDate> days) { return recentBits(days, days.last()); }
-
-    /** The bit string of these days relative to {@code last}: its last character is that day. */
+    /** The bit string of these days relative to {@code last} (a user's latest day): its last character is that day. */
     static String recentBits(java.util.NavigableSet<LocalDate> days, LocalDate last) {
         char[] bits = "0".repeat(RECENT_DAYS).toCharArray();
         for (LocalDate day : days) {

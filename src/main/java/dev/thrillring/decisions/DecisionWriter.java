@@ -25,9 +25,7 @@ public final class DecisionWriter {
     /** Who is held out of rewards and notifications (see {@link Holdouts}); none until set. */
     public void withholdFrom(Holdouts holdouts) { this.holdouts = holdouts; }
 
-    Holdouts holdouts() { return holdouts; }
-
-    /** Whether this subject is in its tenant's holdout: for rewards decided outside a fact, such as a referral's. */
+    /** Whether this subject is in its tenant's holdout: asked for facts, conversions, reviews and referral rewards alike. */
     public boolean heldOut(UUID tenant, String userId) { return userId != null && holdouts.heldOut(tenant, userId); }
 
     /**
@@ -38,7 +36,7 @@ public final class DecisionWriter {
     public void write(DSLContext tx, Decided d) {
         subjects.applyMetrics(tx, d.tenantId(), d.userId(), d.outcomes(), d.at());
         // A conversion or review of a held-out subject: its state moves, its rewards do not.
-        if (holdouts.heldOut(d.tenantId(), d.userId())) {
+        if (heldOut(d.tenantId(), d.userId())) {
             d = new Decided(d.tenantId(), d.platform(), d.userId(), Holdouts.kept(d.outcomes()), d.source(), d.at(), d.events());
         }
         writeParts(tx, List.of(d));

@@ -255,7 +255,7 @@ final class GroupCommit {
             try {
                 Evaluation e = engine.evaluate(ruleSet, f.toFact(), state);
                 // Held out: decided and measured, but no rewards, so no events or notifications either.
-                if (writer.holdouts().heldOut(tenant, f.userId())) e = Holdouts.withheld(e);
+                if (writer.heldOut(tenant, f.userId())) e = Holdouts.withheld(e);
                 snapshot.advance(unlockedBefore, state, f.occurredAt(), metricNames(e.outcomes()));
                 evaluated.add(new Evaluated(p, e));
             } catch (RuleFailure | Problem failure) {
