@@ -92,7 +92,7 @@ final class AnalyticsReport {
         }
         if (wanted.contains("leaderboard_participation")) {
             long on = c.boardParticipants();
-            Map<String, Object> r = ratio("users with a score on any board in a daily bucket of the window / active users", on, n);
+            Map<String, Object> r = ratio("users who scored on any board on a (UTC) day of the window / active users", on, n);
             engagement.put("leaderboard_participation", r);
             if (n > 0 && (double) on / n < AnalyticsService.LOW_BOARD_PARTICIPATION) recommendations.add(recommendation("boards_quiet",
                     "Few active users are on any board: score more of the actions they already take, or add an industry board.",
