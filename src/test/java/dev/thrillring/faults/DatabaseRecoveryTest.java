@@ -111,6 +111,7 @@ class DatabaseRecoveryTest {
             }
         }
         assertThat(answer.isDone()).as("the batch finished before the kill: make it larger").isFalse();
+        long restarts = app.get("/health", null).json().get("database").get("restarts").asLong();
         long pid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).getFirst().trim());
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         Response r = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -131,6 +132,12 @@ class DatabaseRecoveryTest {
             if (!item.get("status").asText().equals("decided")) assertThat(item.get("problem").get("retryable").asBoolean()).isTrue();
         });
 
+        // Ready only once the supervisor has noticed the kill and started PostgreSQL again: until its
+        // probe notices, /ready still reports the state from before the kill.
+        for (long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+             app.get("/health", null).json().get("database").get("restarts").asLong() <= restarts && System.nanoTime() < until; ) {
+            Thread.sleep(100);
+        }
         awaitStatus(app, "/ready", 200, Duration.ofSeconds(60));
         Response retry = app.post("/api/v1/facts", key, batch);
         assertThat(retry.status()).as(retry.body()).isEqualTo(200);
